@@ -111,15 +111,38 @@ export async function compare(
   const rateUnit = options.bytesPerOp ? 'MB/s' : options.itemsPerOp ? 'items/s' : 'ops/s';
   const perOp = options.bytesPerOp ? options.bytesPerOp / 1e6 : (options.itemsPerOp ?? 1);
   const rows: CompareRow[] = contenders.map((c) => {
-    if (c.skip) return { name: c.name, medianMs: null, madMs: null, samples: 0, rate: null, rateUnit, ratio: null, skip: c.skip };
+    if (c.skip)
+      return {
+        name: c.name,
+        medianMs: null,
+        madMs: null,
+        samples: 0,
+        rate: null,
+        rateUnit,
+        ratio: null,
+        skip: c.skip,
+      };
     const task = bench.getTask(c.name);
-    const result = task?.result as { latency?: { p50: number; mad: number; samplesCount: number } } | undefined;
+    const result = task?.result as
+      | { latency?: { p50: number; mad: number; samplesCount: number } }
+      | undefined;
     const latency = result?.latency;
     if (!latency) throw new Error(`bench: no result for ${c.name}`);
     const rate = latency.p50 > 0 ? (perOp * 1000) / latency.p50 : null;
-    return { name: c.name, medianMs: latency.p50, madMs: latency.mad, samples: latency.samplesCount, rate, rateUnit, ratio: null };
+    return {
+      name: c.name,
+      medianMs: latency.p50,
+      madMs: latency.mad,
+      samples: latency.samplesCount,
+      rate,
+      rateUnit,
+      ratio: null,
+    };
   });
-  const oursIndex = Math.max(0, contenders.findIndex((c) => c.ours));
+  const oursIndex = Math.max(
+    0,
+    contenders.findIndex((c) => c.ours),
+  );
   const oursRate = rows[oursIndex].rate;
   for (const row of rows) row.ratio = row.rate !== null && oursRate ? row.rate / oursRate : null;
   printTable(
@@ -128,7 +151,14 @@ export async function compare(
     rows.map((r) =>
       r.skip
         ? [r.name, null, null, 0, null, `skipped: ${r.skip}`]
-        : [r.name, formatMs(r.medianMs), formatMs(r.madMs), r.samples, formatRate(r.rate), formatRatio(r.ratio)],
+        : [
+            r.name,
+            formatMs(r.medianMs),
+            formatMs(r.madMs),
+            r.samples,
+            formatRate(r.rate),
+            formatRatio(r.ratio),
+          ],
     ),
     options.note,
   );
@@ -151,16 +181,27 @@ export async function compare(
  * table('write amplification', ['workload', 'WA'], [['1k files', 1.8]]);
  * ```
  */
-export function table(title: string, columns: string[], rows: (string | number | null)[][], note?: string): void {
+export function table(
+  title: string,
+  columns: string[],
+  rows: (string | number | null)[][],
+  note?: string,
+): void {
   for (const row of rows) {
-    if (row.length !== columns.length) throw new RangeError(`rows: a row of ${row.length} cells under ${columns.length} columns`);
+    if (row.length !== columns.length)
+      throw new RangeError(`rows: a row of ${row.length} cells under ${columns.length} columns`);
   }
   records.push({ title, columns, rows, note });
   installExitHook();
   printTable(title, columns, rows, note);
 }
 
-function printTable(title: string, columns: string[], rows: (string | number | null)[][], note?: string): void {
+function printTable(
+  title: string,
+  columns: string[],
+  rows: (string | number | null)[][],
+  note?: string,
+): void {
   const cells = [columns, ...rows.map((r) => r.map(formatCell))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
   const line = (r: (string | number)[]) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
@@ -222,7 +263,9 @@ async function flushJson(): Promise<void> {
   const path = await import('node:path');
   fs.mkdirSync(dir, { recursive: true });
   const target = path.join(dir, `${pkg}.json`);
-  const existing = fs.existsSync(target) ? JSON.parse(fs.readFileSync(target, 'utf8')) : { package: pkg, files: {} };
+  const existing = fs.existsSync(target)
+    ? JSON.parse(fs.readFileSync(target, 'utf8'))
+    : { package: pkg, files: {} };
   existing.files[file] = { tables: records.splice(0) };
   fs.writeFileSync(target, `${JSON.stringify(existing, null, 2)}\n`);
 }
