@@ -21,10 +21,13 @@ const only = args
 const wanted = args.filter((a) => !a.startsWith('--'));
 const RUNTIME_TIMEOUT_MS = 180_000;
 
-const packages = readdirSync(join(root, 'packages'))
+// Every package with code must bring a smoke suite: a package the matrix cannot run is a failure.
+const withCode = readdirSync(join(root, 'packages'))
   .sort()
-  .filter((p) => existsSync(join(root, 'packages', p, 'test', 'matrix', 'smoke.ts')))
+  .filter((p) => existsSync(join(root, 'packages', p, 'src', 'index.ts')))
   .filter((p) => wanted.length === 0 || wanted.includes(p));
+const packages = withCode.filter((p) => existsSync(join(root, 'packages', p, 'test', 'matrix', 'smoke.ts')));
+const withoutSmoke = withCode.filter((p) => !packages.includes(p));
 
 async function bundle() {
   rmSync(out, { recursive: true, force: true });
@@ -169,8 +172,8 @@ const runtimes = [
 
 await bundle();
 let passed = 0;
-let failed = 0;
-const summary = [];
+let failed = withoutSmoke.length;
+const summary = withoutSmoke.map((p) => `${p}: FAILED: has code but no test/matrix/smoke.ts`);
 for (const rt of runtimes) {
   if (only && !only.includes(rt.name)) continue;
   const missing = rt.available();
