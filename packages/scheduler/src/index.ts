@@ -11,6 +11,7 @@ export {
   type TaskAnalysis,
 } from './admission.js';
 export { type Clock, RealClock, VirtualClock } from './clock.js';
+export { Baseline, type BaselineOptions, type DetectorMode, type Verdict } from './detector.js';
 export { AdmissionError, SchedulerError, type SchedulerErrorCode } from './errors.js';
 export { type Random, SeededRandom } from './random.js';
 export { MAX_SIMULATION_EVENTS, type SimulatedTask, simulate } from './simulate.js';
@@ -27,3 +28,4 @@ export {
   type Task,
   type TaskParams,
 } from './task.js';
+export { Welford } from './welford.js';
