@@ -1,0 +1,222 @@
+/**
+ * Sleeping and waking without spinning, and without lost wakeups.
+ *
+ * The rule (DESIGN.md, "Wakeups"): a side that publishes (tail, frame length, head) does so with
+ * a sequentially consistent `Atomics` store and only then loads the peer's sleeper word; a side
+ * about to sleep stores its sleeper word and only then re-checks the ring. JavaScript's
+ * `Atomics` operations are sequentially consistent, so the pair is Dekker's: at least one of the
+ * two sees the other's store, and a wakeup is never lost. The futex word is a signal counter
+ * read before announcing the sleep, so a notify that lands between the re-check and the wait
+ * makes `Atomics.wait` return `not-equal` at once.
+ */
+import { RingError } from './errors.js';
+import { Offset, type RingMemory, State } from './layout.js';
+
+const CONSUMER_WAITING = Offset.consumerWaiting >> 2;
+const DATA_SIGNAL = Offset.dataSignal >> 2;
+const PRODUCERS_WAITING = Offset.producersWaiting >> 2;
+const SPACE_SIGNAL = Offset.spaceSignal >> 2;
+const STATE = Offset.state >> 2;
+
+/** Shortest and longest sleep of the polling fallback (no `Atomics.waitAsync`), in ms. */
+const FALLBACK_MIN_MS = 1;
+const FALLBACK_MAX_MS = 16;
+
+type WaitResult = 'ok' | 'not-equal' | 'timed-out';
+type WaitAsyncFn = (
+  array: Int32Array,
+  index: number,
+  value: number,
+  timeout?: number,
+) => { async: boolean; value: WaitResult | Promise<WaitResult> };
+
+const waitAsyncNative: WaitAsyncFn | undefined = (Atomics as unknown as { waitAsync?: WaitAsyncFn })
+  .waitAsync;
+
+/** In-thread waiters of rings over a plain ArrayBuffer (the single-thread variant). */
+const localWaiters = new WeakMap<ArrayBuffer | SharedArrayBuffer, Map<number, Set<() => void>>>();
+
+/** Counts of the slow path, for tests and benches. */
+export interface WakeStats {
+  /** Times this end announced it was going to sleep. */
+  sleeps: number;
+  /** Times this end woke a sleeping peer. */
+  wakes: number;
+}
+
+function notifyWord(mem: RingMemory, index: number): void {
+  if (mem.shared) {
+    Atomics.notify(mem.i32, index);
+    return;
+  }
+  const byIndex = localWaiters.get(mem.buffer);
+  const set = byIndex?.get(index);
+  if (!set || set.size === 0) return;
+  const resolvers = [...set];
+  set.clear();
+  for (const resolve of resolvers) resolve();
+}
+
+/** Called by producers after publishing: wakes the consumer if it announced a sleep. */
+export function signalData(mem: RingMemory, stats: WakeStats): void {
+  if (Atomics.load(mem.i32, CONSUMER_WAITING) !== 0) {
+    Atomics.add(mem.i32, DATA_SIGNAL, 1);
+    notifyWord(mem, DATA_SIGNAL);
+    stats.wakes++;
+  }
+}
+
+/** Called by the consumer after moving the head: wakes producers waiting for space. */
+export function signalSpace(mem: RingMemory, stats: WakeStats): void {
+  if (Atomics.load(mem.i32, PRODUCERS_WAITING) !== 0) {
+    Atomics.add(mem.i32, SPACE_SIGNAL, 1);
+    notifyWord(mem, SPACE_SIGNAL);
+    stats.wakes++;
+  }
+}
+
+/** Sets a state bit and wakes every sleeper on both sides, so nobody waits on a closed ring. */
+export function closeSide(mem: RingMemory, bit: number): void {
+  Atomics.or(mem.i32, STATE, bit);
+  Atomics.add(mem.i32, DATA_SIGNAL, 1);
+  Atomics.add(mem.i32, SPACE_SIGNAL, 1);
+  notifyWord(mem, DATA_SIGNAL);
+  notifyWord(mem, SPACE_SIGNAL);
+}
+
+/** The state word's bits. */
+export function readState(mem: RingMemory): number {
+  return Atomics.load(mem.i32, STATE);
+}
+
+/** Which side of the ring a wait is for. */
+export type Side = 'data' | 'space';
+
+function enter(mem: RingMemory, side: Side): void {
+  if (side === 'data') Atomics.store(mem.i32, CONSUMER_WAITING, 1);
+  else Atomics.add(mem.i32, PRODUCERS_WAITING, 1);
+}
+
+function leave(mem: RingMemory, side: Side): void {
+  if (side === 'data') Atomics.store(mem.i32, CONSUMER_WAITING, 0);
+  else Atomics.sub(mem.i32, PRODUCERS_WAITING, 1);
+}
+
+function peerClosed(mem: RingMemory, side: Side): boolean {
+  const bit = side === 'data' ? State.producerClosed : State.consumerClosed;
+  return (Atomics.load(mem.i32, STATE) & bit) !== 0;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+/**
+ * Blocks the calling thread until `ready()` holds, the peer closes or `timeoutMs` passes.
+ * Returns `ready()`'s last value. Throws `EWOULDBLOCK` where blocking is impossible.
+ */
+export function blockUntil(
+  mem: RingMemory,
+  side: Side,
+  ready: () => boolean,
+  timeoutMs: number,
+  stats: WakeStats,
+): boolean {
+  if (ready()) return true;
+  if (!mem.shared)
+    throw new RingError('EWOULDBLOCK', 'a ring over a plain ArrayBuffer cannot block: use the async methods');
+  const signal = side === 'data' ? DATA_SIGNAL : SPACE_SIGNAL;
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(mem.i32, signal);
+    enter(mem, side);
+    if (ready() || peerClosed(mem, side)) {
+      leave(mem, side);
+      return ready();
+    }
+    stats.sleeps++;
+    const remaining = deadline - now();
+    try {
+      if (remaining > 0) Atomics.wait(mem.i32, signal, seen, remaining);
+    } catch (cause) {
+      leave(mem, side);
+      throw new RingError(
+        'EWOULDBLOCK',
+        `this thread may not block (${String(cause)}): use the async methods`,
+      );
+    }
+    leave(mem, side);
+    if (ready()) return true;
+    if (peerClosed(mem, side) || now() >= deadline) return false;
+  }
+}
+
+function waitLocal(mem: RingMemory, index: number, timeoutMs: number): Promise<void> {
+  let byIndex = localWaiters.get(mem.buffer);
+  if (!byIndex) localWaiters.set(mem.buffer, (byIndex = new Map()));
+  let set = byIndex.get(index);
+  if (!set) byIndex.set(index, (set = new Set()));
+  const waiters = set;
+  return new Promise<void>((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      waiters.delete(done);
+      resolve();
+    };
+    waiters.add(done);
+    if (Number.isFinite(timeoutMs)) timer = setTimeout(done, Math.max(0, timeoutMs));
+  });
+}
+
+async function waitShared(mem: RingMemory, index: number, seen: number, timeoutMs: number): Promise<void> {
+  if (waitAsyncNative) {
+    const r = waitAsyncNative(mem.i32, index, seen, Number.isFinite(timeoutMs) ? timeoutMs : undefined);
+    if (r.async) await r.value;
+    return;
+  }
+  // Fallback where Atomics.waitAsync is missing: sleep on timers with exponential backoff from
+  // 1 ms to 16 ms, re-reading the signal word. Latency rises to at most 16 ms; no thread blocks.
+  const deadline = now() + timeoutMs;
+  let delay = FALLBACK_MIN_MS;
+  while (Atomics.load(mem.i32, index) === seen && now() < deadline) {
+    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - now()))));
+    delay = Math.min(FALLBACK_MAX_MS, delay * 2);
+  }
+}
+
+/**
+ * Waits without blocking the thread (`Atomics.waitAsync`, an in-thread waiter list for plain
+ * ArrayBuffers, or timer polling) until `ready()` holds, the peer closes or `timeoutMs` passes.
+ */
+export async function waitUntil(
+  mem: RingMemory,
+  side: Side,
+  ready: () => boolean,
+  timeoutMs: number,
+  stats: WakeStats,
+): Promise<boolean> {
+  if (ready()) return true;
+  const signal = side === 'data' ? DATA_SIGNAL : SPACE_SIGNAL;
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(mem.i32, signal);
+    enter(mem, side);
+    if (ready() || peerClosed(mem, side)) {
+      leave(mem, side);
+      return ready();
+    }
+    stats.sleeps++;
+    const remaining = deadline - now();
+    try {
+      if (remaining > 0) {
+        if (mem.shared) await waitShared(mem, signal, seen, remaining);
+        else await waitLocal(mem, signal, remaining);
+      }
+    } finally {
+      leave(mem, side);
+    }
+    if (ready()) return true;
+    if (peerClosed(mem, side) || now() >= deadline) return false;
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The consuming end of a frame ring (`spsc` or `mpsc`). Frames are read in place: a handler gets
+ * the ring's memory with an offset and a length, or `tryRead()` returns a flyweight that stays
+ * valid until `release()`. Nothing is copied and nothing is allocated per frame.
+ *
+ * Every header is validated before use (SPEC.md, "Validation"): a length below 8 or above the
+ * capacity, a frame crossing the end of the data region or the published tail, a payload above
+ * the ring's limit, or a misaligned counter throws a {@link RingError}. Bounds are computed from
+ * one read of each header word, so a peer rewriting the header meanwhile cannot move a read out
+ * of the buffer; a poll visits at most capacity / 8 frames, so it cannot loop.
+ */
+import { assert } from './_assert.js';
+import { blockUntil, closeSide, readState, signalSpace, type WakeStats, waitUntil } from './_wake.js';
+import { RingError } from './errors.js';
+import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
+
+const TAIL = Offset.tail >> 2;
+const HEAD = Offset.head >> 2;
+
+/**
+ * Receives one frame in place: the payload is `bytes[offset .. offset + length)` and is valid
+ * only during the call.
+ */
+export type FrameHandler = (type: number, bytes: Uint8Array, offset: number, length: number) => void;
+
+/**
+ * A frame read in place by {@link FrameConsumer.tryRead} (a reusable flyweight): valid until
+ * `release()`.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, FrameConsumer, FrameProducer } from '@nexus/ion-rings';
+ * const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 });
+ * new FrameProducer(sab).offer(new Uint8Array([42]), 3);
+ * const consumer = new FrameConsumer(sab);
+ * const frame = consumer.tryRead();
+ * if (frame) {
+ *   console.log(frame.type, frame.bytes[frame.offset]);
+ *   frame.release();
+ * }
+ * ```
+ */
+export class Frame {
+  /** The ring's whole memory as bytes; the payload lives at `offset`. */
+  readonly bytes: Uint8Array;
+  /** Frame type (1 to 2^32 - 1). */
+  type = 0;
+  /** Byte offset of the payload in `bytes`. */
+  offset = 0;
+  /** Payload length in bytes. */
+  length = 0;
+  readonly #consumer: FrameConsumer;
+
+  /** @internal */
+  constructor(consumer: FrameConsumer, bytes: Uint8Array) {
+    this.#consumer = consumer;
+    this.bytes = bytes;
+  }
+
+  /** The payload as a view (allocates a view object; valid until `release()`). */
+  view(): Uint8Array {
+    return this.bytes.subarray(this.offset, this.offset + this.length);
+  }
+
+  /** Gives the frame's space back to producers. */
+  release(): void {
+    this.#consumer.release();
+  }
+}
+
+/**
+ * The consuming end of an `spsc` or `mpsc` frame ring. Exactly one per ring.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, FrameConsumer, FrameProducer } from '@nexus/ion-rings';
+ * const sab = createRingBuffer({ kind: 'mpsc', capacityBytes: 1 << 16 });
+ * new FrameProducer(sab).offer(new Uint8Array([1, 2, 3]), 9);
+ * let total = 0;
+ * new FrameConsumer(sab).poll((type, bytes, offset, length) => {
+ *   total += length;
+ * });
+ * ```
+ */
+export class FrameConsumer {
+  /** Slow-path counters: sleeps while the ring was empty, wakeups sent to producers. */
+  readonly stats: WakeStats = { sleeps: 0, wakes: 0 };
+  readonly #mem: RingMemory;
+  readonly #i32: Int32Array;
+  readonly #u8: Uint8Array;
+  readonly #capacity: number;
+  readonly #mask: number;
+  readonly #maxPayload: number;
+  readonly #multi: boolean;
+  readonly #frame: Frame;
+  /** Released position: everything before it belongs to producers again. */
+  #head: number;
+  /** Read position (>= head): frames between head and it are held by `tryRead`. */
+  #position: number;
+  /** Bytes between `#position` and the tail seen at the last scan. */
+  #available = 0;
+
+  /** Opens the consuming end of a frame ring created by {@link createRingBuffer}. */
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
+    const mem = openRing(buffer);
+    if (mem.kind === 'bytes') throw new TypeError('buffer: a byte ring; use ByteReader');
+    this.#mem = mem;
+    this.#i32 = mem.i32;
+    this.#u8 = mem.u8;
+    this.#capacity = mem.capacity;
+    this.#mask = mem.mask;
+    this.#maxPayload = mem.maxPayload;
+    this.#multi = mem.kind === 'mpsc';
+    this.#head = Atomics.load(mem.i32, HEAD) >>> 0;
+    this.#position = this.#head;
+    if ((this.#head & 7) !== 0)
+      throw new RingError('EBADCOUNTER', `head ${this.#head} is not 8-byte aligned`);
+    this.#frame = new Frame(this, mem.u8);
+  }
+
+  /** True once the producing side closed (no frame will follow those already in the ring). */
+  get producerClosed(): boolean {
+    return (readState(this.#mem) & State.producerClosed) !== 0;
+  }
+
+  /** Bytes claimed by producers and not yet released by this consumer (tail - head). */
+  get pendingBytes(): number {
+    return (Atomics.load(this.#i32, TAIL) - this.#head) >>> 0;
+  }
+
+  /** True when a frame (or padding) is ready to be read. */
+  get hasData(): boolean {
+    if (!this.#multi) return Atomics.load(this.#i32, TAIL) >>> 0 !== this.#position;
+    return Atomics.load(this.#i32, (HEADER_BYTES + (this.#position & this.#mask)) >> 2) > 0;
+  }
+
+  /** Loads the tail and checks it against the read position. */
+  #refresh(): void {
+    const tail = Atomics.load(this.#i32, TAIL) >>> 0;
+    const available = (tail - this.#position) >>> 0;
+    if (available > this.#capacity || (tail & 7) !== 0) {
+      throw new RingError(
+        'EBADCOUNTER',
+        `tail ${tail} is not within capacity of position ${this.#position}`,
+        tail,
+      );
+    }
+    this.#available = available;
+  }
+
+  /**
+   * Finds the next data frame at the read position, skipping padding, and leaves its fields in
+   * the flyweight. Returns the frame's aligned length (padding before it is already passed), or 0.
+   */
+  #next(): number {
+    const i32 = this.#i32;
+    const capacity = this.#capacity;
+    let available = this.#available;
+    let position = this.#position;
+    for (;;) {
+      if (available === 0) return 0;
+      const index = position & this.#mask;
+      const header = (HEADER_BYTES + index) >> 2;
+      const length = this.#multi ? Atomics.load(i32, header) : i32[header];
+      if (this.#multi && length <= 0) return 0;
+      if (length < 8 || length > capacity) {
+        throw new RingError('EBADFRAME', `frame length ${length} out of range`, position);
+      }
+      const aligned = (length + 7) & ~7;
+      if (aligned > available || aligned > capacity - index) {
+        throw new RingError('EBADFRAME', `frame of ${length} bytes crosses the tail or the end`, position);
+      }
+      const type = i32[header + 1] >>> 0;
+      if (type === PADDING_TYPE) {
+        // Padding is consumed with the next frame (or alone when nothing follows).
+        available -= aligned;
+        position = (position + aligned) >>> 0;
+        this.#available = available;
+        this.#position = position;
+        continue;
+      }
+      if (length - 8 > this.#maxPayload) {
+        throw new RingError(
+          'EBADFRAME',
+          `payload of ${length - 8} bytes exceeds the ring's ${this.#maxPayload}`,
+          position,
+        );
+      }
+      const frame = this.#frame;
+      frame.type = type;
+      frame.offset = (header << 2) + 8;
+      frame.length = length - 8;
+      return aligned;
+    }
+  }
+
+  /**
+   * Calls `handler` for up to `limit` frames in order, then releases them all with one head store
+   * (batched consumption). Returns the number of frames handled. A handler that throws still
+   * consumes its frame; the error propagates.
+   */
+  poll(handler: FrameHandler, limit = Number.POSITIVE_INFINITY): number {
+    assert(this.#position === this.#head, 'poll while a tryRead frame is held: release it first');
+    this.#refresh();
+    const frame = this.#frame;
+    const u8 = this.#u8;
+    let count = 0;
+    try {
+      while (count < limit) {
+        const aligned = this.#next();
+        if (aligned === 0) break;
+        this.#position = (this.#position + aligned) >>> 0;
+        this.#available -= aligned;
+        count++;
+        handler(frame.type, u8, frame.offset, frame.length);
+      }
+    } finally {
+      this.release();
+    }
+    return count;
+  }
+
+  /**
+   * Reads the next frame in place, or returns null when none is ready. The frame stays valid
+   * (and its space held) until `release()`; one frame is held at a time.
+   */
+  tryRead(): Frame | null {
+    assert(this.#position === this.#head, 'tryRead while a frame is held: release it first');
+    this.#refresh();
+    const aligned = this.#next();
+    if (aligned === 0) {
+      this.release();
+      return null;
+    }
+    this.#position = (this.#position + aligned) >>> 0;
+    this.#available -= aligned;
+    return this.#frame;
+  }
+
+  /** Releases everything read so far (the frame from `tryRead`, skipped padding) to producers. */
+  release(): void {
+    const head = this.#head;
+    const position = this.#position;
+    if (position === head) return;
+    if (this.#multi) this.#zero(head, position);
+    this.#head = position;
+    Atomics.store(this.#i32, HEAD, position | 0);
+    signalSpace(this.#mem, this.stats);
+  }
+
+  /** MPSC: zeroes consumed bytes so a zero length always means "not yet written". */
+  #zero(from: number, to: number): void {
+    const start = from & this.#mask;
+    const bytes = (to - from) >>> 0;
+    const first = Math.min(bytes, this.#capacity - start);
+    this.#u8.fill(0, HEADER_BYTES + start, HEADER_BYTES + start + first);
+    if (first < bytes) this.#u8.fill(0, HEADER_BYTES, HEADER_BYTES + bytes - first);
+  }
+
+  /**
+   * Dead-producer recovery (MPSC): when the frame at the head was claimed but not committed,
+   * turns it into padding so the frames behind it flow again. Call it only after the head frame
+   * has been stuck longer than any live producer takes to commit (DESIGN.md, "Dead producers").
+   * Returns true when a frame was recovered.
+   */
+  unblock(): boolean {
+    if (!this.#multi) return false;
+    assert(this.#position === this.#head, 'unblock while a frame is held');
+    const i32 = this.#i32;
+    const head = this.#head;
+    const tail = Atomics.load(i32, TAIL) >>> 0;
+    const pending = (tail - head) >>> 0;
+    if (pending === 0 || pending > this.#capacity) return false;
+    const index = head & this.#mask;
+    const header = (HEADER_BYTES + index) >> 2;
+    const length = Atomics.load(i32, header);
+    if (length > 0) return false;
+    if (length < 0) {
+      const frameLength = -length;
+      const aligned = (frameLength + 7) & ~7;
+      if (frameLength < 8 || aligned > this.#capacity - index || aligned > pending) {
+        throw new RingError('EBADFRAME', `claimed frame length ${frameLength} out of range`, head);
+      }
+      i32[header + 1] = PADDING_TYPE;
+      return Atomics.compareExchange(i32, header, length, aligned) === length;
+    }
+    // The producer died between its claim and its header: its space is still zero. Pad up to the
+    // next written header (or the end of the data region, or the tail).
+    const limit = Math.min(pending, this.#capacity - index);
+    let gap = 8;
+    while (gap < limit && Atomics.load(i32, header + (gap >> 2)) === 0) gap += 8;
+    i32[header + 1] = PADDING_TYPE;
+    return Atomics.compareExchange(i32, header, 0, gap) === 0;
+  }
+
+  /** Blocks the thread until a frame is ready, the producer closes or `timeoutMs` passes. */
+  waitForData(timeoutMs = Number.POSITIVE_INFINITY): boolean {
+    return blockUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats);
+  }
+
+  /** Like {@link FrameConsumer.waitForData} without blocking the thread. */
+  waitForDataAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    return waitUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats);
+  }
+
+  /** Marks the consuming side closed: producers waiting for space wake and see `ECLOSED`. */
+  close(): void {
+    closeSide(this.#mem, State.consumerClosed);
+  }
+}

@@ -1,0 +1,380 @@
+/**
+ * The producing end of a frame ring: SPSC (`kind: 'spsc'`) or Aeron-style MPSC (`kind: 'mpsc'`).
+ *
+ * A frame is `[length i32][type u32][payload]`, 8-byte aligned, never split across the end of the
+ * data region: when it would not fit before the end, a padding frame fills the rest (SPEC.md).
+ *
+ * - SPSC: the producer owns the tail. Frames are written with plain stores and become visible
+ *   when the tail is stored (`Atomics.store`), once per frame or once per batch.
+ * - MPSC: producers claim space with a compare-and-swap on the tail, write the header with a
+ *   negative length (claimed, not committed), fill the payload and commit by swapping the length
+ *   to positive. The consumer reads length words, not the tail, and zeroes what it consumed, so
+ *   a zero length always means "not yet written" (Aeron's ManyToOneRingBuffer protocol).
+ */
+import { assert } from './_assert.js';
+import { blockUntil, closeSide, readState, signalData, type WakeStats, waitUntil } from './_wake.js';
+import { RingError } from './errors.js';
+import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
+
+const TAIL = Offset.tail >> 2;
+const HEAD = Offset.head >> 2;
+/** Compare-and-swap attempts per claim before reporting the ring as contended-full. */
+const MAX_CLAIM_ATTEMPTS = 1 << 16;
+
+/**
+ * A claimed, writable region of the ring (a reusable flyweight: one per producer, no allocation).
+ * Write `length` bytes at `bytes[offset ..]`, then `commit()` or `abort()`.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, FrameProducer } from '@nexus/ion-rings';
+ * const producer = new FrameProducer(createRingBuffer({ kind: 'mpsc', capacityBytes: 4096 }));
+ * const claim = producer.tryClaim(4, 7);
+ * if (claim) {
+ *   claim.bytes.set([1, 2, 3, 4], claim.offset);
+ *   claim.commit();
+ * }
+ * ```
+ */
+export class Claim {
+  /** The ring's whole memory as bytes; the payload lives at `offset`. */
+  readonly bytes: Uint8Array;
+  /** Byte offset of the payload in `bytes`. */
+  offset = 0;
+  /** Payload length in bytes. */
+  length = 0;
+  /** Frame type. */
+  type = 0;
+  /** @internal Word index of the frame header. */
+  headerIndex = 0;
+  /** @internal Frame length including the header. */
+  frameLength = 0;
+  /** @internal True between a claim and its commit or abort. */
+  active = false;
+  readonly #producer: FrameProducer;
+
+  /** @internal */
+  constructor(producer: FrameProducer, bytes: Uint8Array) {
+    this.#producer = producer;
+    this.bytes = bytes;
+  }
+
+  /** The payload as a view (allocates a view object; use `bytes`/`offset` on hot paths). */
+  view(): Uint8Array {
+    return this.bytes.subarray(this.offset, this.offset + this.length);
+  }
+
+  /**
+   * Makes the frame visible to the consumer. With `publish = false` (SPSC), the frame is staged
+   * and becomes visible at the producer's next `publish()`: batched publication.
+   */
+  commit(publish = true): void {
+    this.#producer.commitClaim(this, publish);
+  }
+
+  /** Gives the space back (SPSC) or turns it into padding (MPSC). */
+  abort(): void {
+    this.#producer.abortClaim(this);
+  }
+}
+
+/**
+ * The producing end of an `spsc` or `mpsc` frame ring. Open one per producing thread (any number
+ * for `mpsc`, exactly one for `spsc`); each holds at most one outstanding claim.
+ *
+ * Backpressure: `offer`/`tryClaim` fail fast (return false/null) on a full ring; `put` blocks
+ * (workers only) and `putAsync` awaits space, both with a timeout.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, FrameConsumer, FrameProducer } from '@nexus/ion-rings';
+ * const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 16 });
+ * const producer = new FrameProducer(sab);
+ * producer.offer(new TextEncoder().encode('hello'), 1);
+ * new FrameConsumer(sab).poll((type, bytes, offset, length) => console.log(type, length));
+ * ```
+ */
+export class FrameProducer {
+  /** Slow-path counters: sleeps while the ring was full, wakeups sent to the consumer. */
+  readonly stats: WakeStats = { sleeps: 0, wakes: 0 };
+  readonly #mem: RingMemory;
+  readonly #i32: Int32Array;
+  readonly #u8: Uint8Array;
+  readonly #capacity: number;
+  readonly #mask: number;
+  readonly #maxPayload: number;
+  readonly #multi: boolean;
+  readonly #claim: Claim;
+  /** SPSC: the producer's own tail (staged frames included); MPSC: unused. */
+  #tail: number;
+  /** Last head read from shared memory: a lower bound of the real head. */
+  #headCache: number;
+
+  /** Opens the producing end of a frame ring created by {@link createRingBuffer}. */
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
+    const mem = openRing(buffer);
+    if (mem.kind === 'bytes') throw new TypeError('buffer: a byte ring; use ByteWriter');
+    this.#mem = mem;
+    this.#i32 = mem.i32;
+    this.#u8 = mem.u8;
+    this.#capacity = mem.capacity;
+    this.#mask = mem.mask;
+    this.#maxPayload = mem.maxPayload;
+    this.#multi = mem.kind === 'mpsc';
+    this.#tail = Atomics.load(mem.i32, TAIL) >>> 0;
+    this.#headCache = Atomics.load(mem.i32, HEAD) >>> 0;
+    this.#claim = new Claim(this, mem.u8);
+  }
+
+  /** Largest payload one frame may carry. */
+  get maxPayloadBytes(): number {
+    return this.#maxPayload;
+  }
+
+  /** True once the consumer closed its end. */
+  get consumerClosed(): boolean {
+    return (readState(this.#mem) & State.consumerClosed) !== 0;
+  }
+
+  /**
+   * Claims room for one frame of `length` payload bytes and type `type` (1 to 2^32 - 1), or
+   * returns null when the ring is full. The returned claim is this producer's flyweight.
+   */
+  tryClaim(length: number, type = 1): Claim | null {
+    if (!(length >= 0 && length <= this.#maxPayload) || length !== (length | 0)) {
+      throw new RangeError(`length: an integer from 0 to ${this.#maxPayload}, got ${length}`);
+    }
+    if (!(type >= 1 && type <= 0xffff_ffff) || type !== Math.floor(type)) {
+      throw new RangeError(`type: an integer from 1 to 2^32 - 1, got ${type}`);
+    }
+    const claim = this.#claim;
+    assert(!claim.active, 'one outstanding claim per producer: commit or abort the previous one');
+    return this.#multi ? this.#claimMulti(length, type) : this.#claimSingle(length, type);
+  }
+
+  #freeBytes(tail: number): number {
+    const used = (tail - this.#headCache) >>> 0;
+    if (used > this.#capacity) {
+      this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+      const again = (tail - this.#headCache) >>> 0;
+      if (again > this.#capacity)
+        throw new RingError('EBADCOUNTER', `tail - head = ${again} exceeds capacity`, tail);
+      return this.#capacity - again;
+    }
+    return this.#capacity - used;
+  }
+
+  #claimSingle(length: number, type: number): Claim | null {
+    const frameLength = length + 8;
+    const aligned = (frameLength + 7) & ~7;
+    let tail = this.#tail;
+    let index = tail & this.#mask;
+    const toEnd = this.#capacity - index;
+    const needed = aligned > toEnd ? toEnd + aligned : aligned;
+    if (needed > this.#freeBytes(tail)) {
+      this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+      if (needed > this.#freeBytes(tail)) return null;
+    }
+    const i32 = this.#i32;
+    if (aligned > toEnd) {
+      const pad = (HEADER_BYTES + index) >> 2;
+      i32[pad] = toEnd;
+      i32[pad + 1] = PADDING_TYPE;
+      tail = (tail + toEnd) >>> 0;
+      this.#tail = tail;
+      index = 0;
+    }
+    const header = (HEADER_BYTES + index) >> 2;
+    i32[header] = frameLength;
+    i32[header + 1] = type | 0;
+    return this.#fill(header, frameLength, length, type);
+  }
+
+  #claimMulti(length: number, type: number): Claim | null {
+    const i32 = this.#i32;
+    const frameLength = length + 8;
+    const aligned = (frameLength + 7) & ~7;
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+      const tail = Atomics.load(i32, TAIL) >>> 0;
+      if ((tail & 7) !== 0) throw new RingError('EBADCOUNTER', `tail ${tail} is not 8-byte aligned`, tail);
+      let index = tail & this.#mask;
+      const toEnd = this.#capacity - index;
+      const needed = aligned > toEnd ? toEnd + aligned : aligned;
+      if (needed > this.#freeBytes(tail)) {
+        this.#headCache = Atomics.load(i32, HEAD) >>> 0;
+        if (needed > this.#freeBytes(tail)) return null;
+      }
+      if (Atomics.compareExchange(i32, TAIL, tail | 0, (tail + needed) | 0) !== (tail | 0)) continue;
+      if (aligned > toEnd) {
+        const pad = (HEADER_BYTES + index) >> 2;
+        i32[pad + 1] = PADDING_TYPE;
+        Atomics.store(i32, pad, toEnd);
+        index = 0;
+      }
+      const header = (HEADER_BYTES + index) >> 2;
+      i32[header + 1] = type | 0;
+      Atomics.store(i32, header, -frameLength);
+      return this.#fill(header, frameLength, length, type);
+    }
+    return null;
+  }
+
+  #fill(header: number, frameLength: number, length: number, type: number): Claim {
+    const claim = this.#claim;
+    claim.headerIndex = header;
+    claim.frameLength = frameLength;
+    claim.offset = (header << 2) + 8;
+    claim.length = length;
+    claim.type = type;
+    claim.active = true;
+    return claim;
+  }
+
+  /** @internal Called by {@link Claim.commit}. */
+  commitClaim(claim: Claim, publish: boolean): void {
+    assert(claim.active && claim === this.#claim, 'commit of a claim that is not outstanding');
+    claim.active = false;
+    if (this.#multi) {
+      const i32 = this.#i32;
+      const prior = Atomics.compareExchange(i32, claim.headerIndex, -claim.frameLength, claim.frameLength);
+      if (prior !== -claim.frameLength) {
+        throw new RingError(
+          'EREVOKED',
+          'the consumer recovered this claim as padding before it was committed',
+        );
+      }
+      signalData(this.#mem, this.stats);
+      return;
+    }
+    this.#tail = (this.#tail + ((claim.frameLength + 7) & ~7)) >>> 0;
+    if (publish) this.publish();
+  }
+
+  /** @internal Called by {@link Claim.abort}. */
+  abortClaim(claim: Claim): void {
+    assert(claim.active && claim === this.#claim, 'abort of a claim that is not outstanding');
+    claim.active = false;
+    if (!this.#multi) return;
+    const i32 = this.#i32;
+    if (Atomics.load(i32, claim.headerIndex) !== -claim.frameLength) return;
+    i32[claim.headerIndex + 1] = PADDING_TYPE;
+    Atomics.compareExchange(i32, claim.headerIndex, -claim.frameLength, (claim.frameLength + 7) & ~7);
+    signalData(this.#mem, this.stats);
+  }
+
+  /**
+   * Makes staged frames (`commit(false)`, `offerBatch`) visible with one tail store, then wakes
+   * the consumer if it sleeps. A no-op for `mpsc`, where every commit is visible at once.
+   */
+  publish(): void {
+    if (this.#multi) return;
+    Atomics.store(this.#i32, TAIL, this.#tail | 0);
+    signalData(this.#mem, this.stats);
+  }
+
+  /** Copies `payload` into one frame and publishes it; false when the ring is full. */
+  offer(payload: Uint8Array, type = 1): boolean {
+    const claim = this.tryClaim(payload.length, type);
+    if (claim === null) return false;
+    this.#u8.set(payload, claim.offset);
+    this.commitClaim(claim, true);
+    return true;
+  }
+
+  /**
+   * Writes `payloads[start..end)` as frames of `type` and publishes them together (SPSC: one tail
+   * store for the batch; MPSC: one claim per frame, one wakeup check per batch). Returns how
+   * many frames were written from the front; fewer than asked when the ring filled.
+   */
+  offerBatch(payloads: readonly Uint8Array[], type = 1, start = 0, end = payloads.length): number {
+    let i = start;
+    if (this.#multi) {
+      const i32 = this.#i32;
+      for (; i < end; i++) {
+        const claim = this.tryClaim(payloads[i].length, type);
+        if (claim === null) break;
+        this.#u8.set(payloads[i], claim.offset);
+        claim.active = false;
+        if (
+          Atomics.compareExchange(i32, claim.headerIndex, -claim.frameLength, claim.frameLength) !==
+          -claim.frameLength
+        ) {
+          throw new RingError(
+            'EREVOKED',
+            'the consumer recovered this claim as padding before it was committed',
+          );
+        }
+      }
+      if (i > start) signalData(this.#mem, this.stats);
+      return i - start;
+    }
+    for (; i < end; i++) {
+      const claim = this.tryClaim(payloads[i].length, type);
+      if (claim === null) break;
+      this.#u8.set(payloads[i], claim.offset);
+      this.commitClaim(claim, false);
+    }
+    if (i > start) this.publish();
+    return i - start;
+  }
+
+  #fits(length: number): boolean {
+    const aligned = (length + 15) & ~7;
+    const tail = this.#multi ? Atomics.load(this.#i32, TAIL) >>> 0 : this.#tail;
+    this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+    const index = tail & this.#mask;
+    const toEnd = this.#capacity - index;
+    const needed = aligned > toEnd ? toEnd + aligned : aligned;
+    return needed <= this.#freeBytes(tail) || this.consumerClosed;
+  }
+
+  /**
+   * Blocks the thread (`Atomics.wait`; workers and Node's main thread) until a frame of `length`
+   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits.
+   */
+  waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY): boolean {
+    return blockUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats);
+  }
+
+  /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */
+  waitForSpaceAsync(length: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+    return waitUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats);
+  }
+
+  /**
+   * Backpressure by waiting: offers `payload`, blocking while the ring is full. Throws
+   * `ETIMEDOUT` after `timeoutMs` and `ECLOSED` when the consumer closed.
+   */
+  put(payload: Uint8Array, type = 1, timeoutMs = Number.POSITIVE_INFINITY): void {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
+      if (this.offer(payload, type)) return;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0 || !this.waitForSpace(payload.length, remaining)) {
+        if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
+        throw new RingError('ETIMEDOUT', `no room for ${payload.length} bytes within ${timeoutMs} ms`);
+      }
+    }
+  }
+
+  /** Like {@link FrameProducer.put} without blocking the thread. */
+  async putAsync(payload: Uint8Array, type = 1, timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
+      if (this.offer(payload, type)) return;
+      const remaining = deadline - performance.now();
+      if (remaining <= 0 || !(await this.waitForSpaceAsync(payload.length, remaining))) {
+        if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
+        throw new RingError('ETIMEDOUT', `no room for ${payload.length} bytes within ${timeoutMs} ms`);
+      }
+    }
+  }
+
+  /** Marks the producing side closed (end of stream) and wakes the consumer. */
+  close(): void {
+    if (!this.#multi) this.publish();
+    closeSide(this.#mem, State.producerClosed);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * `@nexus/ion-rings`: zero-copy rings in shared memory that replace pipes between threads.
+ *
+ * @module
+ */
+
+export type { WakeStats } from './_wake.js';
+export { ByteReader, ByteWriter } from './byte-ring.js';
+export { RingError, type RingErrorCode } from './errors.js';
+export { Frame, FrameConsumer, type FrameHandler } from './frame-consumer.js';
+export { Claim, FrameProducer } from './frame-producer.js';
+export {
+  alignFrame,
+  createRingBuffer,
+  FRAME_ALIGNMENT,
+  FRAME_HEADER_BYTES,
+  HEADER_BYTES,
+  Kind,
+  LAYOUT_VERSION,
+  MAX_CAPACITY_BYTES,
+  MIN_CAPACITY_BYTES,
+  Offset,
+  openRing,
+  PADDING_TYPE,
+  RESERVED_TYPE_MIN,
+  RING_MAGIC,
+  type RingKind,
+  type RingMemory,
+  type RingOptions,
+  State,
+} from './layout.js';
