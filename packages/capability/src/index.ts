@@ -1,0 +1,119 @@
+/**
+ * `@nexus/capability`: the capability algebra, signed attenuable token chains, per-fiber CSpaces
+ * with a derivation tree and recursive revoke, pledge/unveil, and an RFC 9162 Merkle ledger with
+ * signed checkpoints.
+ *
+ * @module
+ */
+export {
+  Algebra,
+  type Cap,
+  type CapInit,
+  describeCap,
+  MAX_TIME_MS,
+  makeCap,
+  type Request,
+  type Window,
+  windowContains,
+  windowCovers,
+  windowEmpty,
+} from './algebra.js';
+export {
+  type Caveat,
+  type CaveatContext,
+  caveatsAllow,
+  caveatsCover,
+  caveatsEmpty,
+  caveatsMeet,
+  compareCaveats,
+  MAX_CAVEAT_KEY_BYTES,
+  MAX_CAVEAT_VALUE_BYTES,
+  MAX_CAVEAT_VALUES,
+  MAX_CAVEATS,
+  type MaxCaveat,
+  normalizeCaveats,
+  type OneOfCaveat,
+} from './caveats.js';
+export {
+  detectEd25519,
+  type Ed25519Backend,
+  nobleEd25519,
+  passesAcceptancePolicy,
+  probeEd25519,
+  type SigningKey,
+  WEBCRYPTO_KEY_CACHE_ENTRIES,
+  webCryptoEd25519,
+} from './ed25519.js';
+export {
+  CAVEAT_KIND_MAX,
+  CAVEAT_KIND_ONE_OF,
+  type DecodedToken,
+  decodeLinkBody,
+  decodeToken,
+  encodeLinkBody,
+  encodeToken,
+  type Link,
+  type LinkBody,
+  MAX_BODY_BYTES,
+  MAX_LINKS,
+  MAX_TOKEN_BYTES,
+  NONCE_BYTES,
+  PUBLIC_KEY_BYTES,
+  REVOCATION_ID_BYTES,
+  SIGNATURE_BYTES,
+  TOKEN_HEADER_BYTES,
+  TOKEN_MAGIC,
+  TOKEN_VERSION,
+} from './encoding.js';
+export { CapabilityError, type CapabilityErrorCode, isCapabilityError } from './errors.js';
+export {
+  blake3Hasher,
+  HASH_BYTES,
+  isValidSubtree,
+  LEAF_PREFIX,
+  MAX_PROOF_HASHES,
+  MAX_TREE_LEAVES,
+  type MerkleHasher,
+  MerkleTree,
+  NODE_PREFIX,
+  rootFromInclusionProof,
+  sha256Hasher,
+  splitPoint,
+  verifyConsistency,
+  verifyInclusion,
+  verifySubtreeConsistency,
+  verifySubtreeInclusion,
+} from './merkle.js';
+export { type Clock, cryptoRandom, ManualClock, type Random, seededRandom, systemClock } from './ports.js';
+export { MAX_REVOKED_IDS, RevocationList } from './revocation.js';
+export {
+  isScope,
+  MAX_SCOPE_BYTES,
+  MAX_SCOPE_SEGMENTS,
+  scopeCovers,
+  scopeMeet,
+  scopeProblem,
+} from './scope.js';
+export {
+  type AuditEvent,
+  type AuditSink,
+  attenuateToken,
+  type CapSpec,
+  DEFAULT_TTL_MS,
+  DEFAULT_VERIFY_CACHE_ENTRIES,
+  LINK_DOMAIN,
+  linkDigest,
+  mintToken,
+  POSSESSION_DOMAIN,
+  type Possession,
+  proveHolder,
+  ROOT_DOMAIN,
+  revocationIds,
+  rootDigest,
+  type TokenOptions,
+  TokenVerifier,
+  type TokenVerifierOptions,
+  tokenCaps,
+  type VerifiedToken,
+} from './token.js';
+export { isVerb, MAX_VERB_BYTES, MAX_VERBS, VerbHierarchy } from './verbs.js';
