@@ -1,0 +1,11 @@
+/**
+ * `@nexus/nip/sat`: a CDCL SAT solver usable on its own, with DIMACS input and DRAT proofs.
+ * @module
+ */
+
+export type { Cnf, DimacsErrorCode, DimacsOptions } from './dimacs.js';
+export { checkModel, DimacsError, forEachClause, loadCnf, parseDimacs, writeDimacs } from './dimacs.js';
+export type { ProofSink } from './drat.js';
+export { DRAT_TEXT_LIMIT_CHARS, DratWriter } from './drat.js';
+export type { SolveOptions, SolveResult, SolverOptions, SolverStats } from './solver.js';
+export { luby, MAX_VARIABLES, Solver } from './solver.js';
