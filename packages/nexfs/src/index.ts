@@ -1,0 +1,64 @@
+// --- content addressing (part 2) ---
+export {
+  type ByteSource,
+  CdcStream,
+  type ChunkSink,
+  chunkStream,
+  type StreamChunk,
+} from './content/cdc-stream';
+export {
+  CODEC_IDS,
+  CODEC_MAX_PLAIN_BYTES,
+  type Codec,
+  type CodecName,
+  noneCodec,
+  RLE_LITERAL_MAX,
+  RLE_REPEAT_MAX,
+  RLE_REPEAT_MIN,
+  rleCodec,
+} from './content/codec';
+export { ContentError, type ContentErrorCode } from './content/errors';
+export {
+  type ChunkBoundary,
+  FASTCDC_LIMITS,
+  FastCdc,
+  type FastCdcOptions,
+  type FastCdcVersion,
+  NEXFS_CDC_DEFAULTS,
+} from './content/fastcdc';
+export {
+  ChunkFramer,
+  type EncodedChunk,
+  equalBytes,
+  FRAME_HEADER_BYTES,
+  FRAME_MAGIC,
+  FRAME_MAX_PLAIN_BYTES,
+  FRAME_VERSION,
+  type FrameHeader,
+  type FramerHashers,
+  readFrameHeader,
+} from './content/frame';
+export {
+  type Blake3Options,
+  blake3,
+  createBlake3Xof,
+  createHasher,
+  HASH_ALGORITHM_IDS,
+  type HashAlgorithm,
+  type Hasher,
+  type HasherOptions,
+  portableHasher,
+  type Xxh3Options,
+  xxh3,
+} from './content/hash';
+export {
+  checkZstdLevel,
+  loadZstdEngine,
+  ZSTD_LEVEL_MAX,
+  ZSTD_LEVEL_MIN,
+  ZSTD_MAGIC,
+  type ZstdEngine,
+  zstdCodec,
+  zstdDecode,
+  zstdFrameContentSize,
+} from './content/zstd';
