@@ -5,6 +5,16 @@
  */
 
 export type { WakeStats } from './_wake.js';
+export {
+  chunks,
+  type FrameChunk,
+  frames,
+  PipeReader,
+  PipeWriter,
+  type ReadAdapterOptions,
+  readableStream,
+  writableStream,
+} from './adapters.js';
 export { ByteReader, ByteWriter } from './byte-ring.js';
 export { RingError, type RingErrorCode } from './errors.js';
 export { Frame, FrameConsumer, type FrameHandler } from './frame-consumer.js';
@@ -29,3 +39,16 @@ export {
   type RingOptions,
   State,
 } from './layout.js';
+export {
+  type ClientOptions,
+  REQUEST_HEADER_BYTES,
+  RESPONSE_HEADER_BYTES,
+  SERVICE_ABI_VERSION,
+  type ServerOptions,
+  ServiceClient,
+  ServiceError,
+  ServiceFrame,
+  type ServiceHandler,
+  ServiceServer,
+  ServiceStatus,
+} from './service.js';

@@ -7,7 +7,7 @@ import { spawn } from './workers/spawn.js';
 const STRESS_FRAMES = Number(process.env.ION_STRESS_FRAMES ?? 10_000_000);
 const PRODUCERS = 4;
 /** Ping-pong round trips; each side sleeps whenever its ring is empty. */
-const PING_ROUNDS = Number(process.env.ION_PING_ROUNDS ?? 200_000);
+const PING_ROUNDS = Number(process.env.ION_PING_ROUNDS ?? 750_000);
 
 describe('across real worker threads', () => {
   it(`MPSC: ${PRODUCERS} producers, every frame exactly once, intact, in order per producer`, async () => {
