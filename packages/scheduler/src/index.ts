@@ -10,10 +10,47 @@ export {
   responseTime,
   type TaskAnalysis,
 } from './admission.js';
+export {
+  CHECKPOINT_DIGEST_BYTES,
+  CHECKPOINT_HEADER_BYTES,
+  CHECKPOINT_MAGIC,
+  CHECKPOINT_PAYLOAD_OFFSET,
+  CHECKPOINT_VERSION,
+  type CheckpointStorage,
+  CheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  MAX_CHECKPOINT_BYTES,
+  MemoryCheckpointStorage,
+  type RestoreResult,
+} from './checkpoint.js';
 export { type Clock, RealClock, VirtualClock } from './clock.js';
 export { Baseline, type BaselineOptions, type DetectorMode, type Verdict } from './detector.js';
+export {
+  ERROR_BUFFER_HEADER_BYTES,
+  ERROR_BUFFER_MAGIC,
+  ERROR_CODES,
+  ERROR_MESSAGE_BYTES,
+  ERROR_RECORD_BYTES,
+  ErrorBuffer,
+  type ErrorRecord,
+} from './error-buffer.js';
 export { AdmissionError, SchedulerError, type SchedulerErrorCode } from './errors.js';
+export { type EventSink, EventStream, type EventType, type SchedulerEvent } from './events.js';
 export { type Random, SeededRandom } from './random.js';
+export {
+  Fiber,
+  type FiberBody,
+  type FiberContext,
+  type FiberInfo,
+  type FiberSpec,
+  type FiberState,
+  type MetricObserver,
+  Scheduler,
+  type SchedulerOptions,
+  type SchedulerStats,
+  type SliceObserver,
+} from './scheduler.js';
 export { MAX_SIMULATION_EVENTS, type SimulatedTask, simulate } from './simulate.js';
 export {
   checkTask,
@@ -28,4 +65,14 @@ export {
   type Task,
   type TaskParams,
 } from './task.js';
+export {
+  CLEAN_SLICES_TO_FORGIVE,
+  CLEAN_SLICES_TO_PROMOTE,
+  checkTier,
+  DEFAULT_TIER_BUDGETS_MS,
+  STRIKES_TO_DEMOTE,
+  TIER_COUNT,
+  TIER_NAMES,
+  Tier,
+} from './tiers.js';
 export { Welford } from './welford.js';
