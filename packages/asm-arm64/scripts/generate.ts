@@ -1,0 +1,727 @@
+/**
+ * Generates `src/generated/a64.ts` from Arm's machine-readable A64 specification (AARCHMRS,
+ * BSD-3-Clause).
+ *
+ * Usage (from the package folder):
+ *
+ *   node --import tsx scripts/generate.ts <path to Instructions.json or Instructions.json.xz>
+ *
+ * The spec gives, for every encoding, its fixed bits (nested encodesets from the instruction set
+ * down to the leaf), its named fields, its assembly syntax as a tree of rules, its aliases with
+ * their conditions over the fields, and the architecture feature that gates it. The release has
+ * no "encoded in" links from operands to fields, so this script resolves each operand rule to an
+ * operand kind and a field by the spec's own naming (`<Xd>` lives in `Rd`, `shift_01_LSR` sets
+ * the shift field to `01`, `imm19_offset` is a PC-relative label in `imm19`). An encoding whose
+ * every operand resolves is emitted with a template; the others are emitted without one, so the
+ * decoder still knows them and the README counts them as not covered.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// biome-ignore lint/suspicious/noExplicitAny: the spec is a large untyped JSON tree
+type Json = any;
+
+const specPath = process.argv[2];
+if (!specPath) {
+  console.error('usage: generate.ts <Instructions.json[.xz]>');
+  process.exit(2);
+}
+const text = specPath.endsWith('.xz')
+  ? spawnSync('xz', ['-dc', specPath], { maxBuffer: 1 << 30, encoding: 'utf8' }).stdout
+  : readFileSync(specPath, 'utf8');
+const spec: Json = JSON.parse(text);
+const rules: Record<string, Json> = spec.assembly_rules;
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '..', 'src', 'generated');
+
+/** Top-level groups the tables carry (SVE and SME are outside this package's scope). */
+const TOP_GROUPS = ['dpimm', 'dpreg', 'control', 'ldst', 'simd_dp', 'reserved'];
+
+interface FieldInfo {
+  lo: number;
+  width: number;
+}
+
+interface Leaf {
+  name: string;
+  group: string;
+  top: string;
+  mask: number;
+  value: number;
+  fields: Map<string, FieldInfo>;
+  feature: string;
+  exclusions: [number, number][];
+  node: Json;
+}
+
+function applyEncodeset(enc: Json, mask: { m: number; v: number }, fields: Map<string, FieldInfo>): void {
+  if (!enc) return;
+  for (const item of enc.values) {
+    const lo: number = item.range.start;
+    const width: number = item.range.width;
+    const bits: string = item.value.value.replace(/'/g, '');
+    if (item._type === 'Instruction.Encodeset.Field') {
+      // A deeper level refines the bits: forget ancestor fields that overlap this one.
+      for (const [n, f] of fields) if (f.lo < lo + width && lo < f.lo + f.width) fields.delete(n);
+      fields.set(item.name, { lo, width });
+    }
+    for (let i = 0; i < width; i++) {
+      const ch = bits[width - 1 - i];
+      if (ch === '0' || ch === '1') {
+        mask.m |= 1 << (lo + i);
+        if (ch === '1') mask.v |= 1 << (lo + i);
+      }
+    }
+  }
+}
+
+function featuresOf(ast: Json, out: string[]): void {
+  if (!ast || typeof ast !== 'object') return;
+  if (ast._type === 'AST.Function' && ast.name === 'IsFeatureImplemented') {
+    for (const a of ast.arguments ?? []) if (a.value) out.push(String(a.value).replace(/^FEAT_/, ''));
+  }
+  for (const v of Object.values(ast)) {
+    if (Array.isArray(v)) for (const x of v) featuresOf(x, out);
+    else if (v && typeof v === 'object') featuresOf(v, out);
+  }
+}
+
+/**
+ * Folds a level's condition into the encoding: `field == 'bits'` conjuncts fix bits, and
+ * `field != 'bits'` conjuncts become exclusions (a word matching one is not this encoding).
+ */
+function applyCondition(
+  ast: Json,
+  fields: Map<string, FieldInfo>,
+  m: { m: number; v: number },
+  excl: [number, number][],
+): void {
+  if (ast?._type !== 'AST.BinaryOp') return;
+  if (ast.op === '&&') {
+    applyCondition(ast.left, fields, m, excl);
+    applyCondition(ast.right, fields, m, excl);
+    return;
+  }
+  if (ast.op === 'IN' && ast.right._type === 'AST.Set' && ast.right.values.length === 1) {
+    applyCondition(
+      { _type: 'AST.BinaryOp', op: '==', left: ast.left, right: ast.right.values[0] },
+      fields,
+      m,
+      excl,
+    );
+    return;
+  }
+  if (
+    (ast.op === '==' || ast.op === '!=') &&
+    ast.left._type === 'AST.Identifier' &&
+    ast.right._type === 'Values.Value'
+  ) {
+    const f = fields.get(ast.left.value);
+    const bits = String(ast.right.value).replace(/'/g, '');
+    if (!f || bits.length !== f.width) return;
+    let mask = 0;
+    let value = 0;
+    for (let i = 0; i < f.width; i++) {
+      const ch = bits[f.width - 1 - i];
+      if (ch === 'x') continue;
+      mask |= 1 << (f.lo + i);
+      if (ch === '1') value |= 1 << (f.lo + i);
+    }
+    if (ast.op === '==') {
+      m.m |= mask;
+      m.v = (m.v & ~mask) | value;
+    } else excl.push([mask >>> 0, value >>> 0]);
+  }
+}
+
+const leaves: Leaf[] = [];
+function walk(
+  node: Json,
+  top: string,
+  m: { m: number; v: number },
+  fields: Map<string, FieldInfo>,
+  feats: string[],
+  excl: [number, number][],
+): void {
+  const mm = { m: m.m, v: m.v };
+  const ff = new Map(fields);
+  applyEncodeset(node.encoding, mm, ff);
+  const f2 = [...feats];
+  featuresOf(node.condition, f2);
+  const ex = [...excl];
+  applyCondition(node.condition, ff, mm, ex);
+  if (node._type === 'Instruction.Instruction') {
+    leaves.push({
+      name: node.name,
+      group: '',
+      top,
+      mask: mm.m >>> 0,
+      value: mm.v >>> 0,
+      fields: ff,
+      feature: [...new Set(f2)].join('+'),
+      exclusions: ex,
+      node,
+    });
+    return;
+  }
+  for (const c of node.children ?? []) {
+    if (c._type === 'Instruction.InstructionAlias') continue;
+    const before = leaves.length;
+    walk(c, top, mm, ff, f2, ex);
+    if (node._type === 'Instruction.InstructionGroup') {
+      for (let i = before; i < leaves.length; i++) if (!leaves[i].group) leaves[i].group = node.name;
+    }
+  }
+}
+const root = spec.instructions[0];
+for (const top of root.children) {
+  if (!TOP_GROUPS.includes(top.name)) continue;
+  walk(top, top.name, { m: 0, v: 0 }, new Map(), [], []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operand resolution
+
+/** A template part: a literal token, an operand, an optional group or a choice. */
+type Part = string | Part[];
+
+class Unresolved extends Error {}
+
+interface Ctx {
+  leaf: Leaf;
+  used: Set<string>;
+  mnemonic: string;
+}
+
+const base = (id: string): string => id.replace(/__\d+$/, '');
+
+function renderLiteral(symbols: Json[] | null | undefined): string | null {
+  // Renders a rule tree made only of literals and tokens to text; null if it has operands.
+  let out = '';
+  for (const s of symbols ?? []) {
+    if (s._type === 'Instruction.Symbols.Literal') out += s.value;
+    else {
+      const r = rules[s.rule_id];
+      if (!r) return null;
+      if (s.rule_id === 'hash') out += '#';
+      else if (s.rule_id === 'OPT_SPACE' || s.rule_id === 'SPACE') out += ' ';
+      else if (s.rule_id === 'COMMA') out += ', ';
+      else if (r._type === 'Instruction.Rules.Rule') {
+        const inner = renderLiteral(r.symbols?.symbols);
+        if (inner === null) return null;
+        out += inner;
+      } else return null;
+    }
+  }
+  return out;
+}
+
+function field(ctx: Ctx, name: string): FieldInfo {
+  const f = ctx.leaf.fields.get(name);
+  if (!f) throw new Unresolved(`no field ${name}`);
+  return f;
+}
+
+const REG_FIELD: Record<string, string> = {
+  d: 'Rd',
+  n: 'Rn',
+  m: 'Rm',
+  t: 'Rt',
+  t1: 'Rt',
+  t2: 'Rt2',
+  s: 'Rs',
+  a: 'Ra',
+};
+
+/** Variable fields not yet used by an operand, for plain immediates. */
+function freeImmFields(ctx: Ctx): string[] {
+  const out: string[] = [];
+  for (const [name, f] of ctx.leaf.fields) {
+    if (ctx.used.has(name)) continue;
+    let fixed = true;
+    for (let i = 0; i < f.width; i++) if (((ctx.leaf.mask >>> (f.lo + i)) & 1) === 0) fixed = false;
+    if (fixed) continue;
+    if (/^R[a-z]\d?$/.test(name)) continue;
+    out.push(name);
+  }
+  return out;
+}
+
+function accessSize(ctx: Ctx, regClass: string): number {
+  const m = ctx.mnemonic;
+  if (/^(LDR|STR|LDUR|STUR|LDTR|STTR|LDAPUR|STLUR)S?B$/.test(m) || /^(LD|ST)[A-Z]*B$/.test(m)) return 1;
+  if (/^(LDR|STR|LDUR|STUR|LDTR|STTR|LDAPUR|STLUR)S?H$/.test(m) || /^(LD|ST)[A-Z]*H$/.test(m)) return 2;
+  if (/SW$/.test(m)) return 4;
+  if (/^PRF/.test(m)) return 8;
+  const sizes: Record<string, number> = { w: 4, x: 8, b: 1, h: 2, s: 4, d: 8, q: 16 };
+  return sizes[regClass] ?? 0;
+}
+
+function firstRegClass(parts: Part[]): string {
+  for (const p of parts) {
+    if (typeof p === 'string' && /^%[RV]:/.test(p)) return p.split(':')[2];
+    if (Array.isArray(p)) {
+      const c = firstRegClass(p);
+      if (c) return c;
+    }
+  }
+  return '';
+}
+
+const IMM_FIELD_PREFERENCE = [
+  'imm12',
+  'imm9',
+  'imm7',
+  'imm6',
+  'imm16',
+  'imm5',
+  'imm4',
+  'imm3',
+  'imm8',
+  'imm2',
+  'imm',
+  'uimm6',
+  'uimm4',
+];
+
+/** Resolves a plain immediate: the one remaining immediate-like field of the encoding. */
+function plainImm(ctx: Ctx, signed: boolean, scaled: boolean, parts: Part[]): string {
+  const free = freeImmFields(ctx);
+  let pick = '';
+  for (const p of IMM_FIELD_PREFERENCE)
+    if (free.includes(p)) {
+      pick = p;
+      break;
+    }
+  if (!pick && free.length === 1) pick = free[0];
+  if (!pick) throw new Unresolved(`imm: free fields ${free.join(',')}`);
+  ctx.used.add(pick);
+  let scale = 1;
+  if (scaled) {
+    scale = accessSize(ctx, firstRegClass(parts));
+    if (!scale) throw new Unresolved('imm scale');
+  }
+  return `%I:${pick}:${signed ? 's' : 'u'}:${scale}`;
+}
+
+function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
+  const r = rules[id];
+  const b = base(id);
+  if (!r) throw new Unresolved(`missing rule ${id}`);
+  if (id === 'hash') return ['#'];
+  if (id === 'COMMA') return [','];
+  if (id === 'SPACE' || id === 'OPT_SPACE') return [];
+  const display: string | null = r.display ?? null;
+
+  // General-purpose registers.
+  let m = /^([WX])([a-z]\d?)Or[WX]ZR$/.exec(b) ?? /^([WX])([a-z]\d?)$/.exec(b);
+  if (m && (display || b.length <= 3)) {
+    const f = REG_FIELD[m[2]];
+    if (!f) throw new Unresolved(`reg ${b}`);
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%R:${f}:${m[1].toLowerCase()}:zr`];
+  }
+  m = /^([WX])([a-z]\d?)(W?SP)_option$/.exec(b);
+  if (m) {
+    const f = REG_FIELD[m[2]];
+    if (!f) throw new Unresolved(`reg ${b}`);
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%R:${f}:${m[1].toLowerCase()}:sp`];
+  }
+  if (b === 'R_option' && ctx.leaf.fields.has('b5')) return []; // folded into the next operand
+  if (b === 'R_option' && ctx.leaf.fields.has('option')) return []; // the class follows option<1:0>
+  if (b === 'Rm_option' && ctx.leaf.fields.has('option')) {
+    ctx.used.add('Rm');
+    return ['%R:Rm:opt:zr'];
+  }
+  if (b === 'Rt_option' && ctx.leaf.fields.has('b5')) {
+    ctx.used.add('Rt');
+    return ['%R:Rt:b5:zr'];
+  }
+  m = /^([WX])([st])Plus1$/.exec(b);
+  if (m) return [`%R+:${REG_FIELD[m[2]]}:${m[1].toLowerCase()}`];
+  // Scalar FP/SIMD registers named by their size letter.
+  m = /^(?:fpfar_)?([bhsdqBHSDQ])([dntma]\d?)$/.exec(b);
+  if (m && display && /^<[BHSDQ][a-z]\d?>$/.test(display)) {
+    const f = REG_FIELD[m[2]];
+    if (!f) throw new Unresolved(`vreg ${b}`);
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%V:${f}:${m[1].toLowerCase()}`];
+  }
+  // PC-relative labels.
+  if (b === 'imm26_offset' || b === 'imm19_offset' || b === 'imm14_offset') {
+    const f = b.split('_')[0];
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%L:${f}:4`];
+  }
+  if (b === 'immhiimmlo_offset') {
+    ctx.used.add('immhi');
+    ctx.used.add('immlo');
+    return [ctx.mnemonic === 'ADRP' ? '%L:immhi+immlo:4096' : '%L:immhi+immlo:1'];
+  }
+  if (b === 'cond_option') {
+    field(ctx, 'cond');
+    ctx.used.add('cond');
+    return [display === '<invcond>' ? '%C!:cond' : '%C:cond'];
+  }
+  if (b === 'immr_imms' || b === 'N_immr_imms') {
+    ctx.used.add('immr');
+    ctx.used.add('imms');
+    if (b === 'N_immr_imms') ctx.used.add('N');
+    return [b === 'N_immr_imms' ? '%M:64' : '%M:32'];
+  }
+  if (b === 'b40_b5') {
+    ctx.used.add('b40');
+    ctx.used.add('b5');
+    return ['%I:b5+b40:u:1'];
+  }
+  if (b === 'CRm_op2') {
+    ctx.used.add('CRm');
+    ctx.used.add('op2');
+    return ['%I:CRm+op2:u:1'];
+  }
+  if (b === 'Cn' || b === 'Cm') {
+    const f = b === 'Cn' ? 'CRn' : 'CRm';
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%CR:${f}`];
+  }
+  if ((b === 'op1' || b === 'op2') && display) {
+    field(ctx, b);
+    ctx.used.add(b);
+    return [`%I:${b}:u:1`];
+  }
+  // Move-wide shift: LSL #(16 * hw).
+  if (b === 'shift' && display === '<shift>' && ctx.leaf.fields.has('hw')) {
+    ctx.used.add('hw');
+    return ['%I:hw:u:16'];
+  }
+  // Shifted-register amount.
+  if (b === 'amount' && display === '<amount>' && ctx.leaf.fields.has('imm6') && !ctx.used.has('imm6')) {
+    ctx.used.add('imm6');
+    return ['%I:imm6:u:1'];
+  }
+  if (b === 'amount' && display === '<amount>' && ctx.leaf.fields.has('imm3') && !ctx.used.has('imm3')) {
+    ctx.used.add('imm3');
+    return ['%I:imm3:u:1'];
+  }
+  if (b === 'lsb' || b === 'immr' || b === 'imms' || b === 'width') {
+    const f =
+      b === 'lsb'
+        ? ctx.leaf.fields.has('imms') && ctx.mnemonic === 'EXTR'
+          ? 'imms'
+          : 'immr'
+        : b === 'width'
+          ? 'imms'
+          : b;
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%I:${f}:u:1`];
+  }
+  if (b === 'nzcv') {
+    ctx.used.add('nzcv');
+    return ['%I:nzcv:u:1'];
+  }
+  if (b === 'imm9_offset' && ctx.leaf.fields.has('imm9')) {
+    ctx.used.add('imm9');
+    return ['%I:imm9:s:1'];
+  }
+  if (b === 'S_imm9' && ctx.leaf.fields.has('S')) {
+    ctx.used.add('S');
+    ctx.used.add('imm9');
+    return ['%I:S+imm9:s:8'];
+  }
+  if (b === 'simm' || b === 'S_imm9') {
+    // Signed immediates: pair offsets are scaled by the access size, imm9 offsets are not.
+    return [plainImm(ctx, true, ctx.leaf.fields.has('imm7') || ctx.leaf.fields.has('imm10'), parts)];
+  }
+  if (b === 'pimm') return [plainImm(ctx, false, true, parts)];
+  if (b === 'imm' && ctx.leaf.fields.has('imm7')) return [plainImm(ctx, true, true, parts)];
+  if (
+    [
+      'imm',
+      'uimm',
+      'uimm6',
+      'uimm4',
+      'hw_imm16',
+      'option',
+      'msr_imm',
+      'Rt_imm5',
+      'RtSoption_imm6',
+      'mask',
+      'cbr_uimm',
+    ].includes(b) &&
+    r._type === 'Instruction.Rules.Rule'
+  ) {
+    if (b === 'uimm6' && ctx.leaf.fields.has('uimm6')) {
+      ctx.used.add('uimm6');
+      return ['%I:uimm6:u:16'];
+    }
+    return [plainImm(ctx, false, false, parts)];
+  }
+  // Choices: a field enum when every alternative is named <field>_<bits>_<name> and is literal.
+  if (r._type === 'Instruction.Rules.Choice') {
+    const alts: { bits: string; text: string }[] = [];
+    let enumOk = display !== null;
+    for (const c of r.choices) {
+      if (c?.symbols.length !== 1 || c.symbols[0]._type !== 'Instruction.Symbols.RuleReference') {
+        enumOk = false;
+        break;
+      }
+      const cid: string = c.symbols[0].rule_id;
+      if (base(cid) === 'LSL' && b.startsWith('extend_option')) {
+        // `LSL` in an extended-register operand is UXTW or UXTX by the data size.
+        alts.push({ bits: '?', text: 'LSL' });
+        continue;
+      }
+      const mm = /_([01x]+)_([A-Za-z0-9]+)$/.exec(base(cid));
+      const lit = renderLiteral(rules[cid]?.symbols?.symbols);
+      if (!mm || lit === null) {
+        enumOk = false;
+        break;
+      }
+      alts.push({ bits: mm[1], text: lit.trim() });
+    }
+    if (enumOk && alts.length > 0) {
+      const width = Math.max(...alts.map((a) => a.bits.length));
+      const prefix = b.replace(/_option$/, '');
+      const aliases: Record<string, string[]> = {
+        shift: ['sh', 'shift'],
+        extend: ['option'],
+        amount: ['S'],
+        R: ['option'],
+        op0: ['o0', 'op0'],
+        targets: ['op2'],
+        t: ['Rt'],
+      };
+      const candidates = [prefix, ...(aliases[prefix] ?? [])];
+      let pick = '';
+      for (const c of candidates) {
+        const f = ctx.leaf.fields.get(c);
+        if (f && f.width >= width && !ctx.used.has(c)) {
+          pick = c;
+          break;
+        }
+      }
+      if (!pick) throw new Unresolved(`enum ${b} field`);
+      const f = ctx.leaf.fields.get(pick) as FieldInfo;
+      ctx.used.add(pick);
+      // Bits name the low bits of the field when the enum is narrower (targets in op2<2:1>).
+      const shift = f.width > width && pick === 'op2' ? 1 : 0;
+      return [`%E:${pick}:${shift}:${alts.map((a) => `${a.text}=${a.bits}`).join(';')}`];
+    }
+    // A structural choice: alternatives of template parts.
+    const out: Part[] = ['|'];
+    for (const c of r.choices) out.push(c ? resolveSymbols(ctx, c.symbols) : []);
+    return [out];
+  }
+  if (r._type === 'Instruction.Rules.Rule') {
+    if (!r.symbols) return []; // a default: the omitted form
+    const lit = renderLiteral(r.symbols.symbols);
+    if (lit !== null && !display) return tokenizeLiteral(lit);
+    if (!display) return resolveSymbols(ctx, r.symbols.symbols);
+  }
+  throw new Unresolved(`rule ${id} ${display ?? ''}`);
+}
+
+function tokenizeLiteral(text: string): Part[] {
+  return text
+    .split(/(\s+|,|\[|\]|!|#)/)
+    .filter((t) => t && !/^\s+$/.test(t))
+    .map((t) => t.toUpperCase());
+}
+
+function resolveSymbols(ctx: Ctx, symbols: Json[]): Part[] {
+  const out: Part[] = [];
+  for (const s of symbols) {
+    if (s._type === 'Instruction.Symbols.Literal') out.push(...tokenizeLiteral(s.value));
+    else out.push(...resolveRule(ctx, s.rule_id, out));
+  }
+  return out;
+}
+
+/** Optional groups are choices with an empty alternative: rewrite `| [a] []` as `? a`. */
+function simplify(parts: Part[]): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (!Array.isArray(p)) {
+      out.push(p);
+      continue;
+    }
+    const alts = p.slice(1).map((a) => simplify(a as Part[]));
+    const nonEmpty = alts.filter((a) => a.length > 0);
+    if (nonEmpty.length === 1 && alts.length === 2) out.push(['?', ...nonEmpty[0]]);
+    else if (nonEmpty.length === 0) continue;
+    else out.push(['|', ...alts]);
+  }
+  return out;
+}
+
+function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[] } | string {
+  const first = symbols[0];
+  const mnemonicText: string = first._type === 'Instruction.Symbols.Literal' ? first.value : '';
+  const mnemonic = mnemonicText.replace(/\..*$/, '').toUpperCase();
+  const ctx: Ctx = { leaf, used: new Set(), mnemonic };
+  try {
+    let parts = resolveSymbols(ctx, symbols);
+    parts = simplify(parts);
+    return { mnemonic, parts };
+  } catch (e) {
+    if (e instanceof Unresolved) return e.message;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alias conditions: compiled to a small prefix form the runtime evaluates.
+
+type Cond = (string | number | Cond)[] | string | number | boolean;
+
+function compileAst(a: Json): Cond {
+  switch (a._type) {
+    case 'AST.Bool':
+      return a.value;
+    case 'AST.Identifier':
+      return a.value;
+    case 'AST.Integer':
+      return ['int', a.value];
+    case 'Values.Value':
+      return ['bits', String(a.value).replace(/'/g, '')];
+    case 'AST.BinaryOp':
+      return [a.op, compileAst(a.left), compileAst(a.right)];
+    case 'AST.UnaryOp':
+      return [a.op, compileAst(a.expr)];
+    case 'AST.Set':
+      return ['set', ...a.values.map(compileAst)];
+    case 'AST.Function':
+      return ['call', a.name, ...(a.arguments ?? []).map(compileAst)];
+    case 'AST.Concat':
+      return ['concat', ...a.values.map(compileAst)];
+    case 'AST.SquareOp':
+      return [
+        'slice',
+        compileAst(a.var),
+        ...(a.arguments ?? []).map((x: Json) =>
+          x._type === 'AST.Slice' ? ['range', compileAst(x.left), compileAst(x.right)] : compileAst(x),
+        ),
+      ];
+    default:
+      throw new Unresolved(`ast ${a._type}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emit
+
+interface Row {
+  name: string;
+  group: string;
+  top: string;
+  mask: number;
+  value: number;
+  fields: string;
+  feature: string;
+  mnemonic: string;
+  parts: Part[] | null;
+  reason?: string;
+  exclusions: [number, number][];
+  aliases: { name: string; mnemonic: string; parts: Part[] | null; cond: Cond; preferred: Cond }[];
+}
+
+const rows: Row[] = [];
+const unresolved = new Map<string, number>();
+for (const leaf of leaves) {
+  const fields = [...leaf.fields.entries()].map(([n, f]) => `${n}:${f.lo}:${f.width}`).join(',');
+  const t = template(leaf, leaf.node.assembly.symbols);
+  const row: Row = {
+    name: leaf.name,
+    group: leaf.group,
+    top: leaf.top,
+    mask: leaf.mask,
+    value: leaf.value,
+    fields,
+    feature: leaf.feature,
+    mnemonic: typeof t === 'string' ? '' : t.mnemonic,
+    parts: typeof t === 'string' ? null : t.parts,
+    exclusions: leaf.exclusions,
+    aliases: [],
+  };
+  if (typeof t === 'string') {
+    row.reason = t;
+    if (process.env.GEN_DEBUG && leaf.name.includes(process.env.GEN_DEBUG)) console.log(leaf.name, t);
+    const key = t.replace(/\d+/g, 'N');
+    unresolved.set(key, (unresolved.get(key) ?? 0) + 1);
+  }
+  for (const c of leaf.node.children ?? []) {
+    if (c._type !== 'Instruction.InstructionAlias') continue;
+    const at = template(leaf, c.assembly.symbols);
+    const first = c.assembly.symbols[0];
+    const aliasMnemonic =
+      first._type === 'Instruction.Symbols.Literal'
+        ? String(first.value).replace(/\..*$/, '').toUpperCase()
+        : '';
+    try {
+      row.aliases.push({
+        name: c.operation_id,
+        mnemonic: typeof at === 'string' ? aliasMnemonic : at.mnemonic,
+        parts: typeof at === 'string' ? null : at.parts,
+        cond: compileAst(c.condition),
+        preferred: c.preferred ? compileAst(c.preferred) : true,
+      });
+    } catch (e) {
+      if (!(e instanceof Unresolved)) throw e;
+    }
+  }
+  rows.push(row);
+}
+
+const groups = [...new Set(rows.map((r) => `${r.top}/${r.group}`))];
+const lines: string[] = [];
+lines.push('// Generated by scripts/generate.ts from Arm AARCHMRS (A-profile');
+lines.push(
+  `// ${spec._meta.version.architecture}, build ${spec._meta.version.build}, schema ${spec._meta.version.schema}). Do not edit.`,
+);
+lines.push(
+  '// Copyright (c) 2010-2024 Arm Limited or its affiliates; BSD-3-Clause, see LICENSE-ARM beside this file.',
+);
+lines.push('');
+lines.push('/** Instruction groups, `top/leaf`, indexed by the group number of each row. */');
+lines.push(`export const GROUPS: readonly string[] = ${JSON.stringify(groups)};`);
+lines.push('');
+lines.push('/**');
+lines.push(' * One row per encoding: [name, group index, mask, value, fields, feature, mnemonic, template,');
+lines.push(
+  ' * aliases, exclusions]. A template of `null` marks an encoding whose operands are not resolved.',
+);
+lines.push(' */');
+lines.push('export const ENCODINGS: readonly RawEncoding[] = [');
+for (const r of rows) {
+  const aliases = r.aliases.map((a) => [a.name, a.mnemonic, a.parts, a.cond, a.preferred]);
+  lines.push(
+    `${JSON.stringify([r.name, groups.indexOf(`${r.top}/${r.group}`), r.mask >>> 0, r.value >>> 0, r.fields, r.feature, r.mnemonic, r.parts, aliases, r.exclusions])},`,
+  );
+}
+lines.push('];');
+lines.push('');
+lines.push(
+  '/** A template part: a literal token, an operand (`%kind:...`), or an optional (`?`) or choice (`|`) group. */',
+);
+lines.push('export type RawPart = string | readonly RawPart[];');
+lines.push('/** A compiled alias condition in prefix form. */');
+lines.push('export type RawCond = string | number | boolean | readonly RawCond[];');
+lines.push('/** A table row as generated. */');
+lines.push(
+  'export type RawEncoding = readonly [name: string, group: number, mask: number, value: number, fields: string, feature: string, mnemonic: string, template: readonly RawPart[] | null, aliases: readonly (readonly [name: string, mnemonic: string, template: readonly RawPart[] | null, condition: RawCond, preferred: RawCond])[], exclusions: readonly (readonly [mask: number, value: number])[]];',
+);
+writeFileSync(join(outDir, 'a64.ts'), `${lines.join('\n')}\n`);
+
+const resolvedCount = rows.filter((r) => r.parts).length;
+console.log(`encodings: ${rows.length}, with templates: ${resolvedCount}`);
+const sorted = [...unresolved.entries()].sort((a, b) => b[1] - a[1]);
+for (const [k, v] of sorted.slice(0, 40)) console.log(`  unresolved ${v}: ${k}`);

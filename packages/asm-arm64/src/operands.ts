@@ -1,0 +1,704 @@
+/**
+ * Operand kinds: how each template operand reads from and writes to an encoding's fields, and how
+ * it is spelled in text (LLVM's canonical spelling for output, GNU/LLVM syntax for input).
+ *
+ * Template operands are strings `%kind:args` produced by the generator:
+ *
+ * | kind | args | meaning |
+ * | --- | --- | --- |
+ * | `R` | field, `w`/`x`/`b5`, `zr`/`sp` | general register; register 31 is `zr` or `sp` |
+ * | `R+` | field, `w`/`x` | the register after the one in the field (pairs) |
+ * | `V` | field, `b`/`h`/`s`/`d`/`q` | scalar FP/SIMD register |
+ * | `I` | fields, `u`/`s`, scale | immediate, value = field × scale |
+ * | `L` | fields, scale | PC-relative label, offset = signed field × scale |
+ * | `M` | 32/64 | logical (bitmask) immediate in N:immr:imms |
+ * | `C`, `C!` | field | condition code (`C!` inverted) |
+ * | `E` | field, shift, `text=bits;...` | a field enumeration |
+ * | `CR` | field | `c0`..`c15` |
+ *
+ * and a few kinds the runtime adds for aliases whose operands are computed (`LSL` as `UBFM`):
+ * `MOVZ`, `MOVN`, `LSL`, `BFW`, `BFZL`, `BFZW`, `SYSREG`, `BARRIER`, `PRFOP`.
+ * @module
+ */
+import { decodeBitmask, encodeBitmask } from './_bits';
+import { type Encoding, fieldWidth, getField, setField } from './tables';
+
+/** Condition code names, Arm ARM C1.2.4. */
+export const CONDITIONS = [
+  'eq',
+  'ne',
+  'hs',
+  'lo',
+  'mi',
+  'pl',
+  'vs',
+  'vc',
+  'hi',
+  'ls',
+  'ge',
+  'lt',
+  'gt',
+  'le',
+  'al',
+  'nv',
+];
+const CONDITION_SYNONYMS: Record<string, number> = { cs: 2, cc: 3 };
+
+/** Barrier option names for DMB/DSB, Arm ARM C6.2.81 (CRm values). */
+export const BARRIER_OPTIONS: Record<number, string> = {
+  1: 'oshld',
+  2: 'oshst',
+  3: 'osh',
+  5: 'nshld',
+  6: 'nshst',
+  7: 'nsh',
+  9: 'ishld',
+  10: 'ishst',
+  11: 'ish',
+  13: 'ld',
+  14: 'st',
+  15: 'sy',
+};
+
+/** Prefetch operation names for PRFM, Arm ARM C6.2.248 (Rt values). */
+export const PREFETCH_OPS: Record<number, string> = {
+  0: 'pldl1keep',
+  1: 'pldl1strm',
+  2: 'pldl2keep',
+  3: 'pldl2strm',
+  4: 'pldl3keep',
+  5: 'pldl3strm',
+  8: 'plil1keep',
+  9: 'plil1strm',
+  10: 'plil2keep',
+  11: 'plil2strm',
+  12: 'plil3keep',
+  13: 'plil3strm',
+  16: 'pstl1keep',
+  17: 'pstl1strm',
+  18: 'pstl2keep',
+  19: 'pstl2strm',
+  20: 'pstl3keep',
+  21: 'pstl3strm',
+};
+
+/**
+ * System registers by name, as `op0:op1:CRn:CRm:op2` (Arm ARM D19, the EL0-visible set and the
+ * common EL1 registers). Others are written in the generic form `S3_3_C13_C0_2`.
+ */
+export const SYSTEM_REGISTERS: Record<string, readonly [number, number, number, number, number]> = {
+  nzcv: [3, 3, 4, 2, 0],
+  daif: [3, 3, 4, 2, 1],
+  fpcr: [3, 3, 4, 4, 0],
+  fpsr: [3, 3, 4, 4, 1],
+  tpidr_el0: [3, 3, 13, 0, 2],
+  tpidrro_el0: [3, 3, 13, 0, 3],
+  tpidr_el1: [3, 0, 13, 0, 4],
+  cntfrq_el0: [3, 3, 14, 0, 0],
+  cntpct_el0: [3, 3, 14, 0, 1],
+  cntvct_el0: [3, 3, 14, 0, 2],
+  ctr_el0: [3, 3, 0, 0, 1],
+  dczid_el0: [3, 3, 0, 0, 7],
+  midr_el1: [3, 0, 0, 0, 0],
+  mpidr_el1: [3, 0, 0, 0, 5],
+  currentel: [3, 0, 4, 2, 2],
+  sp_el0: [3, 0, 4, 1, 0],
+  elr_el1: [3, 0, 4, 0, 1],
+  spsr_el1: [3, 0, 4, 0, 0],
+  esr_el1: [3, 0, 5, 2, 0],
+  far_el1: [3, 0, 6, 0, 0],
+  vbar_el1: [3, 0, 12, 0, 0],
+  sctlr_el1: [3, 0, 1, 0, 0],
+  ttbr0_el1: [3, 0, 2, 0, 0],
+  ttbr1_el1: [3, 0, 2, 0, 1],
+  tcr_el1: [3, 0, 2, 0, 2],
+  mair_el1: [3, 0, 10, 2, 0],
+};
+const SYSREG_BY_CODE = new Map<string, string>(
+  Object.entries(SYSTEM_REGISTERS).map(([k, v]) => [v.join(':'), k]),
+);
+
+/** Parsed operand text token. */
+export interface Token {
+  /** `reg`, `num`, `id`, `punct` or `reloc` (`:lo12:`). */
+  kind: 'num' | 'id' | 'punct' | 'reloc';
+  /** Lower-case text. */
+  text: string;
+  /** Numeric value for `num` (BigInt keeps 64-bit immediates exact). */
+  value: bigint;
+  /** Column (0-based) of the token in its line. */
+  column: number;
+}
+
+/** A symbol reference an operand left for the assembler to resolve. */
+export interface Fixup {
+  /** Symbol name. */
+  symbol: string;
+  /** Constant added to the symbol's address. */
+  addend: number;
+  /** `pcrel` (branch, adr, literal), `page` (adrp), `lo12` (add/ldr :lo12:). */
+  kind: 'pcrel' | 'page' | 'lo12';
+  /** Field spec the value goes into. */
+  fields: string;
+  /** Units of the field (4 for branches, 4096 for adrp, the access size for :lo12: loads). */
+  scale: number;
+  /** Column of the operand, for errors. */
+  column: number;
+}
+
+/** The state of one template match. */
+export interface MatchState {
+  word: number;
+  fixups: Fixup[];
+  /** The first (furthest) error seen, to report when nothing matches. */
+  error: { message: string; column: number } | null;
+  /** Class of the Rm register as written, for register-offset consistency checks. */
+  rmClass?: 'w' | 'x';
+}
+
+const REG_RE = /^([wx])(\d+)$/;
+
+/** Register number and class of a general-register token, or null. */
+export function gpr(text: string): { n: number; c: 'w' | 'x'; special: '' | 'zr' | 'sp' } | null {
+  if (text === 'xzr') return { n: 31, c: 'x', special: 'zr' };
+  if (text === 'wzr') return { n: 31, c: 'w', special: 'zr' };
+  if (text === 'sp') return { n: 31, c: 'x', special: 'sp' };
+  if (text === 'wsp') return { n: 31, c: 'w', special: 'sp' };
+  if (text === 'fp') return { n: 29, c: 'x', special: '' };
+  if (text === 'lr') return { n: 30, c: 'x', special: '' };
+  const m = REG_RE.exec(text);
+  if (!m) return null;
+  const n = Number(m[2]);
+  if (n > 30) return null;
+  return { n, c: m[1] as 'w' | 'x', special: '' };
+}
+
+/** Width in bits of the register class an encoding's operand uses (`b5` chooses by bit 31). */
+function regClass(e: Encoding, word: number, cls: string): 'w' | 'x' {
+  if (cls === 'b5') return getField(e, word, 'b5') ? 'x' : 'w';
+  if (cls === 'opt') return (getField(e, word, 'option') & 3) === 3 ? 'x' : 'w';
+  return cls as 'w' | 'x';
+}
+
+/** Data size (32 or 64) of an integer encoding. */
+export function dataSize(e: Encoding): 32 | 64 {
+  return /_64/.test(e.name) ? 64 : 32;
+}
+
+function fail(state: MatchState, message: string, column: number): false {
+  if (!state.error || column >= state.error.column) state.error = { message, column };
+  return false;
+}
+
+function fitsUnsigned(v: number, width: number): boolean {
+  return Number.isInteger(v) && v >= 0 && v < 2 ** width;
+}
+function fitsSigned(v: number, width: number): boolean {
+  return Number.isInteger(v) && v >= -(2 ** (width - 1)) && v < 2 ** (width - 1);
+}
+
+/** Mnemonics whose immediates LLVM prints in hex. */
+const HEX_IMMEDIATE = new Set(['BRK', 'HLT', 'HVC', 'SMC', 'DCPS1', 'DCPS2', 'DCPS3', 'SVC', 'TCANCEL']);
+
+function signExtend(v: number, width: number): number {
+  return v >= 2 ** (width - 1) ? v - 2 ** width : v;
+}
+
+function bitsMatch(bits: string, value: number): boolean {
+  const w = bits.length;
+  for (let i = 0; i < w; i++) {
+    const ch = bits[w - 1 - i];
+    if (ch === 'x') continue;
+    if (((value >>> i) & 1) !== (ch === '1' ? 1 : 0)) return false;
+  }
+  return true;
+}
+
+function parseEnum(spec: string): { text: string; bits: string }[] {
+  return spec.split(';').map((alt) => {
+    const i = alt.lastIndexOf('=');
+    return { text: alt.slice(0, i), bits: alt.slice(i + 1) };
+  });
+}
+
+function formatHex(v: bigint | number): string {
+  return `#0x${v.toString(16)}`;
+}
+
+/**
+ * Prints one operand in LLVM's canonical spelling, or null when the operand has its default value
+ * (for optional groups).
+ */
+/** Resolves the `?` bits of an extended-register `LSL` (UXTW for 32-bit, UXTX for 64-bit). */
+function lslBits(e: Encoding, bits: string): string {
+  return bits === '?' ? (dataSize(e) === 64 ? '011' : '010') : bits;
+}
+
+/** True when an extended-register operand may be written `lsl` (Rd or Rn is SP). */
+function lslAllowed(e: Encoding, word: number): boolean {
+  if (!e.group.endsWith('/addsub_ext')) return true;
+  return getField(e, word, 'Rn') === 31 || (getField(e, word, 'Rd') === 31 && getField(e, word, 'S') === 0);
+}
+
+export function printOperand(
+  e: Encoding,
+  mnemonic: string,
+  word: number,
+  op: string,
+  address: number,
+): string {
+  const a = op.slice(1).split(':');
+  switch (a[0]) {
+    case 'R': {
+      const n = getField(e, word, a[1]);
+      const c = regClass(e, word, a[2]);
+      if (n === 31) return a[3] === 'sp' ? (c === 'x' ? 'sp' : 'wsp') : `${c}zr`;
+      return `${c}${n}`;
+    }
+    case 'R+': {
+      const n = (getField(e, word, a[1]) + 1) & 31;
+      return n === 31 ? `${a[2]}zr` : `${a[2]}${n}`;
+    }
+    case 'V':
+      return `${a[2]}${getField(e, word, a[1])}`;
+    case 'I': {
+      const raw = getField(e, word, a[1]);
+      const w = fieldWidth(e, a[1]);
+      const v = (a[2] === 's' ? signExtend(raw, w) : raw) * Number(a[3]);
+      return HEX_IMMEDIATE.has(mnemonic) && v !== 0 ? formatHex(v) : `#${v}`;
+    }
+    case 'L': {
+      const raw = getField(e, word, a[1]);
+      const w = fieldWidth(e, a[1]);
+      const offset = signExtend(raw, w) * Number(a[2]);
+      void address;
+      return `#${offset}`;
+    }
+    case 'M': {
+      const size = Number(a[1]) as 32 | 64;
+      const n = size === 64 ? getField(e, word, 'N') : 0;
+      const v = decodeBitmask(n, getField(e, word, 'immr'), getField(e, word, 'imms'), size) ?? 0n;
+      if (mnemonic === 'MOV') return `#${BigInt.asIntN(size, v)}`;
+      return formatHex(v);
+    }
+    case 'C':
+    case 'C!': {
+      let c = getField(e, word, a[1]);
+      if (a[0] === 'C!') c ^= 1;
+      return CONDITIONS[c];
+    }
+    case 'E': {
+      const v = getField(e, word, a[1]) >>> Number(a[2]);
+      const alts = parseEnum(a.slice(3).join(':'));
+      const lsl = alts.find((x) => x.bits === '?');
+      if (lsl && bitsMatch(lslBits(e, '?'), v) && lslAllowed(e, word)) return 'lsl';
+      for (const alt of alts) {
+        if (alt.bits === '?' || !bitsMatch(alt.bits, v)) continue;
+        if (alt.text === 'LSL' && !lslAllowed(e, word)) continue;
+        return alt.text.toLowerCase();
+      }
+      return `#${v}`;
+    }
+    case 'CR':
+      return `c${getField(e, word, a[1])}`;
+    case 'MOVZ': {
+      const v = BigInt(getField(e, word, 'imm16')) << BigInt(16 * getField(e, word, 'hw'));
+      return `#${BigInt.asIntN(dataSize(e), v)}`;
+    }
+    case 'MOVN': {
+      const size = dataSize(e);
+      const v = ~(BigInt(getField(e, word, 'imm16')) << BigInt(16 * getField(e, word, 'hw')));
+      return `#${BigInt.asIntN(size, v)}`;
+    }
+    case 'LSL': {
+      const size = dataSize(e);
+      return `#${size - 1 - getField(e, word, 'imms')}`;
+    }
+    case 'BFW':
+      return `#${getField(e, word, 'imms') - getField(e, word, 'immr') + 1}`;
+    case 'BFZL': {
+      const size = dataSize(e);
+      return `#${(size - getField(e, word, 'immr')) % size}`;
+    }
+    case 'BFZW':
+      return `#${getField(e, word, 'imms') + 1}`;
+    case 'SYSREG': {
+      const code = [
+        2 + getField(e, word, 'o0'),
+        getField(e, word, 'op1'),
+        getField(e, word, 'CRn'),
+        getField(e, word, 'CRm'),
+        getField(e, word, 'op2'),
+      ];
+      const name = SYSREG_BY_CODE.get(code.join(':'));
+      return name ? name.toUpperCase() : `S${code[0]}_${code[1]}_C${code[2]}_C${code[3]}_${code[4]}`;
+    }
+    case 'BARRIER': {
+      const crm = getField(e, word, 'CRm');
+      return BARRIER_OPTIONS[crm] ?? `#${crm}`;
+    }
+    case 'PRFOP': {
+      const rt = getField(e, word, 'Rt');
+      return PREFETCH_OPS[rt] ?? `#${rt}`;
+    }
+    default:
+      throw new Error(`asm-arm64: unknown operand kind ${op}`);
+  }
+}
+
+/** Immediates an omitted operand implies other than zero (`clrex` is `clrex #15`). */
+const IMPLIED_IMMEDIATE: Record<string, number> = { CLREX: 15, ISB: 15 };
+
+/** True when an operand holds its default (the value the omitted form encodes). */
+export function isDefault(e: Encoding, word: number, op: string, mnemonic: string): boolean {
+  const a = op.slice(1).split(':');
+  switch (a[0]) {
+    case 'I':
+      return getField(e, word, a[1]) === (IMPLIED_IMMEDIATE[mnemonic] ?? 0);
+    case 'E': {
+      const v = getField(e, word, a[1]) >>> Number(a[2]);
+      const alts = parseEnum(a.slice(3).join(':'));
+      const lsl = alts.find((x) => x.text === 'LSL');
+      if (lsl) return bitsMatch(lslBits(e, lsl.bits), v) && lslAllowed(e, word);
+      return v === 0;
+    }
+    case 'R':
+      return mnemonic.startsWith('RET') && getField(e, word, a[1]) === 30;
+    default:
+      return false;
+  }
+}
+
+function parseNumber(tokens: Token[], pos: number): { value: bigint; next: number } | null {
+  let p = pos;
+  if (tokens[p]?.text === '#') p++;
+  let sign = 1n;
+  if (tokens[p]?.text === '-') {
+    sign = -1n;
+    p++;
+  } else if (tokens[p]?.text === '+') p++;
+  const t = tokens[p];
+  if (t?.kind !== 'num') return null;
+  return { value: sign * t.value, next: p + 1 };
+}
+
+/** Symbol reference `name`, `name+4`, `name-8`. */
+function parseSymbol(tokens: Token[], pos: number): { symbol: string; addend: number; next: number } | null {
+  const t = tokens[pos];
+  if (t?.kind !== 'id' || gpr(t.text)) return null;
+  let p = pos + 1;
+  let addend = 0;
+  if ((tokens[p]?.text === '+' || tokens[p]?.text === '-') && tokens[p + 1]?.kind === 'num') {
+    addend = Number(tokens[p + 1].value) * (tokens[p].text === '-' ? -1 : 1);
+    p += 2;
+  }
+  return { symbol: t.text, addend, next: p };
+}
+
+/**
+ * Matches one operand at `pos`; returns the next token position or -1. Writes fields into
+ * `state.word` and fixups into `state.fixups`.
+ */
+export function matchOperand(
+  e: Encoding,
+  _mnemonic: string,
+  op: string,
+  tokens: Token[],
+  pos: number,
+  state: MatchState,
+): number {
+  const a = op.slice(1).split(':');
+  const t = tokens[pos];
+  const column = t?.column ?? tokens[tokens.length - 1]?.column ?? 0;
+  const need = (what: string) => {
+    fail(state, `expected ${what}`, column);
+    return -1;
+  };
+  switch (a[0]) {
+    case 'R': {
+      if (!t) return need('a register');
+      const r = gpr(t.text);
+      if (!r) return need('a register');
+      const cls = a[2] === 'b5' || a[2] === 'opt' ? r.c : a[2];
+      if (a[1] === 'Rm') state.rmClass = r.c;
+      if (r.c !== cls)
+        return fail(
+          state,
+          `wrong register class: expected a ${cls === 'x' ? '64' : '32'}-bit register`,
+          column,
+        )
+          ? -1
+          : -1;
+      if (r.special && r.special !== a[3])
+        return fail(state, `${t.text} is not allowed here`, column) ? -1 : -1;
+      state.word = setField(e, state.word, a[1], r.n);
+      if (a[2] === 'b5') state.word = setField(e, state.word, 'b5', r.c === 'x' ? 1 : 0);
+      return pos + 1;
+    }
+    case 'R+': {
+      if (!t) return need('a register');
+      const r = gpr(t.text);
+      if (!r || r.c !== a[2]) return need(`a ${a[2]} register`);
+      const first = getField(e, state.word, a[1]);
+      if (r.n !== ((first + 1) & 31))
+        return fail(state, 'the second register of a pair must follow the first', column) ? -1 : -1;
+      return pos + 1;
+    }
+    case 'V': {
+      if (!t) return need('a register');
+      const m = /^([bhsdq])(\d+)$/.exec(t.text);
+      if (!m || m[1] !== a[2] || Number(m[2]) > 31) return need(`a ${a[2]} register`);
+      state.word = setField(e, state.word, a[1], Number(m[2]));
+      return pos + 1;
+    }
+    case 'I': {
+      const reloc =
+        tokens[pos]?.kind === 'reloc'
+          ? tokens[pos]
+          : tokens[pos]?.text === '#' && tokens[pos + 1]?.kind === 'reloc'
+            ? tokens[pos + 1]
+            : null;
+      if (reloc) {
+        if (reloc.text !== ':lo12:') return need('an immediate');
+        const s = parseSymbol(tokens, tokens.indexOf(reloc) + 1);
+        if (!s) return need('a symbol after :lo12:');
+        state.fixups.push({
+          symbol: s.symbol,
+          addend: s.addend,
+          kind: 'lo12',
+          fields: a[1],
+          scale: Number(a[3]),
+          column,
+        });
+        return s.next;
+      }
+      const n = parseNumber(tokens, pos);
+      if (!n) return need('an immediate');
+      const scale = Number(a[3]);
+      const v = Number(n.value);
+      const width = fieldWidth(e, a[1]);
+      if (v % scale !== 0)
+        return fail(state, `immediate ${v} is not a multiple of ${scale}`, column) ? -1 : -1;
+      const f = v / scale;
+      if (a[2] === 's' ? !fitsSigned(f, width) : !fitsUnsigned(f, width)) {
+        const lo = a[2] === 's' ? -(2 ** (width - 1)) * scale : 0;
+        const hi = (a[2] === 's' ? 2 ** (width - 1) - 1 : 2 ** width - 1) * scale;
+        return fail(state, `immediate ${v} out of range [${lo}, ${hi}]`, column) ? -1 : -1;
+      }
+      state.word = setField(e, state.word, a[1], f < 0 ? f + 2 ** width : f);
+      return n.next;
+    }
+    case 'L': {
+      const scale = Number(a[2]);
+      const s = parseSymbol(tokens, pos);
+      if (s) {
+        state.fixups.push({
+          symbol: s.symbol,
+          addend: s.addend,
+          kind: scale === 4096 ? 'page' : 'pcrel',
+          fields: a[1],
+          scale,
+          column,
+        });
+        return s.next;
+      }
+      const n = parseNumber(tokens, pos);
+      if (!n) return need('a label');
+      const v = Number(n.value);
+      const width = fieldWidth(e, a[1]);
+      if (v % scale !== 0) return fail(state, `offset ${v} is not a multiple of ${scale}`, column) ? -1 : -1;
+      if (!fitsSigned(v / scale, width)) return fail(state, `offset ${v} out of range`, column) ? -1 : -1;
+      const f = v / scale;
+      state.word = setField(e, state.word, a[1], f < 0 ? f + 2 ** width : f);
+      return n.next;
+    }
+    case 'M':
+    case 'MOVZ':
+    case 'MOVN': {
+      const n = parseNumber(tokens, pos);
+      if (!n) return need('an immediate');
+      const size = a[0] === 'M' ? (Number(a[1]) as 32 | 64) : dataSize(e);
+      const lim = 1n << BigInt(size);
+      if (n.value >= lim || n.value < -(lim >> 1n))
+        return fail(state, `immediate ${n.value} out of range for ${size} bits`, column) ? -1 : -1;
+      const v = BigInt.asUintN(size, n.value);
+      if (a[0] === 'M') {
+        const b = encodeBitmask(v, size);
+        if (!b) return fail(state, `immediate ${n.value} is not a valid logical immediate`, column) ? -1 : -1;
+        if (size === 64) state.word = setField(e, state.word, 'N', b.n);
+        state.word = setField(e, state.word, 'immr', b.immr);
+        state.word = setField(e, state.word, 'imms', b.imms);
+        return n.next;
+      }
+      const target = a[0] === 'MOVN' ? BigInt.asUintN(size, ~v) : v;
+      for (let hw = 0; hw < size / 16; hw++) {
+        const shift = BigInt(16 * hw);
+        if ((target & ~(0xffffn << shift)) === 0n) {
+          state.word = setField(e, state.word, 'hw', hw);
+          state.word = setField(e, state.word, 'imm16', Number(target >> shift));
+          return n.next;
+        }
+      }
+      return fail(state, `immediate ${n.value} does not fit a move-wide instruction`, column) ? -1 : -1;
+    }
+    case 'C':
+    case 'C!': {
+      if (!t) return need('a condition');
+      let c = CONDITIONS.indexOf(t.text);
+      if (c < 0) c = CONDITION_SYNONYMS[t.text] ?? -1;
+      if (c < 0) return need('a condition');
+      if (a[0] === 'C!') {
+        if (c >= 14) return fail(state, `condition ${t.text} cannot be inverted`, column) ? -1 : -1;
+        c ^= 1;
+      }
+      state.word = setField(e, state.word, a[1], c);
+      return pos + 1;
+    }
+    case 'E': {
+      const shift = Number(a[2]);
+      for (const alt of parseEnum(a.slice(3).join(':'))) {
+        const words = alt.text
+          .toLowerCase()
+          .split(/\s+|(?=#)/)
+          .filter(Boolean);
+        let p = pos;
+        let ok = true;
+        for (const w of words) {
+          if (w === '#') {
+            if (tokens[p]?.text === '#') p++;
+            continue;
+          }
+          if (w.startsWith('#')) {
+            const n = parseNumber(tokens, p);
+            if (!n || String(n.value) !== w.slice(1)) {
+              ok = false;
+              break;
+            }
+            p = n.next;
+            continue;
+          }
+          if (tokens[p]?.text !== w) {
+            ok = false;
+            break;
+          }
+          p++;
+        }
+        if (ok) {
+          const bits = lslBits(e, alt.bits).replace(/x/g, '0');
+          const cur = getField(e, state.word, a[1]);
+          const v = (cur & ~(((1 << bits.length) - 1) << shift)) | (Number.parseInt(bits, 2) << shift);
+          state.word = setField(e, state.word, a[1], v);
+          // Bits marked x keep a value another operand set (option<2> of a register offset).
+          if (alt.bits.includes('x')) {
+            let keep = 0;
+            for (let i = 0; i < alt.bits.length; i++)
+              if (alt.bits[alt.bits.length - 1 - i] === 'x') keep |= 1 << (i + shift);
+            state.word = setField(e, state.word, a[1], (v & ~keep) | (cur & keep));
+          }
+          return p;
+        }
+      }
+      return need(
+        `one of ${parseEnum(a.slice(3).join(':'))
+          .map((x) => x.text.toLowerCase())
+          .join(', ')}`,
+      );
+    }
+    case 'CR': {
+      const m = t && /^c(\d+)$/.exec(t.text);
+      if (!m || Number(m[1]) > 15) return need('c0..c15');
+      state.word = setField(e, state.word, a[1], Number(m[1]));
+      return pos + 1;
+    }
+    case 'LSL':
+    case 'BFZL':
+    case 'BFW':
+    case 'BFZW': {
+      const n = parseNumber(tokens, pos);
+      if (!n) return need('an immediate');
+      const size = dataSize(e);
+      const v = Number(n.value);
+      if (a[0] === 'LSL') {
+        if (v < 0 || v >= size)
+          return fail(state, `shift ${v} out of range [0, ${size - 1}]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, 'immr', (size - v) % size);
+        state.word = setField(e, state.word, 'imms', size - 1 - v);
+      } else if (a[0] === 'BFZL') {
+        if (v < 0 || v >= size)
+          return fail(state, `lsb ${v} out of range [0, ${size - 1}]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, 'immr', (size - v) % size);
+      } else if (a[0] === 'BFZW') {
+        const lsb = (size - getField(e, state.word, 'immr')) % size;
+        if (v < 1 || v > size - lsb)
+          return fail(state, `width ${v} out of range [1, ${size - lsb}]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, 'imms', v - 1);
+      } else {
+        const lsb = getField(e, state.word, 'immr');
+        if (v < 1 || v > size - lsb)
+          return fail(state, `width ${v} out of range [1, ${size - lsb}]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, 'imms', lsb + v - 1);
+      }
+      return n.next;
+    }
+    case 'SYSREG': {
+      if (t?.kind !== 'id') return need('a system register');
+      let code: readonly number[] | undefined = SYSTEM_REGISTERS[t.text];
+      if (!code) {
+        const m = /^s([23])_([0-7])_c(\d+)_c(\d+)_([0-7])$/.exec(t.text);
+        if (m && Number(m[3]) < 16 && Number(m[4]) < 16)
+          code = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+      }
+      if (!code) return fail(state, `unknown system register ${t.text}`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'o0', code[0] - 2);
+      state.word = setField(e, state.word, 'op1', code[1]);
+      state.word = setField(e, state.word, 'CRn', code[2]);
+      state.word = setField(e, state.word, 'CRm', code[3]);
+      state.word = setField(e, state.word, 'op2', code[4]);
+      return pos + 1;
+    }
+    case 'BARRIER': {
+      if (t && t.kind === 'id') {
+        const entry = Object.entries(BARRIER_OPTIONS).find(([, v]) => v === t.text);
+        if (!entry) return need('a barrier option');
+        state.word = setField(e, state.word, 'CRm', Number(entry[0]));
+        return pos + 1;
+      }
+      const n = parseNumber(tokens, pos);
+      if (!n || n.value < 0n || n.value > 15n) return need('a barrier option or #0..#15');
+      state.word = setField(e, state.word, 'CRm', Number(n.value));
+      return n.next;
+    }
+    case 'PRFOP': {
+      if (t && t.kind === 'id') {
+        const entry = Object.entries(PREFETCH_OPS).find(([, v]) => v === t.text);
+        if (!entry) return need('a prefetch operation');
+        state.word = setField(e, state.word, 'Rt', Number(entry[0]));
+        return pos + 1;
+      }
+      const n = parseNumber(tokens, pos);
+      if (!n || n.value < 0n || n.value > 31n) return need('a prefetch operation or #0..#31');
+      state.word = setField(e, state.word, 'Rt', Number(n.value));
+      return n.next;
+    }
+    default:
+      throw new Error(`asm-arm64: unknown operand kind ${op}`);
+  }
+}
+
+/** Sets the fields an omitted optional operand implies (an omitted extend is `LSL`). */
+export function applyOmitted(e: Encoding, op: string, state: MatchState, mnemonic: string): void {
+  const a = op.slice(1).split(':');
+  if (a[0] === 'I' && IMPLIED_IMMEDIATE[mnemonic] !== undefined) {
+    state.word = setField(e, state.word, a[1], IMPLIED_IMMEDIATE[mnemonic]);
+    return;
+  }
+  if (a[0] === 'R' && mnemonic.startsWith('RET')) {
+    state.word = setField(e, state.word, a[1], 30);
+    return;
+  }
+  if (a[0] !== 'E') return;
+  const alt = parseEnum(a.slice(3).join(':')).find((x) => x.text === 'LSL');
+  if (!alt) return;
+  const bits = lslBits(e, alt.bits).replace(/x/g, '0');
+  state.word = setField(e, state.word, a[1], Number.parseInt(bits, 2) << Number(a[2]));
+}

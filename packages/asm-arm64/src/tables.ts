@@ -1,0 +1,188 @@
+/**
+ * The encoding tables in usable form: rows generated from Arm's specification are parsed once,
+ * on first use, into `Encoding` objects with a decode index (by the top eight bits) and a
+ * mnemonic index (for the assembler).
+ * @module
+ */
+import { assert, popcount32 } from './_bits';
+import { ENCODINGS, GROUPS, type RawCond, type RawPart } from './generated/a64';
+
+/** A named bit field of an encoding. */
+export interface Field {
+  /** Field name as the specification spells it (`Rd`, `imm12`, `sh`). */
+  name: string;
+  /** Lowest bit. */
+  lo: number;
+  /** Width in bits. */
+  width: number;
+}
+
+/** An alias of an encoding (`mov` for `orr`, `cmp` for `subs`). */
+export interface Alias {
+  /** Specification name, e.g. `MOV_ORR_log_imm`. */
+  name: string;
+  /** Upper-case mnemonic. */
+  mnemonic: string;
+  /** Syntax template, or null when the runtime supplies it (computed operands). */
+  template: readonly RawPart[] | null;
+  /** When the alias applies, over the encoding's fields. */
+  condition: RawCond;
+  /** When the alias is the preferred disassembly. */
+  preferred: RawCond;
+}
+
+/** One A64 encoding. */
+export interface Encoding {
+  /** Index in the table. */
+  index: number;
+  /** Specification name, e.g. `ADD_32_addsub_imm`. */
+  name: string;
+  /** Group path, e.g. `dpimm/addsub_imm`. */
+  group: string;
+  /** Bits fixed by the encoding. */
+  mask: number;
+  /** Values of the fixed bits. */
+  value: number;
+  /** Variable fields. */
+  fields: readonly Field[];
+  /** Architecture feature that gates the encoding (`LSE`), empty for the base set. */
+  feature: string;
+  /** Upper-case mnemonic (empty when the template is unresolved). */
+  mnemonic: string;
+  /** Syntax template, or null when the operands are not covered. */
+  template: readonly RawPart[] | null;
+  /** Aliases in specification order. */
+  aliases: readonly Alias[];
+  /** `[mask, value]` pairs: a word matching one is not this encoding. */
+  exclusions: readonly (readonly [number, number])[];
+}
+
+let table: Encoding[] | null = null;
+let decodeIndex: Encoding[][] | null = null;
+let mnemonicIndex: Map<string, { encoding: Encoding; alias: Alias | null }[]> | null = null;
+
+function parseFields(spec: string): Field[] {
+  if (!spec) return [];
+  return spec.split(',').map((f) => {
+    const [name, lo, width] = f.split(':');
+    return { name, lo: Number(lo), width: Number(width) };
+  });
+}
+
+/** All encodings, in specification order. */
+export function encodings(): readonly Encoding[] {
+  if (table) return table;
+  const built: Encoding[] = ENCODINGS.map((row, index) => ({
+    index,
+    name: row[0],
+    group: GROUPS[row[1]],
+    mask: row[2] >>> 0,
+    value: row[3] >>> 0,
+    fields: parseFields(row[4]),
+    feature: row[5],
+    mnemonic: row[6],
+    template: row[7],
+    aliases: row[8].map((a) => ({
+      name: a[0],
+      mnemonic: a[1],
+      template: a[2],
+      condition: a[3],
+      preferred: a[4],
+    })),
+    exclusions: row[9],
+  }));
+  table = built;
+  return built;
+}
+
+/**
+ * The encodings a word may belong to, most specific (most fixed bits) first.
+ */
+export function candidates(word: number): readonly Encoding[] {
+  if (decodeIndex === null) {
+    const index: Encoding[][] = [];
+    for (let top = 0; top < 256; top++) {
+      const hi = (top << 24) >>> 0;
+      const list = encodings().filter((e) => (e.mask & 0xff000000 & (hi ^ e.value)) >>> 0 === 0);
+      list.sort((a, b) => popcount32(b.mask) - popcount32(a.mask));
+      index.push(list);
+    }
+    decodeIndex = index;
+  }
+  return decodeIndex[word >>> 24];
+}
+
+/** Finds the encoding of a word, or null when the tables do not know it. */
+export function decodeEncoding(word: number): Encoding | null {
+  const w = word >>> 0;
+  for (const e of candidates(w)) if ((w & e.mask) >>> 0 === e.value && !excluded(e, w)) return e;
+  return null;
+}
+
+/** True when a word hits one of an encoding's exclusions. */
+export function excluded(e: Encoding, word: number): boolean {
+  for (const [m, v] of e.exclusions) if ((word & m) >>> 0 === v) return true;
+  return false;
+}
+
+/** The encodings and aliases spelled with a mnemonic (upper case), aliases first. */
+export function byMnemonic(mnemonic: string): readonly { encoding: Encoding; alias: Alias | null }[] {
+  if (!mnemonicIndex) {
+    const index = new Map<string, { encoding: Encoding; alias: Alias | null }[]>();
+    const add = (m: string, entry: { encoding: Encoding; alias: Alias | null }) => {
+      let list = index.get(m);
+      if (!list) index.set(m, (list = []));
+      list.push(entry);
+    };
+    for (const e of encodings()) {
+      for (const a of e.aliases) add(a.mnemonic, { encoding: e, alias: a });
+    }
+    for (const e of encodings()) if (e.template) add(e.mnemonic, { encoding: e, alias: null });
+    // `mov #imm` tries MOVZ, then MOVN, then ORR (the order LLVM and GNU as choose).
+    const mov = index.get('MOV');
+    if (mov) {
+      const rank = (x: { alias: Alias | null }) =>
+        x.alias?.name === 'MOV_MOVZ' ? 0 : x.alias?.name === 'MOV_MOVN' ? 1 : 2;
+      mov.sort((a, b) => rank(a) - rank(b));
+    }
+    mnemonicIndex = index;
+  }
+  return mnemonicIndex.get(mnemonic) ?? [];
+}
+
+/** Reads a field (or `a+b` concatenation, high part first) from a word. */
+export function getField(e: Encoding, word: number, spec: string): number {
+  let out = 0;
+  for (const name of spec.split('+')) {
+    const f = e.fields.find((x) => x.name === name);
+    assert(f, `field ${name} of ${e.name}`);
+    out = out * 2 ** f.width + ((word >>> f.lo) & ((2 ** f.width - 1) | 0));
+  }
+  return out;
+}
+
+/** Total width in bits of a field spec (`immhi+immlo` is 21). */
+export function fieldWidth(e: Encoding, spec: string): number {
+  let w = 0;
+  for (const name of spec.split('+')) {
+    const f = e.fields.find((x) => x.name === name);
+    if (!f) return -1;
+    w += f.width;
+  }
+  return w;
+}
+
+/** Writes a value into a field spec of a word. */
+export function setField(e: Encoding, word: number, spec: string, value: number): number {
+  const names = spec.split('+');
+  let v = value;
+  let w = word;
+  for (let i = names.length - 1; i >= 0; i--) {
+    const f = e.fields.find((x) => x.name === names[i]);
+    assert(f, `field ${names[i]} of ${e.name}`);
+    const m = (2 ** f.width - 1) >>> 0;
+    w = ((w & ~(m << f.lo)) | ((v & m) << f.lo)) >>> 0;
+    v = Math.floor(v / 2 ** f.width);
+  }
+  return w >>> 0;
+}
