@@ -16,7 +16,7 @@ import {
   caveatsMeet,
   normalizeCaveats,
 } from './caveats.js';
-import { scopeCovers, scopeMeet, scopeProblem } from './scope.js';
+import { isCanonicalPath, scopeCovers, scopeMeet, scopeProblem } from './scope.js';
 import { isVerb, type VerbHierarchy } from './verbs.js';
 
 /** Largest time the encoding carries: 2^53 − 1 ms (the safe-integer limit), about year 287396. */
@@ -179,10 +179,14 @@ export class Algebra {
     return { verb, scope, window, caveats };
   }
 
-  /** True when `cap` allows `request`: verb covered, path inside scope, time in window, caveats met. */
+  /**
+   * True when `cap` allows `request`: verb covered, path canonical and inside the scope, time in
+   * the window, caveats met.
+   */
   check(cap: Cap | null, request: Request): boolean {
     if (cap === null) return false;
     return (
+      isCanonicalPath(request.path) &&
       this.verbs.covers(cap.verb, request.verb) &&
       scopeCovers(cap.scope, request.path) &&
       windowContains(cap.window, request.atMs) &&

@@ -35,6 +35,32 @@ export {
   type OneOfCaveat,
 } from './caveats.js';
 export {
+  type Checkpoint,
+  formatCheckpoint,
+  MAX_CHECKPOINT_EXTENSIONS,
+  MAX_NOTE_BYTES,
+  MAX_NOTE_SIGNATURES,
+  NOTE_ALGORITHM_ED25519,
+  type NoteSigner,
+  type NoteVerifier,
+  noteKeyId,
+  noteVerifierKey,
+  type OpenedNote,
+  openNote,
+  parseCheckpoint,
+  parseNoteVerifierKey,
+  signNote,
+} from './checkpoint.js';
+export {
+  Authority,
+  type AuthorityOptions,
+  CSpace,
+  DEFAULT_MAX_SLOTS,
+  MAX_MANIFEST_GRANTS,
+  type Manifest,
+  type SlotEntry,
+} from './cspace.js';
+export {
   detectEd25519,
   type Ed25519Backend,
   nobleEd25519,
@@ -67,6 +93,21 @@ export {
 } from './encoding.js';
 export { CapabilityError, type CapabilityErrorCode, isCapabilityError } from './errors.js';
 export {
+  decodeEntry,
+  ENTRY_KINDS,
+  ENTRY_MAGIC,
+  ENTRY_VERSION,
+  encodeEntry,
+  Ledger,
+  type LedgerEntry,
+  type LedgerOptions,
+  MAX_ENTRY_FIELD_BYTES,
+  type ReplayOptions,
+  type ReplayReport,
+  replayLedger,
+  verifyEntryInclusion,
+} from './ledger.js';
+export {
   blake3Hasher,
   HASH_BYTES,
   isValidSubtree,
@@ -84,6 +125,7 @@ export {
   verifySubtreeConsistency,
   verifySubtreeInclusion,
 } from './merkle.js';
+export { Pledge, type PledgeOptions, PROMISES, type PromiseName, parsePromises } from './pledge.js';
 export { type Clock, cryptoRandom, ManualClock, type Random, seededRandom, systemClock } from './ports.js';
 export { MAX_REVOKED_IDS, RevocationList } from './revocation.js';
 export {
@@ -108,6 +150,7 @@ export {
   type Possession,
   proveHolder,
   ROOT_DOMAIN,
+  resolveCapSpec,
   revocationIds,
   rootDigest,
   type TokenOptions,
@@ -116,4 +159,5 @@ export {
   tokenCaps,
   type VerifiedToken,
 } from './token.js';
+export { MAX_UNVEILED_PATHS, Unveil, type UnveilOptions, type UnveilPermission } from './unveil.js';
 export { isVerb, MAX_VERB_BYTES, MAX_VERBS, VerbHierarchy } from './verbs.js';

@@ -84,3 +84,38 @@ export function scopeMeet(a: string, b: string): string | null {
   if (scopeCovers(b, a)) return a;
   return null;
 }
+
+/**
+ * Fast canonical-path test for the hot path: `/` or `/seg(/seg)*` with no empty, `.` or `..`
+ * segment and no NUL. A request for `/etc/nexus/../passwd` must never match a grant on
+ * `/etc/nexus`, so every check refuses non-canonical paths outright.
+ *
+ * @example
+ * ```ts
+ * import { isCanonicalPath } from '@nexus/capability';
+ * isCanonicalPath('/etc/nexus/a.txt'); // true
+ * isCanonicalPath('/etc/nexus/../passwd'); // false
+ * ```
+ */
+export function isCanonicalPath(path: string): boolean {
+  const length = path.length;
+  if (length === 0 || path.charCodeAt(0) !== 47) return false;
+  if (length === 1) return true;
+  if (length > MAX_SCOPE_BYTES) return false;
+  let segmentStart = 1;
+  for (let i = 1; i <= length; i++) {
+    const code = i < length ? path.charCodeAt(i) : 47;
+    if (code === 0) return false;
+    if (code !== 47) continue;
+    const segmentLength = i - segmentStart;
+    if (segmentLength === 0) return false;
+    if (
+      path.charCodeAt(segmentStart) === 46 &&
+      (segmentLength === 1 || (segmentLength === 2 && path.charCodeAt(segmentStart + 1) === 46))
+    ) {
+      return false;
+    }
+    segmentStart = i + 1;
+  }
+  return true;
+}

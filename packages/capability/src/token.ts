@@ -98,7 +98,18 @@ export interface TokenOptions {
   audit?: AuditSink;
 }
 
-function resolveSpec(spec: CapSpec, nowMs: number, parent?: Cap): Cap {
+/**
+ * Resolves a {@link CapSpec} against the current time (and the parent's window when attenuating):
+ * open bounds default to now and now + TTL, capped at the parent's window. Explicit bounds are kept
+ * as given, so a wider explicit request is refused later, never narrowed here.
+ *
+ * @example
+ * ```ts
+ * import { resolveCapSpec } from '@nexus/capability';
+ * resolveCapSpec({ verb: 'fs.read', scope: '/etc', ttlMs: 1000 }, 5000).window; // { notBeforeMs: 5000, notAfterMs: 6000 }
+ * ```
+ */
+export function resolveCapSpec(spec: CapSpec, nowMs: number, parent?: Cap): Cap {
   const ttlMs = spec.ttlMs ?? DEFAULT_TTL_MS;
   if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError('ttlMs: a positive integer');
   const notBeforeMs = spec.notBeforeMs ?? Math.max(nowMs, parent?.window.notBeforeMs ?? 0);
@@ -177,7 +188,7 @@ export async function mintToken(
   options: TokenOptions,
 ): Promise<Uint8Array> {
   const nowMs = options.clock.nowMs();
-  const cap = resolveSpec(spec, nowMs);
+  const cap = resolveCapSpec(spec, nowMs);
   const link = await signLink(root, rootDigest(root.publicKey), cap, holder, options.random);
   options.audit?.({
     kind: 'grant',
@@ -223,7 +234,7 @@ export async function attenuateToken(
   }
   if (index >= 16) throw new CapabilityError('LIMIT_EXCEEDED', 'chain already has 16 links');
   const nowMs = options.clock.nowMs();
-  const cap = resolveSpec(spec, nowMs, last.cap);
+  const cap = resolveCapSpec(spec, nowMs, last.cap);
   if (!options.algebra.leq(cap, last.cap)) {
     options.audit?.({
       kind: 'escalation',

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { Authority, CapabilityError, ManualClock } from '../src/index.js';
+import { algebra } from './_fixtures.js';
+
+function setup() {
+  const clock = new ManualClock(1_000);
+  const events: string[] = [];
+  const authority = new Authority({
+    algebra,
+    clock,
+    audit: (event) => events.push(`${event.kind} ${event.subject}: ${event.detail}`),
+  });
+  authority.grantRoot({ verb: 'fs.admin', scope: '/', notAfterMs: 1e12 });
+  authority.grantRoot({ verb: 'net.connect', scope: '/net', notAfterMs: 1e12 });
+  return { clock, events, authority };
+}
+
+function denied(fn: () => unknown): CapabilityError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CapabilityError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('CSpace', () => {
+  it('scopes cover by whole segment: /etc/nexus covers /etc/nexus/notes/a.txt, not /etc/nexus2 or /etc/passwd', () => {
+    const { authority } = setup();
+    const init = authority.spawn({
+      fiber: 'init',
+      grants: [{ verb: 'fs.read', scope: '/etc/nexus', notAfterMs: 1e9 }],
+    });
+    expect(init.allows('fs.read', '/etc/nexus/notes/a.txt')).toBe(true);
+    expect(init.allows('fs.read', '/etc/nexus')).toBe(true);
+    expect(init.allows('fs.read', '/etc/nexus2')).toBe(false);
+    expect(init.allows('fs.read', '/etc/passwd')).toBe(false);
+    expect(init.allows('fs.read', '/etc/nexus/../passwd')).toBe(false);
+    expect(init.allows('fs.read', '/etc/nexus//a')).toBe(false);
+    expect(init.allows('fs.write', '/etc/nexus/a')).toBe(false);
+  });
+
+  it('a denied check names the missing capability and is logged', () => {
+    const { authority, events } = setup();
+    const init = authority.spawn({
+      fiber: 'init',
+      grants: [{ verb: 'fs.read', scope: '/etc', notAfterMs: 1e9 }],
+    });
+    const error = denied(() => init.check('fs.write', '/etc/hosts'));
+    expect(error.code).toBe('DENIED');
+    expect(error.missing).toBe('fs.write /etc/hosts');
+    expect(events.at(-1)).toBe('deny init: missing fs.write /etc/hosts');
+  });
+
+  it('verbs imply only what the hierarchy declares', () => {
+    const { authority } = setup();
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.write', scope: '/var', notAfterMs: 1e9 }] });
+    expect(a.allows('fs.append', '/var/log')).toBe(true);
+    expect(a.allows('fs.read', '/var/log')).toBe(false);
+  });
+
+  it('windows are enforced at check time', () => {
+    const { authority, clock } = setup();
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/tmp', ttlMs: 100 }] });
+    expect(a.allows('fs.read', '/tmp/x')).toBe(true);
+    clock.advance(100);
+    expect(a.allows('fs.read', '/tmp/x')).toBe(false);
+  });
+
+  it('caveats are enforced at check time', () => {
+    const { authority } = setup();
+    const a = authority.spawn({
+      fiber: 'a',
+      grants: [
+        {
+          verb: 'fs.write',
+          scope: '/tmp',
+          notAfterMs: 1e9,
+          caveats: [{ kind: 'max', key: 'bytes', limit: 4096 }],
+        },
+      ],
+    });
+    expect(a.allows('fs.write', '/tmp/x', { bytes: 100 })).toBe(true);
+    expect(a.allows('fs.write', '/tmp/x', { bytes: 5000 })).toBe(false);
+    expect(a.allows('fs.write', '/tmp/x')).toBe(false);
+  });
+
+  it('derive refuses widening and logs the escalation; revoke is recursive across CSpaces', () => {
+    const { authority, events } = setup();
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.admin', scope: '/srv', notAfterMs: 1e9 }] });
+    const b = authority.createCSpace('b');
+    const c = authority.createCSpace('c');
+    const slotA = a.check('fs.admin', '/srv');
+    expect(denied(() => a.derive(slotA, b, { verb: 'fs.admin', scope: '/', notAfterMs: 1e9 })).code).toBe(
+      'WIDENED',
+    );
+    expect(events.some((e) => e.startsWith('escalation a:'))).toBe(true);
+    expect(b.size).toBe(0);
+    const slotB = a.derive(slotA, b, { verb: 'fs.read', scope: '/srv/www', notAfterMs: 1e8 });
+    const slotC = b.derive(slotB, c, { verb: 'fs.read', scope: '/srv/www/static', notAfterMs: 1e7 });
+    expect(c.allows('fs.read', '/srv/www/static/app.js')).toBe(true);
+    expect(c.get(slotC)?.scope).toBe('/srv/www/static');
+    expect(b.revoke(slotB)).toBe(2);
+    expect(b.allows('fs.read', '/srv/www/index.html')).toBe(false);
+    expect(c.allows('fs.read', '/srv/www/static/app.js')).toBe(false);
+    expect(a.allows('fs.read', '/srv/www/index.html')).toBe(true);
+  });
+
+  it('a manifest asking beyond the root grants is refused whole, nothing granted', () => {
+    const { authority } = setup();
+    expect(() =>
+      authority.spawn({
+        fiber: 'greedy',
+        grants: [
+          { verb: 'fs.read', scope: '/etc', notAfterMs: 1e9 },
+          { verb: 'net.listen', scope: '/net', notAfterMs: 1e9 },
+        ],
+      }),
+    ).toThrow(/WIDENED/);
+    expect(authority.cspaceOf('greedy')).toBeUndefined();
+  });
+
+  it('respawn rebuilds from the manifest from scratch and kills old delegations', () => {
+    const { authority } = setup();
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/data', notAfterMs: 1e9 }] });
+    const b = authority.createCSpace('b');
+    a.derive(a.check('fs.read', '/data'), a, { verb: 'fs.read', scope: '/data/extra', notAfterMs: 1e9 });
+    a.derive(a.check('fs.read', '/data'), b, { verb: 'fs.read', scope: '/data/shared', notAfterMs: 1e9 });
+    expect(a.size).toBe(2);
+    const fresh = authority.respawn('a');
+    expect(fresh).not.toBe(a);
+    expect(fresh.list().map((entry) => entry.cap.scope)).toEqual(['/data']);
+    expect(b.allows('fs.read', '/data/shared/x')).toBe(false);
+    expect(a.size).toBe(0);
+  });
+
+  it('slot limits hold', () => {
+    const clock = new ManualClock(0);
+    const authority = new Authority({ algebra, clock, maxSlots: 2 });
+    authority.grantRoot({ verb: 'fs.read', scope: '/', notAfterMs: 1e9 });
+    authority.grantRoot({ verb: 'fs.read', scope: '/a', notAfterMs: 1e9 });
+    expect(() => authority.grantRoot({ verb: 'fs.read', scope: '/b', notAfterMs: 1e9 })).toThrow(
+      /SLOT_LIMIT/,
+    );
+  });
+});
