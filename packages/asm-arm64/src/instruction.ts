@@ -428,7 +428,8 @@ function isDisabled(e: Encoding, disabled: ReadonlySet<string>): boolean {
 // ---------------------------------------------------------------------------------------------
 // Matching
 
-const TOKEN_RE = /\s*(:[a-z0-9_]+:|0x[0-9a-f]+|0b[01]+|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:])/giy;
+const TOKEN_RE =
+  /\s*(:[a-z0-9_]+:|0x[0-9a-f]+|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:])/giy;
 
 /** Splits operand text into tokens; `column0` is the column of the text in its line. */
 export function tokenize(text: string, column0 = 0): Token[] | { message: string; column: number } {
@@ -447,19 +448,11 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
     const raw = m[1];
     const column = column0 + m.index + m[0].length - raw.length;
     const lower = raw.toLowerCase();
-    if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
+    if (/^\d+[bf]$/.test(lower)) out.push({ kind: 'id', text: lower, value: 0n, column });
+    else if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
       out.push({ kind: 'num', text: lower, value: BigInt(lower), column });
     } else if (/^:[a-z0-9_]+:$/.test(lower)) out.push({ kind: 'reloc', text: lower, value: 0n, column });
-    else if (/^[a-z_.$]/.test(lower))
-      out.push({
-        kind: 'id',
-        text:
-          /^[a-z_.$][\w.$]*$/.test(raw) && raw !== lower && !/^[wx]\d+$|^[bhsdq]\d+$/i.test(raw)
-            ? lower
-            : lower,
-        value: 0n,
-        column,
-      });
+    else if (/^[a-z_.$]/.test(lower)) out.push({ kind: 'id', text: lower, raw, value: 0n, column });
     else out.push({ kind: 'punct', text: raw, value: 0n, column });
     pos = TOKEN_RE.lastIndex;
   }

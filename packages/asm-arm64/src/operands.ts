@@ -124,6 +124,8 @@ export interface Token {
   kind: 'num' | 'id' | 'punct' | 'reloc';
   /** Lower-case text. */
   text: string;
+  /** Text as written (symbol names are case-sensitive). */
+  raw?: string;
   /** Numeric value for `num` (BigInt keeps 64-bit immediates exact). */
   value: bigint;
   /** Column (0-based) of the token in its line. */
@@ -392,7 +394,7 @@ function parseSymbol(tokens: Token[], pos: number): { symbol: string; addend: nu
     addend = Number(tokens[p + 1].value) * (tokens[p].text === '-' ? -1 : 1);
     p += 2;
   }
-  return { symbol: t.text, addend, next: p };
+  return { symbol: t.raw ?? t.text, addend, next: p };
 }
 
 /**
