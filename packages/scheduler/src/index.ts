@@ -10,6 +10,7 @@ export {
   responseTime,
   type TaskAnalysis,
 } from './admission.js';
+export { type BreakerOptions, type BreakerState, CircuitBreaker, RestartIntensity } from './breaker.js';
 export {
   CHECKPOINT_DIGEST_BYTES,
   CHECKPOINT_HEADER_BYTES,
@@ -37,6 +38,8 @@ export {
 } from './error-buffer.js';
 export { AdmissionError, SchedulerError, type SchedulerErrorCode } from './errors.js';
 export { type EventSink, EventStream, type EventType, type SchedulerEvent } from './events.js';
+export { LowerObserver, type LowerObserverOptions } from './observer.js';
+export { PARANOIA_FULL, PARANOIA_MINIMAL, PARANOIA_WATCHFUL, Paranoia, ParanoiaLevel } from './paranoia.js';
 export { type Random, SeededRandom } from './random.js';
 export {
   Fiber,
@@ -75,4 +78,6 @@ export {
   TIER_NAMES,
   Tier,
 } from './tiers.js';
+export { type Vote, vote } from './tmr.js';
+export { Watchdog, type WatchdogOptions, type WatchdogVerdict } from './watchdog.js';
 export { Welford } from './welford.js';
