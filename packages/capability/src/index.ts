@@ -129,6 +129,7 @@ export { Pledge, type PledgeOptions, PROMISES, type PromiseName, parsePromises }
 export { type Clock, cryptoRandom, ManualClock, type Random, seededRandom, systemClock } from './ports.js';
 export { MAX_REVOKED_IDS, RevocationList } from './revocation.js';
 export {
+  isCanonicalPath,
   isScope,
   MAX_SCOPE_BYTES,
   MAX_SCOPE_SEGMENTS,

@@ -20,6 +20,7 @@ import {
   windowContains,
   windowEmpty,
 } from './algebra.js';
+import { caveatsEmpty } from './caveats.js';
 import { detectEd25519, type Ed25519Backend, type SigningKey } from './ed25519.js';
 import {
   type DecodedToken,
@@ -116,11 +117,12 @@ export function resolveCapSpec(spec: CapSpec, nowMs: number, parent?: Cap): Cap 
   const notAfterMs =
     spec.notAfterMs ?? Math.min(nowMs + ttlMs, parent?.window.notAfterMs ?? Number.MAX_SAFE_INTEGER);
   const cap = makeCap({ verb: spec.verb, scope: spec.scope, notBeforeMs, notAfterMs, caveats: spec.caveats });
-  if (windowEmpty(cap.window))
+  if (windowEmpty(cap.window) || caveatsEmpty(cap.caveats)) {
     throw new CapabilityError(
-      'EMPTY_WINDOW',
-      `${describeCap(cap)}: window [${notBeforeMs}, ${notAfterMs}) is empty`,
+      'EMPTY_CAPABILITY',
+      `${describeCap(cap)}: window [${notBeforeMs}, ${notAfterMs}) or caveats allow nothing`,
     );
+  }
   return cap;
 }
 
@@ -397,6 +399,11 @@ export class TokenVerifier {
     const revocationIds: string[] = [];
     for (let i = 0; i < decoded.links.length; i++) {
       const link = decoded.links[i];
+      // A link that allows nothing is refused outright: the order would place it below anything,
+      // so without this a bottom link could carry a wider window than its parent.
+      if (algebra.isBottom(link.cap)) {
+        throw new CapabilityError('EMPTY_CAPABILITY', `link ${i} allows nothing`, { linkIndex: i });
+      }
       if (i > 0 && !algebra.leq(link.cap, decoded.links[i - 1].cap)) {
         throw new CapabilityError(
           'WIDENED',
