@@ -1,0 +1,985 @@
+/**
+ * `Nexfs`: the promise-based filesystem API over the synchronous {@link Volume} engine. Every
+ * method runs its engine work in one synchronous step, so concurrent calls never interleave inside
+ * the engine: each call is one transaction, and the durable state after a power cut is the state
+ * after some prefix of the calls (at least up to the last one that synced).
+ */
+import { assert } from './_assert.js';
+import { u64 } from './_bytes.js';
+import type { FlashDevice } from './device/flash.js';
+import { NexfsError, PowerCutError } from './errors.js';
+import { type FsckOptions, type FsckReport, fsckVolume } from './fsck.js';
+import {
+  DIRENT,
+  decodeInode,
+  direntKey,
+  encodeInode,
+  type Inode,
+  inodeKey,
+  KeyKind,
+  pageKey,
+} from './records.js';
+import { Volume, type VolumeOptions, type VolumeStats } from './volume.js';
+
+/** The time port: milliseconds since the epoch. */
+export interface Clock {
+  /** Current time in milliseconds. */
+  now(): number;
+}
+
+/** Options of {@link Nexfs.format} and {@link Nexfs.mount}. */
+export interface NexfsOptions extends VolumeOptions {
+  /** Time source for modification times (default `Date.now`). */
+  clock?: Clock;
+  /** Files open at once (default 64); each holds one page buffer. */
+  maxOpenFiles?: number;
+  /** A write call up to this size is atomic under power loss (default 1 MiB). */
+  maxAtomicWriteBytes?: number;
+}
+
+/** How a file is opened, as in Node's `fs.open`. */
+export type OpenFlags = 'r' | 'r+' | 'w' | 'w+' | 'wx' | 'a' | 'a+';
+
+/** What {@link Nexfs.stat} returns. */
+export interface Stats {
+  /** Inode number. */
+  ino: number;
+  /** File or directory. */
+  kind: 'file' | 'dir';
+  /** Size in bytes (0 for directories). */
+  size: number;
+  /** Last modification, milliseconds since the epoch. */
+  mtimeMs: number;
+  /** True for a file. */
+  isFile(): boolean;
+  /** True for a directory. */
+  isDirectory(): boolean;
+}
+
+/** Space and work figures of a mounted volume. */
+export interface StatFs {
+  /** Bytes in one file page. */
+  pageBytes: number;
+  /** Erase blocks on the device. */
+  blocks: number;
+  /** Free erase blocks. */
+  freeBlocks: number;
+  /** Bytes still writable by users (beyond the GC reserve). */
+  freeBytes: number;
+  /** Blocks marked bad. */
+  badBlocks: number;
+  /** Engine counters. */
+  stats: VolumeStats;
+}
+
+interface OpenInode {
+  ino: number;
+  path: string;
+  refs: number;
+  size: number;
+  sizeDirty: boolean;
+  bufIndex: number;
+  buf: Uint8Array;
+  bufLength: number;
+  bufDirty: boolean;
+  inode: Inode;
+}
+
+const ROOT_INODE = 1;
+const MAX_PATH_DEPTH = 256;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * A mounted nexfs volume.
+ *
+ * @example
+ * ```ts
+ * const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
+ * const fs = await Nexfs.format(flash);
+ * await fs.mkdir('/etc');
+ * await fs.writeFile('/etc/motd', new TextEncoder().encode('hello flash'));
+ * const text = new TextDecoder().decode(await fs.readFile('/etc/motd'));
+ * await fs.unmount();
+ * ```
+ */
+export class Nexfs {
+  /** The engine underneath (for fsck, benches and tests). */
+  readonly volume: Volume;
+  private readonly clock: Clock;
+  private readonly maxOpenFiles: number;
+  private readonly maxAtomicWriteBytes: number;
+  private readonly openInodes = new Map<number, OpenInode>();
+  private handles = 0;
+  private mounted = true;
+  private readonly pageBytes: number;
+
+  private constructor(volume: Volume, options: NexfsOptions) {
+    this.volume = volume;
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.maxOpenFiles = checkCount(options.maxOpenFiles ?? 64, 'maxOpenFiles', 1, 1 << 16);
+    this.maxAtomicWriteBytes = checkCount(
+      options.maxAtomicWriteBytes ?? 1 << 20,
+      'maxAtomicWriteBytes',
+      1,
+      1 << 30,
+    );
+    this.pageBytes = volume.io.payloadBytes;
+    volume.beforeCommit = () => this.flushAll();
+  }
+
+  /**
+   * Formats `device` as an empty volume (skipping factory-bad blocks) and mounts it.
+   *
+   * @example
+   * ```ts
+   * const fs = await Nexfs.format(new MemoryFlash(GEOMETRIES['tiny-nor']));
+   * ```
+   */
+  static async format(device: FlashDevice, options: NexfsOptions = {}): Promise<Nexfs> {
+    checkDevice(device);
+    const volume = Volume.format(device, options);
+    const fs = new Nexfs(volume, options);
+    const root: Inode = {
+      kind: 'dir',
+      checksumKind: 0,
+      compression: 0,
+      layout: 0,
+      sizeBytes: 0,
+      mtimeMs: fs.clock.now(),
+      parent: ROOT_INODE,
+    };
+    volume.put(inodeKey(ROOT_INODE), encodeInode(root));
+    volume.commit();
+    volume.checkpoint();
+    return fs;
+  }
+
+  /**
+   * Mounts the volume on `device`: reads a superblock, the newest root register record, the block
+   * table, and replays the journal. A foreign or corrupt image fails with a typed
+   * {@link NexfsError} (`ENOTNEXFS`, `ECORRUPT`, `EGEOMETRY`).
+   *
+   * @example
+   * ```ts
+   * const fs = await Nexfs.mount(flash);
+   * ```
+   */
+  static async mount(device: FlashDevice, options: NexfsOptions = {}): Promise<Nexfs> {
+    checkDevice(device);
+    let volume: Volume;
+    try {
+      volume = Volume.mount(device, options);
+    } catch (e) {
+      if (e instanceof NexfsError || e instanceof PowerCutError || e instanceof TypeError) throw e;
+      throw new NexfsError('ECORRUPT', `mount failed on a damaged image: ${(e as Error).message}`);
+    }
+    const fs = new Nexfs(volume, options);
+    if (volume.get(inodeKey(ROOT_INODE)) === undefined)
+      throw new NexfsError('ECORRUPT', 'the root directory is missing');
+    return fs;
+  }
+
+  /**
+   * Makes everything durable, writes a checkpoint and detaches. Open handles become invalid.
+   *
+   * @example
+   * ```ts
+   * await fs.unmount();
+   * ```
+   */
+  async unmount(): Promise<void> {
+    this.live();
+    if (!this.volume.readOnly) {
+      this.volume.commit();
+      this.volume.checkpoint();
+    }
+    this.openInodes.clear();
+    this.mounted = false;
+  }
+
+  /**
+   * Opens a file.
+   *
+   * @example
+   * ```ts
+   * const fh = await fs.open('/log', 'a');
+   * await fh.write(new TextEncoder().encode('line\n'));
+   * await fh.close();
+   * ```
+   */
+  async open(path: string, flags: OpenFlags = 'r'): Promise<FileHandle> {
+    this.live();
+    if (!['r', 'r+', 'w', 'w+', 'wx', 'a', 'a+'].includes(flags))
+      throw new TypeError(`flags: unknown open flags '${flags}'`);
+    const names = this.parse(path);
+    if (names.length === 0) throw new NexfsError('EISDIR', 'cannot open the root directory as a file', path);
+    const writable = flags !== 'r';
+    if (writable) this.writable();
+    const parent = this.resolveDir(names.slice(0, -1), path);
+    const name = names[names.length - 1];
+    let ent = this.lookupEntry(parent, name);
+    if (ent && flags === 'wx') throw new NexfsError('EEXIST', 'file exists', path);
+    if (!ent) {
+      if (flags === 'r' || flags === 'r+') throw new NexfsError('ENOENT', 'no such file', path);
+      if (this.handles >= this.maxOpenFiles)
+        throw new NexfsError('EMFILE', `${this.maxOpenFiles} files are open`, path);
+      this.volume.ensureSpace(4);
+      const ino = this.volume.nextInode++;
+      this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent)));
+      this.volume.put(direntKey(parent, name), direntValue(ino, 'file'));
+      ent = { ino, kind: 'file' };
+    }
+    if (ent.kind !== 'file') throw new NexfsError('EISDIR', 'is a directory', path);
+    if (this.handles >= this.maxOpenFiles)
+      throw new NexfsError('EMFILE', `${this.maxOpenFiles} files are open`, path);
+    const o = this.acquire(ent.ino, path);
+    const fh = new FileHandle(this, o, flags);
+    if (flags === 'w' || flags === 'w+') this.truncateInode(o, 0);
+    return fh;
+  }
+
+  /**
+   * Reads a whole file.
+   *
+   * @example
+   * ```ts
+   * const bytes = await fs.readFile('/etc/motd');
+   * ```
+   */
+  async readFile(path: string): Promise<Uint8Array> {
+    const fh = await this.open(path, 'r');
+    try {
+      const out = new Uint8Array(fh.size);
+      this.readAt(fh.inode, out, 0, out.length, 0);
+      return out;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Replaces a whole file atomically, at any size: the data goes to a hidden temporary file that is
+   * synced and renamed over the target, so a power cut leaves the old or the new file.
+   *
+   * @example
+   * ```ts
+   * await fs.writeFile('/config.json', new TextEncoder().encode('{}'));
+   * ```
+   */
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    checkBytes(data, 'data');
+    const names = this.parse(path);
+    if (names.length === 0) throw new NexfsError('EISDIR', 'cannot write the root directory', path);
+    const dir = `/${names
+      .slice(0, -1)
+      .map((n) => decoder.decode(n))
+      .join('/')}`;
+    const tmp = `${dir === '/' ? '' : dir}/.nexfs-tmp-${this.volume.nextInode}`;
+    const fh = await this.open(tmp, 'wx');
+    try {
+      await fh.write(data, 0);
+    } finally {
+      await fh.close();
+    }
+    await this.rename(tmp, path);
+  }
+
+  /**
+   * Appends to a file, creating it if needed, and syncs.
+   *
+   * @example
+   * ```ts
+   * await fs.appendFile('/log', new TextEncoder().encode('event\n'));
+   * ```
+   */
+  async appendFile(path: string, data: Uint8Array): Promise<void> {
+    checkBytes(data, 'data');
+    const fh = await this.open(path, 'a');
+    try {
+      await fh.write(data);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Creates a directory (durable when the promise resolves).
+   *
+   * @example
+   * ```ts
+   * await fs.mkdir('/var/log', { recursive: true });
+   * ```
+   */
+  async mkdir(path: string, options: { recursive?: boolean } = {}): Promise<void> {
+    this.live();
+    this.writable();
+    const names = this.parse(path);
+    if (names.length === 0) {
+      if (options.recursive) return;
+      throw new NexfsError('EEXIST', 'the root directory exists', path);
+    }
+    this.volume.ensureSpace(4);
+    let dir = ROOT_INODE;
+    for (let i = 0; i < names.length; i++) {
+      const ent = this.lookupEntry(dir, names[i]);
+      const last = i === names.length - 1;
+      if (ent) {
+        if (ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'a path component is a file', path);
+        if (last && !options.recursive) throw new NexfsError('EEXIST', 'directory exists', path);
+        dir = ent.ino;
+        continue;
+      }
+      if (!last && !options.recursive)
+        throw new NexfsError('ENOENT', 'parent directory does not exist', path);
+      const ino = this.volume.nextInode++;
+      this.volume.put(inodeKey(ino), encodeInode(this.newInode('dir', dir)));
+      this.volume.put(direntKey(dir, names[i]), direntValue(ino, 'dir'));
+      dir = ino;
+    }
+    this.volume.commit();
+  }
+
+  /**
+   * Lists a directory's names in byte order.
+   *
+   * @example
+   * ```ts
+   * const names = await fs.readdir('/');
+   * ```
+   */
+  async readdir(path: string): Promise<string[]> {
+    this.live();
+    const dir = this.resolveDir(this.parse(path), path);
+    const out: string[] = [];
+    this.volume.tree.scan(direntKey(dir, EMPTY), direntKey(dir + 1, EMPTY), (k) => {
+      out.push(decoder.decode(k.subarray(9)));
+      return true;
+    });
+    return out;
+  }
+
+  /**
+   * Removes an empty directory (durable when the promise resolves).
+   *
+   * @example
+   * ```ts
+   * await fs.rmdir('/tmp');
+   * ```
+   */
+  async rmdir(path: string): Promise<void> {
+    this.live();
+    this.writable();
+    const names = this.parse(path);
+    if (names.length === 0) throw new NexfsError('EBUSY', 'cannot remove the root directory', path);
+    const parent = this.resolveDir(names.slice(0, -1), path);
+    const ent = this.lookupEntry(parent, names[names.length - 1]);
+    if (!ent) throw new NexfsError('ENOENT', 'no such directory', path);
+    if (ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'not a directory', path);
+    if (!this.isEmptyDir(ent.ino)) throw new NexfsError('ENOTEMPTY', 'directory not empty', path);
+    this.volume.ensureSpace(4);
+    this.volume.del(direntKey(parent, names[names.length - 1]));
+    this.volume.del(inodeKey(ent.ino));
+    this.volume.commit();
+  }
+
+  /**
+   * Removes a file (durable when the promise resolves). An open file cannot be removed (EBUSY).
+   *
+   * @example
+   * ```ts
+   * await fs.unlink('/old.log');
+   * ```
+   */
+  async unlink(path: string): Promise<void> {
+    this.live();
+    this.writable();
+    const names = this.parse(path);
+    if (names.length === 0) throw new NexfsError('EISDIR', 'cannot unlink the root directory', path);
+    const parent = this.resolveDir(names.slice(0, -1), path);
+    const ent = this.lookupEntry(parent, names[names.length - 1]);
+    if (!ent) throw new NexfsError('ENOENT', 'no such file', path);
+    if (ent.kind !== 'file') throw new NexfsError('EISDIR', 'is a directory', path);
+    if (this.openInodes.has(ent.ino)) throw new NexfsError('EBUSY', 'file is open', path);
+    this.volume.ensureSpace(4);
+    this.volume.del(direntKey(parent, names[names.length - 1]));
+    this.removeFile(ent.ino);
+    this.volume.commit();
+  }
+
+  /**
+   * Renames atomically, also over an existing file or empty directory (durable on resolve).
+   *
+   * @example
+   * ```ts
+   * await fs.rename('/a.tmp', '/a');
+   * ```
+   */
+  async rename(from: string, to: string): Promise<void> {
+    this.live();
+    this.writable();
+    const src = this.parse(from);
+    const dst = this.parse(to);
+    if (src.length === 0 || dst.length === 0)
+      throw new NexfsError('EBUSY', 'cannot rename the root directory', from);
+    const srcParent = this.resolveDir(src.slice(0, -1), from);
+    const dstParent = this.resolveDir(dst.slice(0, -1), to);
+    const srcName = src[src.length - 1];
+    const dstName = dst[dst.length - 1];
+    const ent = this.lookupEntry(srcParent, srcName);
+    if (!ent) throw new NexfsError('ENOENT', 'no such file or directory', from);
+    if (srcParent === dstParent && equalBytes(srcName, dstName)) return;
+    if (ent.kind === 'dir') {
+      // A directory cannot move under itself.
+      let d = dstParent;
+      for (let depth = 0; depth < MAX_PATH_DEPTH && d !== ROOT_INODE; depth++) {
+        if (d === ent.ino) throw new NexfsError('EINVAL', 'cannot move a directory into itself', to);
+        d = this.inode(d, to).parent;
+      }
+    }
+    const existing = this.lookupEntry(dstParent, dstName);
+    if (existing) {
+      if (existing.kind !== ent.kind)
+        throw new NexfsError(
+          existing.kind === 'dir' ? 'EISDIR' : 'ENOTDIR',
+          'rename between a file and a directory',
+          to,
+        );
+      if (existing.kind === 'dir' && !this.isEmptyDir(existing.ino))
+        throw new NexfsError('ENOTEMPTY', 'target not empty', to);
+      if (this.openInodes.has(existing.ino)) throw new NexfsError('EBUSY', 'target file is open', to);
+    }
+    this.volume.ensureSpace(4);
+    if (existing) {
+      if (existing.kind === 'file') this.removeFile(existing.ino);
+      else this.volume.del(inodeKey(existing.ino));
+    }
+    this.volume.del(direntKey(srcParent, srcName));
+    this.volume.put(direntKey(dstParent, dstName), direntValue(ent.ino, ent.kind));
+    if (ent.kind === 'dir' && srcParent !== dstParent) {
+      const inode = this.inode(ent.ino, from);
+      inode.parent = dstParent;
+      this.volume.put(inodeKey(ent.ino), encodeInode(inode));
+    }
+    const o = this.openInodes.get(ent.ino);
+    if (o) o.path = to;
+    this.volume.commit();
+  }
+
+  /**
+   * Describes a file or directory.
+   *
+   * @example
+   * ```ts
+   * const { size } = await fs.stat('/etc/motd');
+   * ```
+   */
+  async stat(path: string): Promise<Stats> {
+    this.live();
+    const names = this.parse(path);
+    let ino = ROOT_INODE;
+    if (names.length > 0) {
+      const parent = this.resolveDir(names.slice(0, -1), path);
+      const ent = this.lookupEntry(parent, names[names.length - 1]);
+      if (!ent) throw new NexfsError('ENOENT', 'no such file or directory', path);
+      ino = ent.ino;
+    }
+    const inode = this.inode(ino, path);
+    const o = this.openInodes.get(ino);
+    const size = o ? o.size : inode.sizeBytes;
+    const kind = inode.kind;
+    return {
+      ino,
+      kind,
+      size: kind === 'dir' ? 0 : size,
+      mtimeMs: inode.mtimeMs,
+      isFile: () => kind === 'file',
+      isDirectory: () => kind === 'dir',
+    };
+  }
+
+  /**
+   * Sets a file's size (durable when the promise resolves).
+   *
+   * @example
+   * ```ts
+   * await fs.truncate('/log', 0);
+   * ```
+   */
+  async truncate(path: string, size = 0): Promise<void> {
+    const fh = await this.open(path, 'r+');
+    try {
+      await fh.truncate(size);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Checks the whole volume: tree order, directory structure, block accounting and (optionally)
+   * every data page's checksum.
+   *
+   * @example
+   * ```ts
+   * const report = await fs.fsck({ verifyData: true });
+   * if (report.errors.length) console.error(report.errors);
+   * ```
+   */
+  async fsck(options: FsckOptions = {}): Promise<FsckReport> {
+    this.live();
+    if (!this.volume.readOnly) this.volume.commit();
+    return fsckVolume(this.volume, options);
+  }
+
+  /**
+   * Space and work figures.
+   *
+   * @example
+   * ```ts
+   * const { freeBytes } = fs.statfs();
+   * ```
+   */
+  statfs(): StatFs {
+    const s = this.volume.blockSummary();
+    return {
+      pageBytes: this.pageBytes,
+      blocks: this.volume.blockCount,
+      freeBlocks: this.volume.freeBlocks,
+      freeBytes: this.volume.freeBytes,
+      badBlocks: s.bad,
+      stats: {
+        ...this.volume.stats,
+        correctedErrors: this.volume.stats.correctedErrors + this.volume.io.correctedErrors,
+      },
+    };
+  }
+
+  /**
+   * A WHATWG readable stream of a file's bytes.
+   *
+   * @example
+   * ```ts
+   * for await (const chunk of fs.createReadStream('/big.bin')) consume(chunk);
+   * ```
+   */
+  createReadStream(path: string, options: { chunkBytes?: number } = {}): ReadableStream<Uint8Array> {
+    const chunkBytes = checkCount(options.chunkBytes ?? 64 * 1024, 'chunkBytes', 1, 1 << 26);
+    let fh: FileHandle | null = null;
+    let position = 0;
+    return new ReadableStream<Uint8Array>({
+      start: async () => {
+        fh = await this.open(path, 'r');
+      },
+      pull: async (controller) => {
+        const h = fh!;
+        const buf = new Uint8Array(chunkBytes);
+        const n = await h.read(buf, 0, chunkBytes, position);
+        position += n;
+        if (n > 0) controller.enqueue(buf.subarray(0, n));
+        if (n < chunkBytes) {
+          await h.close();
+          controller.close();
+        }
+      },
+      cancel: async () => {
+        await fh?.close();
+      },
+    });
+  }
+
+  /**
+   * A WHATWG writable stream that replaces a file; it is synced when the stream closes.
+   *
+   * @example
+   * ```ts
+   * await new Blob([bytes]).stream().pipeTo(fs.createWriteStream('/copy.bin'));
+   * ```
+   */
+  createWriteStream(path: string): WritableStream<Uint8Array> {
+    let fh: FileHandle | null = null;
+    return new WritableStream<Uint8Array>({
+      start: async () => {
+        fh = await this.open(path, 'w');
+      },
+      write: async (chunk) => {
+        checkBytes(chunk, 'chunk');
+        await fh!.write(chunk);
+      },
+      close: async () => {
+        await fh!.close();
+      },
+      abort: async () => {
+        await fh?.close();
+      },
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // internals used by FileHandle
+
+  /** @internal */
+  readAt(o: OpenInode, out: Uint8Array, offset: number, length: number, position: number): number {
+    this.live();
+    const end = Math.min(o.size, position + length);
+    const P = this.pageBytes;
+    let done = 0;
+    const scratch = new Uint8Array(P);
+    for (let pos = position; pos < end; ) {
+      const idx = Math.floor(pos / P);
+      const off = pos - idx * P;
+      const n = Math.min(P - off, end - pos);
+      const dst = out.subarray(offset + done, offset + done + n);
+      if (o.bufIndex === idx) {
+        copyPage(o.buf, o.bufLength, off, dst);
+      } else {
+        const len = this.volume.readDataPage(o.ino, idx, scratch, o.path);
+        copyPage(scratch, Math.max(0, len), off, dst);
+      }
+      pos += n;
+      done += n;
+    }
+    return done;
+  }
+
+  /** @internal */
+  writeAt(o: OpenInode, data: Uint8Array, position: number): number {
+    this.live();
+    this.writable();
+    const P = this.pageBytes;
+    let done = 0;
+    while (done < data.length) {
+      const chunk = Math.min(this.maxAtomicWriteBytes, data.length - done);
+      this.volume.ensureSpace(Math.ceil(chunk / P) + 2);
+      const end = position + done + chunk;
+      for (let pos = position + done; pos < end; ) {
+        const idx = Math.floor(pos / P);
+        const off = pos - idx * P;
+        const n = Math.min(P - off, end - pos);
+        const src = data.subarray(pos - position, pos - position + n);
+        if (o.bufIndex !== idx && off === 0 && n === P) {
+          this.volume.writeDataPage(o.ino, idx, src, P);
+        } else {
+          if (o.bufIndex !== idx) {
+            this.flushBuffer(o);
+            const len = this.volume.readDataPage(o.ino, idx, o.buf, o.path);
+            o.buf.fill(0, Math.max(0, len));
+            o.bufIndex = idx;
+            o.bufLength = Math.max(0, len);
+          }
+          o.buf.set(src, off);
+          o.bufLength = Math.max(o.bufLength, off + n);
+          o.bufDirty = true;
+        }
+        pos += n;
+        if (pos > o.size) {
+          o.size = pos;
+          o.sizeDirty = true;
+        }
+      }
+      o.sizeDirty = true;
+      done += chunk;
+    }
+    return done;
+  }
+
+  /** @internal */
+  truncateInode(o: OpenInode, size: number): void {
+    this.writable();
+    this.volume.ensureSpace(4);
+    this.flushBuffer(o);
+    const P = this.pageBytes;
+    const keep = Math.ceil(size / P);
+    this.volume.delRange(pageKey(o.ino, keep), pageKey(o.ino + 1, 0));
+    const tail = size % P;
+    if (tail !== 0 && size < o.size) {
+      const idx = keep - 1;
+      const len = this.volume.readDataPage(o.ino, idx, o.buf, o.path);
+      if (len > tail) this.volume.writeDataPage(o.ino, idx, o.buf, tail);
+    }
+    o.bufIndex = -1;
+    o.size = size;
+    o.sizeDirty = true;
+  }
+
+  /** @internal */
+  sync(): void {
+    this.live();
+    this.volume.commit();
+  }
+
+  /** @internal */
+  release(o: OpenInode): void {
+    if (!this.mounted) return;
+    if (!this.volume.readOnly) this.volume.commit();
+    o.refs--;
+    this.handles--;
+    if (o.refs === 0) this.openInodes.delete(o.ino);
+  }
+
+  private acquire(ino: number, path: string): OpenInode {
+    let o = this.openInodes.get(ino);
+    if (!o) {
+      const inode = this.inode(ino, path);
+      o = {
+        ino,
+        path,
+        refs: 0,
+        size: inode.sizeBytes,
+        sizeDirty: false,
+        bufIndex: -1,
+        buf: new Uint8Array(this.pageBytes),
+        bufLength: 0,
+        bufDirty: false,
+        inode,
+      };
+      this.openInodes.set(ino, o);
+    }
+    o.refs++;
+    this.handles++;
+    return o;
+  }
+
+  private flushBuffer(o: OpenInode): void {
+    if (o.bufIndex >= 0 && o.bufDirty) {
+      this.volume.writeDataPage(o.ino, o.bufIndex, o.buf, Math.max(1, o.bufLength));
+    }
+    o.bufDirty = false;
+    o.bufIndex = -1;
+  }
+
+  private flushAll(): void {
+    for (const o of this.openInodes.values()) {
+      this.flushBuffer(o);
+      if (o.sizeDirty) {
+        o.inode.sizeBytes = o.size;
+        o.inode.mtimeMs = this.clock.now();
+        this.volume.put(inodeKey(o.ino), encodeInode(o.inode));
+        o.sizeDirty = false;
+      }
+    }
+  }
+
+  private removeFile(ino: number): void {
+    this.volume.delRange(pageKey(ino, 0), pageKey(ino + 1, 0));
+    this.volume.del(inodeKey(ino));
+  }
+
+  private newInode(kind: 'file' | 'dir', parent: number): Inode {
+    return {
+      kind,
+      checksumKind: 0,
+      compression: 0,
+      layout: 0,
+      sizeBytes: 0,
+      mtimeMs: this.clock.now(),
+      parent,
+    };
+  }
+
+  private inode(ino: number, path: string): Inode {
+    const v = this.volume.get(inodeKey(ino));
+    const inode = v && decodeInode(v);
+    if (!inode) throw new NexfsError('ECORRUPT', `inode ${ino} is missing or damaged`, path);
+    return inode;
+  }
+
+  private isEmptyDir(ino: number): boolean {
+    let empty = true;
+    this.volume.tree.scan(direntKey(ino, EMPTY), direntKey(ino + 1, EMPTY), () => {
+      empty = false;
+      return false;
+    });
+    return empty;
+  }
+
+  private lookupEntry(dir: number, name: Uint8Array): { ino: number; kind: 'file' | 'dir' } | undefined {
+    const v = this.volume.get(direntKey(dir, name));
+    if (v === undefined) return undefined;
+    return { ino: u64(v, DIRENT.inode), kind: v[DIRENT.kind] === 2 ? 'dir' : 'file' };
+  }
+
+  private resolveDir(names: Uint8Array[], path: string): number {
+    let dir = ROOT_INODE;
+    for (const name of names) {
+      const ent = this.lookupEntry(dir, name);
+      if (!ent) throw new NexfsError('ENOENT', 'no such directory', path);
+      if (ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'a path component is a file', path);
+      dir = ent.ino;
+    }
+    return dir;
+  }
+
+  private parse(path: string): Uint8Array[] {
+    if (typeof path !== 'string') throw new TypeError('path: expected a string');
+    if (!path.startsWith('/')) throw new TypeError(`path: '${path}' is not absolute`);
+    const parts = path.split('/').filter((p) => p.length > 0);
+    if (parts.length > MAX_PATH_DEPTH) throw new RangeError(`path: deeper than ${MAX_PATH_DEPTH} components`);
+    return parts.map((p) => {
+      if (p === '.' || p === '..')
+        throw new NexfsError('EINVAL', "'.' and '..' are not supported in paths", path);
+      if (p.includes('\0')) throw new TypeError('path: contains a NUL character');
+      const bytes = encoder.encode(p);
+      if (bytes.length > this.volume.sb.nameMaxBytes)
+        throw new NexfsError(
+          'ENAMETOOLONG',
+          `a name is longer than ${this.volume.sb.nameMaxBytes} bytes`,
+          path,
+        );
+      return bytes;
+    });
+  }
+
+  private live(): void {
+    if (!this.mounted) throw new NexfsError('EBADF', 'the volume is unmounted');
+  }
+
+  private writable(): void {
+    if (this.volume.readOnly) throw new NexfsError('EROFS', 'the volume is mounted read-only');
+  }
+}
+
+/**
+ * An open file. Reads see every write made through any handle of the same file.
+ *
+ * @example
+ * ```ts
+ * const fh = await fs.open('/data.bin', 'w+');
+ * await fh.write(new Uint8Array([1, 2, 3]));
+ * const back = new Uint8Array(3);
+ * await fh.read(back, 0, 3, 0);
+ * await fh.sync();
+ * await fh.close();
+ * ```
+ */
+export class FileHandle {
+  private readonly fs: Nexfs;
+  /** @internal */
+  readonly inode: OpenInode;
+  private readonly flags: OpenFlags;
+  private position = 0;
+  private closed = false;
+
+  /** @internal */
+  constructor(fs: Nexfs, inode: OpenInode, flags: OpenFlags) {
+    this.fs = fs;
+    this.inode = inode;
+    this.flags = flags;
+  }
+
+  /** Current size in bytes, including unsynced writes. */
+  get size(): number {
+    return this.inode.size;
+  }
+
+  /**
+   * Reads up to `length` bytes into `buffer[offset..]` from `position` (default: the handle's
+   * position, which then advances). Resolves to the number of bytes read (0 at end of file).
+   */
+  async read(
+    buffer: Uint8Array,
+    offset = 0,
+    length = buffer.length - offset,
+    position?: number,
+  ): Promise<number> {
+    this.check();
+    checkBytes(buffer, 'buffer');
+    if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length)
+      throw new RangeError('offset: outside the buffer');
+    if (!Number.isInteger(length) || length < 0 || offset + length > buffer.length)
+      throw new RangeError('length: outside the buffer');
+    if (this.flags === 'w' || this.flags === 'wx' || this.flags === 'a')
+      throw new NexfsError('EBADF', 'handle not open for reading', this.inode.path);
+    const at = position ?? this.position;
+    if (!Number.isSafeInteger(at) || at < 0) throw new RangeError('position: a non-negative integer');
+    const n = this.fs.readAt(this.inode, buffer, offset, length, at);
+    if (position === undefined) this.position += n;
+    return n;
+  }
+
+  /**
+   * Writes `data` at `position` (default: the handle's position; the end of file in append mode).
+   * Not durable until {@link sync} or {@link close}; atomic up to `maxAtomicWriteBytes`.
+   */
+  async write(data: Uint8Array, position?: number): Promise<number> {
+    this.check();
+    checkBytes(data, 'data');
+    if (this.flags === 'r') throw new NexfsError('EBADF', 'handle not open for writing', this.inode.path);
+    const append = this.flags === 'a' || this.flags === 'a+';
+    const at = append ? this.inode.size : (position ?? this.position);
+    if (!Number.isSafeInteger(at) || at < 0) throw new RangeError('position: a non-negative integer');
+    const n = this.fs.writeAt(this.inode, data, at);
+    if (position === undefined || append) this.position = at + n;
+    return n;
+  }
+
+  /** Sets the file's size. */
+  async truncate(size = 0): Promise<void> {
+    this.check();
+    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('size: a non-negative integer');
+    if (this.flags === 'r') throw new NexfsError('EBADF', 'handle not open for writing', this.inode.path);
+    this.fs.truncateInode(this.inode, size);
+  }
+
+  /** Makes every write so far durable: after this resolves, the data survives any power cut. */
+  async sync(): Promise<void> {
+    this.check();
+    this.fs.sync();
+  }
+
+  /** Syncs and closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.fs.release(this.inode);
+  }
+
+  /** Size and kind of the open file. */
+  async stat(): Promise<{ size: number; ino: number }> {
+    this.check();
+    return { size: this.inode.size, ino: this.inode.ino };
+  }
+
+  private check(): void {
+    if (this.closed) throw new NexfsError('EBADF', 'file handle is closed', this.inode.path);
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function direntValue(ino: number, kind: 'file' | 'dir'): Uint8Array {
+  const v = new Uint8Array(DIRENT.bytes);
+  const k = inodeKey(ino);
+  v.set(k.subarray(1), DIRENT.inode);
+  v[DIRENT.kind] = kind === 'file' ? 1 : 2;
+  return v;
+}
+
+function copyPage(page: Uint8Array, length: number, off: number, dst: Uint8Array): void {
+  const avail = Math.max(0, Math.min(dst.length, length - off));
+  if (avail > 0) dst.set(page.subarray(off, off + avail));
+  if (avail < dst.length) dst.fill(0, avail);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function checkBytes(v: unknown, name: string): void {
+  if (!(v instanceof Uint8Array)) throw new TypeError(`${name}: expected a Uint8Array`);
+}
+
+function checkCount(v: number, name: string, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new RangeError(`${name}: an integer from ${min} to ${max}`);
+  return v;
+}
+
+function checkDevice(device: FlashDevice): void {
+  if (typeof device !== 'object' || device === null || typeof device.read !== 'function' || !device.geometry)
+    throw new TypeError('device: expected a FlashDevice');
+}
+
+void assert;
+void KeyKind;
