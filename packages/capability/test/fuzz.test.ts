@@ -161,7 +161,7 @@ describe('decoder fuzzing', () => {
     const consistency = tree.consistencyProof(6, 13);
     const flat = (proof: Uint8Array[]) => {
       const out = new Uint8Array(proof.length * 32);
-      proof.forEach((h, i) => out.set(h, i * 32));
+      for (let i = 0; i < proof.length; i++) out.set(proof[i], i * 32);
       return out;
     };
     const unflat = (bytes: Uint8Array) => {
