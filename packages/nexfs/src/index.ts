@@ -4,6 +4,24 @@
  * @module
  */
 
+export {
+  CAR_LIMITS,
+  type CarBlock,
+  type CarContents,
+  type CarImportReport,
+  exportCar,
+  exportCarParts,
+  importCar,
+  readCar,
+} from './content/car';
+export {
+  CBOR_MAX_DEPTH,
+  CBOR_MAX_ITEMS,
+  type CborValue,
+  decodeCbor,
+  decodeCborPrefix,
+  encodeCbor,
+} from './content/cbor';
 // --- content addressing (part 2) ---
 export {
   type ByteSource,
@@ -12,6 +30,16 @@ export {
   chunkStream,
   type StreamChunk,
 } from './content/cdc-stream';
+export {
+  CID_BYTES,
+  CID_DIGEST_BYTES,
+  Cid,
+  CODEC_DAG_CBOR,
+  CODEC_RAW,
+  encodeVarint,
+  MULTIHASH_BLAKE3,
+  readVarint,
+} from './content/cid';
 export {
   CODEC_IDS,
   CODEC_MAX_PLAIN_BYTES,
@@ -57,6 +85,44 @@ export {
   type Xxh3Options,
   xxh3,
 } from './content/hash';
+export {
+  decodeSnapshotRecord,
+  encodeSnapshotRecord,
+  SNAPSHOT_FIELDS,
+  SNAPSHOT_LABEL_BYTES,
+  SNAPSHOT_MAGIC,
+  SNAPSHOT_RECORD_BYTES,
+  SNAPSHOT_VERSION,
+  type SnapshotRecord,
+} from './content/snapshot';
+export {
+  type BlockStore,
+  ChunkStore,
+  type ChunkStoreStats,
+  type CollectReport,
+  MemoryBlockStore,
+  nameKey,
+  type ScrubReport,
+} from './content/store';
+export {
+  commitTree,
+  decodeNode,
+  diffTrees,
+  type FileEntry,
+  listTree,
+  lookup,
+  reachable,
+  readNode,
+  readTreeFile,
+  splitPath,
+  storeFile,
+  TREE_LIMITS,
+  type TreeCommit,
+  type TreeDiff,
+  type TreeNode,
+  type VerifyReport,
+  verifyTree,
+} from './content/tree';
 export {
   checkZstdLevel,
   loadZstdEngine,
