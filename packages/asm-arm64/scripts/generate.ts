@@ -193,6 +193,8 @@ interface Ctx {
   leaf: Leaf;
   used: Set<string>;
   mnemonic: string;
+  /** Class of the first register operand (`x`, `w`, `q`...), which sets the access size. */
+  firstClass: string;
 }
 
 const base = (id: string): string => id.replace(/__\d+$/, '');
@@ -300,7 +302,7 @@ function plainImm(ctx: Ctx, signed: boolean, scaled: boolean, parts: Part[]): st
   ctx.used.add(pick);
   let scale = 1;
   if (scaled) {
-    scale = accessSize(ctx, firstRegClass(parts));
+    scale = accessSize(ctx, ctx.firstClass || firstRegClass(parts));
     if (!scale) throw new Unresolved('imm scale');
   }
   return `%I:${pick}:${signed ? 's' : 'u'}:${scale}`;
@@ -541,7 +543,14 @@ function resolveSymbols(ctx: Ctx, symbols: Json[]): Part[] {
   const out: Part[] = [];
   for (const s of symbols) {
     if (s._type === 'Instruction.Symbols.Literal') out.push(...tokenizeLiteral(s.value));
-    else out.push(...resolveRule(ctx, s.rule_id, out));
+    else {
+      const parts = resolveRule(ctx, s.rule_id, out);
+      if (!ctx.firstClass) {
+        const c = firstRegClass(parts);
+        if (c) ctx.firstClass = c;
+      }
+      out.push(...parts);
+    }
   }
   return out;
 }
@@ -567,7 +576,7 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
   const first = symbols[0];
   const mnemonicText: string = first._type === 'Instruction.Symbols.Literal' ? first.value : '';
   const mnemonic = mnemonicText.replace(/\..*$/, '').toUpperCase();
-  const ctx: Ctx = { leaf, used: new Set(), mnemonic };
+  const ctx: Ctx = { leaf, used: new Set(), mnemonic, firstClass: '' };
   try {
     let parts = resolveSymbols(ctx, symbols);
     parts = simplify(parts);
