@@ -95,7 +95,6 @@ function stripComment(line: string): string {
     if (inString) continue;
     if (c === '/' && line[i + 1] === '/') return line.slice(0, i);
     if (c === ';') return line.slice(0, i);
-    if (c === '@' && false) return line.slice(0, i);
   }
   return line;
 }
@@ -275,7 +274,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
           const toks = tokenize(rest, restColumn);
           if (!Array.isArray(toks)) throw new AsmError(toks.message, lineNo, toks.column + 1);
           const name = toks[0];
-          if (!name || name.kind !== 'id' || toks[1]?.text !== ',')
+          if (name?.kind !== 'id' || toks[1]?.text !== ',')
             throw new AsmError(`${lower} expects 'name, value'`, lineNo, restColumn + 1);
           const equName = name.raw ?? name.text;
           if (labels.has(equName) || equs.has(equName))

@@ -230,14 +230,13 @@ export function runElf(elf: Uint8Array | Executable, options: SandboxOptions = {
     }
   };
 
-  const syscall = (): void => {
+  /** Serves one system call; returns the value for x0. */
+  const syscall = (): number | bigint => {
     const nr = Number(cpu.x[8]);
     const a0 = cpu.x[0];
     const a1 = cpu.x[1];
     const a2 = cpu.x[2];
-    const ret = (v: number | bigint) => {
-      cpu.x[0] = BigInt.asUintN(64, BigInt(v));
-    };
+    const ret = (v: number | bigint) => v;
     switch (nr) {
       case SYSCALL.exit:
       case SYSCALL.exitGroup:
@@ -322,7 +321,7 @@ export function runElf(elf: Uint8Array | Executable, options: SandboxOptions = {
         if (e.kind === 'svc') {
           try {
             cpu.steps++;
-            syscall();
+            cpu.x[0] = BigInt.asUintN(64, BigInt(syscall()));
             continue;
           } catch (inner) {
             if (inner instanceof Stop) return report(inner.result);
