@@ -75,6 +75,8 @@ export class EventStream {
   private readonly sinks: EventSink[] = [];
   private readonly ring: (SchedulerEvent | undefined)[];
   private seq = 0;
+  private readonly queue: SchedulerEvent[] = [];
+  private delivering = false;
   /** Sink calls that threw (the event still reached the other sinks). */
   sinkFailures = 0;
   /** Events emitted per type. */
@@ -98,17 +100,31 @@ export class EventStream {
       if (i >= 0) this.sinks.splice(i, 1);
     };
   }
-  /** Emits one event and returns it. */
+  /**
+   * Emits one event and returns it. An event emitted by a sink while it handles another (the
+   * watchdog restarting a fiber on a crash) is queued and delivered after it, so every sink sees
+   * the stream in sequence order.
+   */
   emit(type: EventType, fiber?: string, detail?: Record<string, number | string | boolean>): SchedulerEvent {
     const event: SchedulerEvent = { seq: ++this.seq, timeMs: this.now(), type, fiber, detail };
     this.ring[this.seq % this.capacity] = event;
     this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
-    for (const sink of this.sinks) {
-      try {
-        sink(event);
-      } catch {
-        this.sinkFailures++;
+    this.queue.push(event);
+    if (this.delivering) return event;
+    this.delivering = true;
+    try {
+      for (let i = 0; i < this.queue.length; i++) {
+        for (const sink of this.sinks) {
+          try {
+            sink(this.queue[i]);
+          } catch {
+            this.sinkFailures++;
+          }
+        }
       }
+    } finally {
+      this.queue.length = 0;
+      this.delivering = false;
     }
     return event;
   }

@@ -26,6 +26,15 @@ export {
   type RestoreResult,
 } from './checkpoint.js';
 export { type Clock, RealClock, VirtualClock } from './clock.js';
+export {
+  type ClassifierOptions,
+  calibrate,
+  MAX_UNITS,
+  type Placement,
+  type UnitClass,
+  UnitClassifier,
+  type UnitMeasurement,
+} from './cores.js';
 export { Baseline, type BaselineOptions, type DetectorMode, type Verdict } from './detector.js';
 export {
   ERROR_BUFFER_HEADER_BYTES,
