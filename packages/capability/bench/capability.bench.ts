@@ -45,10 +45,10 @@ const clock = new ManualClock(1_800_000_000_000);
     const slot = authority.root.derive(0, fiber, { verb, scope, ttlMs: 1e8 });
     caps.push(fiber.get(slot) as Cap);
   }
-  const probe = {
-    verb: 'fs.append',
-    path: `/data/tenant-${(holdings - 1) % 100}/volume-${holdings - 1}/segment/000017.log`,
-  };
+  // The probe needs fs.append, held through an fs.write grant (verb depth 2) near the end of the slots.
+  let held = holdings - 1;
+  while (held % 3 !== 1) held--;
+  const probe = { verb: 'fs.append', path: `/data/tenant-${held % 100}/volume-${held}/segment/000017.log` };
   const batch = 1000;
   const scan = (): boolean => {
     const at = clock.nowMs();
