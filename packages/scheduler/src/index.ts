@@ -90,3 +90,14 @@ export {
 export { type Vote, vote } from './tmr.js';
 export { Watchdog, type WatchdogOptions, type WatchdogVerdict } from './watchdog.js';
 export { Welford } from './welford.js';
+export {
+  type FiberPort,
+  selfPort,
+  serveFiber,
+  WorkerFiber,
+  type WorkerFiberContext,
+  type WorkerFiberOptions,
+  type WorkerHandle,
+  type WorkerMessage,
+  webWorker,
+} from './worker.js';
