@@ -13,6 +13,10 @@
  *
  * Every mode also keeps the sigma repetition counter, so a sudden large shift is caught by k
  * consecutive 3σ hits even under CUSUM or EWMA.
+ *
+ * Like a PUS monitoring check, an anomaly is a transition: once fired, the baseline is in alarm
+ * and fires no more until `consecutive` in-limit samples in a row bring it back to normal (so a
+ * sustained shift is one anomaly, not one every k samples).
  */
 import { Welford } from './welford.js';
 
@@ -55,6 +59,7 @@ export type Verdict = 'learning' | 'normal' | 'hit' | 'anomaly';
  * b.observe(10); // 'normal'
  * b.observe(100); // 'hit'
  * b.observe(100); // 'anomaly'
+ * b.observe(100); // 'hit' (in alarm: no second anomaly for the same shift)
  * ```
  */
 export class Baseline {
@@ -81,6 +86,9 @@ export class Baseline {
   ewma = 0;
   /** Anomalies fired since the baseline locked. */
   anomalies = 0;
+  /** True after an anomaly until `consecutive` in-limit samples in a row. */
+  inAlarm = false;
+  private normalRun = 0;
 
   constructor(options: BaselineOptions = {}) {
     this.lockAfter = positiveInt(options.lockAfter ?? 1000, 'lockAfter');
@@ -122,6 +130,16 @@ export class Baseline {
     }
     if (!Number.isFinite(x)) throw new RangeError(`sample: a finite number is required, got ${x}`);
     const z = (x - this.mu) / this.sigma;
+    if (this.inAlarm) {
+      if (z <= this.threshold && z >= -this.threshold) {
+        if (++this.normalRun >= this.consecutive) {
+          this.inAlarm = false;
+          this.resetDetector();
+          return 'normal';
+        }
+      } else this.normalRun = 0;
+      return 'hit';
+    }
     let alarm = false;
     if (z > this.threshold || z < -this.threshold) {
       this.hits++;
@@ -140,6 +158,8 @@ export class Baseline {
     if (alarm) {
       this.anomalies++;
       this.resetDetector();
+      this.inAlarm = true;
+      this.normalRun = 0;
       return 'anomaly';
     }
     return this.hits > 0 ? 'hit' : 'normal';
@@ -158,6 +178,8 @@ export class Baseline {
     this.stats.reset();
     this.resetDetector();
     this.anomalies = 0;
+    this.inAlarm = false;
+    this.normalRun = 0;
   }
 }
 

@@ -266,10 +266,16 @@ export class Watchdog {
 
   private event(e: SchedulerEvent): void {
     if (e.type in ERROR_CODES && e.type !== 'anomaly' && e.type !== 'tmr-disagreement') {
-      this.log(
-        e.type as keyof typeof ERROR_CODES,
-        `${e.fiber ?? 'scheduler'}: ${String(e.detail?.error ?? e.detail?.reason ?? '')}`,
-      );
+      const d = e.detail;
+      const why =
+        d?.error ??
+        d?.reason ??
+        (d?.badCopies !== undefined
+          ? `${d.badCopies} bad copies`
+          : d?.restarts !== undefined
+            ? `restart ${d.restarts}`
+            : e.type);
+      this.log(e.type as keyof typeof ERROR_CODES, `${e.fiber ?? 'scheduler'}: ${String(why)}`);
     }
     if (!e.fiber) return;
     if (e.type === 'crash') {

@@ -188,3 +188,23 @@ describe('Baseline detector', () => {
     expect(() => new Baseline({ ewmaLambda: 2 })).toThrow(RangeError);
   });
 });
+
+describe('alarm state (one anomaly per sustained shift)', () => {
+  it('a sustained shift fires once; back in limits for k samples re-arms the detector', () => {
+    const b = new Baseline({ lockAfter: 3, consecutive: 2 });
+    for (const x of [9, 10, 11]) b.observe(x);
+    expect([10, 50, 50, 50, 50, 50].map((x) => b.observe(x))).toEqual([
+      'normal',
+      'hit',
+      'anomaly',
+      'hit',
+      'hit',
+      'hit',
+    ]);
+    expect(b.inAlarm).toBe(true);
+    expect([10, 50, 10, 10].map((x) => b.observe(x))).toEqual(['hit', 'hit', 'hit', 'normal']);
+    expect(b.inAlarm).toBe(false);
+    expect([50, 50].map((x) => b.observe(x))).toEqual(['hit', 'anomaly']);
+    expect(b.anomalies).toBe(2);
+  });
+});
