@@ -527,6 +527,8 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
     if (!r.symbols) return []; // a default: the omitted form
     const lit = renderLiteral(r.symbols.symbols);
     if (lit !== null && !display) return tokenizeLiteral(lit);
+    // A fixed operand written as text (`#0` as the only amount of a byte access).
+    if (lit !== null && /^#\d+$/.test(lit.trim())) return [lit.trim()];
     if (!display) return resolveSymbols(ctx, r.symbols.symbols);
   }
   throw new Unresolved(`rule ${id} ${display ?? ''}`);
@@ -580,6 +582,22 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
   try {
     let parts = resolveSymbols(ctx, symbols);
     parts = simplify(parts);
+    // `, LSL #0` on a byte register offset is the S bit set (S = 0 omits it).
+    if (leaf.fields.has('S') && !ctx.used.has('S')) {
+      const rewrite = (list: Part[]): Part[] =>
+        list.map((p) => {
+          if (!Array.isArray(p)) return p;
+          const inner = p.slice(1);
+          const literal = inner.every((x) => typeof x === 'string' && !x.startsWith('%'));
+          if (p[0] === '?' && literal && inner[inner.length - 1] === '#0') {
+            const comma = inner[0] === ',' ? [','] : [];
+            const text = (inner as string[]).filter((x) => x !== ',').join(' ');
+            return ['?', ...comma, `%E:S:0:${text}=1`];
+          }
+          return [p[0], ...rewrite(inner)];
+        });
+      parts = rewrite(parts);
+    }
     return { mnemonic, parts };
   } catch (e) {
     if (e instanceof Unresolved) return e.message;

@@ -91,6 +91,10 @@ function stripComment(line: string): string {
   let inString = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
+    if (c === "'" && !inString && line[i + 2] === "'") {
+      i += 2; // a character constant such as ';'
+      continue;
+    }
     if (c === '"' && line[i - 1] !== '\\') inString = !inString;
     if (inString) continue;
     if (c === '/' && line[i + 1] === '/') return line.slice(0, i);
@@ -137,42 +141,129 @@ function parseString(text: string, line: number, column: number): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Evaluates `number`, `symbol`, `symbol+n`, `-n`, `a|b`-free expressions. */
+/**
+ * Evaluates an assemble-time expression: numbers, symbols, unary minus, `+ - * /` and parentheses,
+ * with the usual precedence.
+ */
+function evaluateBig(tokens: Token[], resolve: (name: string) => number | undefined, line: number): bigint {
+  const list = tokens.filter((t) => t.text !== '#');
+  let pos = 0;
+  const fail = (message: string): never => {
+    const t = list[Math.min(pos, list.length - 1)];
+    throw new AsmError(message, line, (t?.column ?? 0) + 1);
+  };
+  const primary = (): bigint => {
+    const t = list[pos];
+    if (!t) return fail('expected an expression');
+    if (t.text === '-') {
+      pos++;
+      return -primary();
+    }
+    if (t.text === '+') {
+      pos++;
+      return primary();
+    }
+    if (t.text === '(') {
+      pos++;
+      const v = sum();
+      if (list[pos]?.text !== ')') fail("expected ')'");
+      pos++;
+      return v;
+    }
+    if (t.kind === 'num') {
+      pos++;
+      return t.value;
+    }
+    if (t.kind === 'id') {
+      const name = t.raw ?? t.text;
+      const v = resolve(name);
+      if (v === undefined) throw new AsmError(`undefined symbol '${name}'`, line, t.column + 1);
+      pos++;
+      return BigInt(v);
+    }
+    return fail(`unexpected '${t.text}'`);
+  };
+  const product = (): bigint => {
+    let v = primary();
+    while (list[pos]?.text === '*' || list[pos]?.text === '/') {
+      const op = list[pos++].text;
+      const r = primary();
+      if (op === '/' && r === 0n) fail('division by zero');
+      v = op === '*' ? v * r : v / r;
+    }
+    return v;
+  };
+  const sum = (): bigint => {
+    let v = product();
+    while (list[pos]?.text === '+' || list[pos]?.text === '-') {
+      const op = list[pos++].text;
+      const r = product();
+      v = op === '+' ? v + r : v - r;
+    }
+    return v;
+  };
+  const v = sum();
+  if (pos !== list.length) fail(`unexpected '${list[pos].text}'`);
+  return v;
+}
+
+/** Evaluates an expression to a number (exact below 2^53; 64-bit data uses `evaluateBig`). */
 function evaluateExpression(
   tokens: Token[],
   resolve: (name: string) => number | undefined,
   line: number,
 ): number {
-  let value = 0;
-  let sign = 1;
-  let expectOperand = true;
-  for (const t of tokens) {
-    if (t.text === '#') continue;
-    if (expectOperand) {
-      if (t.text === '-') {
-        sign = -sign;
-        continue;
-      }
-      if (t.text === '+') continue;
-      if (t.kind === 'num') value += sign * Number(t.value);
-      else if (t.kind === 'id') {
-        const name = t.raw ?? t.text;
-        const v = resolve(name);
-        if (v === undefined) throw new AsmError(`undefined symbol '${name}'`, line, t.column + 1);
-        value += sign * v;
-      } else throw new AsmError(`unexpected '${t.text}'`, line, t.column + 1);
-      expectOperand = false;
-      sign = 1;
-    } else {
-      if (t.text === '+') sign = 1;
-      else if (t.text === '-') sign = -1;
-      else throw new AsmError(`unexpected '${t.text}'`, line, t.column + 1);
-      expectOperand = true;
+  return Number(evaluateBig(tokens, resolve, line));
+}
+
+/** Folds `#expr` operands that use symbols or parentheses into numbers. */
+function foldImmediates(
+  tokens: Token[],
+  resolve: (name: string) => number | undefined,
+  line: number,
+): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text !== '#' || tokens[i + 1]?.kind === 'reloc') {
+      out.push(t);
+      continue;
     }
+    let j = i + 1;
+    let depth = 0;
+    while (j < tokens.length) {
+      const x = tokens[j].text;
+      if (x === '(') depth++;
+      else if (x === ')') depth--;
+      else if (depth === 0 && (x === ',' || x === ']' || x === '!')) break;
+      j++;
+    }
+    const expr = tokens.slice(i + 1, j);
+    if (
+      !expr.some(
+        (x) =>
+          x.kind === 'id' ||
+          x.text === '(' ||
+          x.text === '*' ||
+          x.text === '/' ||
+          (x.text === '+' && x !== expr[0]) ||
+          (x.text === '-' && x !== expr[0]),
+      )
+    ) {
+      out.push(t);
+      continue;
+    }
+    const v = evaluateExpression(expr, resolve, line);
+    out.push(t, {
+      kind: v < 0 ? 'punct' : 'num',
+      text: v < 0 ? '-' : String(v),
+      value: v < 0 ? 0n : BigInt(v),
+      column: expr[0].column,
+    });
+    if (v < 0) out.push({ kind: 'num', text: String(-v), value: BigInt(-v), column: expr[0].column });
+    i = j - 1;
   }
-  if (expectOperand)
-    throw new AsmError('expected an expression', line, (tokens[tokens.length - 1]?.column ?? 0) + 1);
-  return value;
+  return out;
 }
 
 function splitArgs(tokens: Token[]): Token[][] {
@@ -215,6 +306,10 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   const size: Record<Section, number> = { text: 0, data: 0 };
   const literals: { tokens: Token[]; line: number }[] = [];
   let section: Section = 'text';
+  const earlyResolve = (name: string): number | undefined => {
+    const e = equs.get(name);
+    return e ? evaluateExpression(e, earlyResolve, 0) : undefined;
+  };
 
   const lines = source.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).split('\n');
   for (let li = 0; li < lines.length; li++) {
@@ -366,9 +461,12 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         case '.skip':
         case '.space': {
           const toks = tokenize(rest, restColumn);
-          if (!Array.isArray(toks) || toks[0]?.kind !== 'num')
+          if (!Array.isArray(toks) || toks.length === 0)
             throw new AsmError(`${lower} expects a size`, lineNo, restColumn + 1);
-          const n = Number(toks[0].value);
+          // Sizes may use `.equ` names defined above (labels are not known in this pass).
+          const n = evaluateExpression(toks, earlyResolve, lineNo);
+          if (!Number.isSafeInteger(n) || n < 0)
+            throw new AsmError(`${lower} expects a non-negative size`, lineNo, restColumn + 1);
           if (n > maxBytes)
             throw new AsmError(`${lower} ${n} is larger than the module limit`, lineNo, restColumn + 1);
           items.push({
@@ -489,15 +587,16 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (item.kind === 'values') {
       let o = item.offset;
       for (const v of item.values as Token[][]) {
-        const value = evaluateExpression(v, symbolAt, item.line);
+        const value = evaluateBig(v, symbolAt, item.line);
         const width = item.width as number;
-        const limit = 2 ** (8 * width);
-        if (width < 8 && (value >= limit || value < -limit / 2))
+        const limit = 1n << BigInt(8 * width);
+        if (value >= limit || value < -(limit >> 1n))
           throw new AsmError(`value ${value} does not fit in ${width} bytes`, item.line, v[0].column + 1);
-        if (width === 8) view.setBigUint64(o, BigInt.asUintN(64, BigInt(value)), true);
-        else if (width === 4) view.setUint32(o, value >>> 0, true);
-        else if (width === 2) view.setUint16(o, value & 0xffff, true);
-        else view.setUint8(o, value & 0xff);
+        const bits = BigInt.asUintN(8 * width, value);
+        if (width === 8) view.setBigUint64(o, bits, true);
+        else if (width === 4) view.setUint32(o, Number(bits), true);
+        else if (width === 2) view.setUint16(o, Number(bits), true);
+        else view.setUint8(o, Number(bits));
         o += width;
       }
       continue;
@@ -507,8 +606,14 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (item.literal) {
       const eq = tokens.findIndex((t) => t.text === '=');
       const slot = textAddress + poolOffset + item.literal.index * 8;
-      const value = evaluateExpression(item.literal.tokens, symbolAt, item.line);
-      textView.setBigUint64(poolOffset + item.literal.index * 8, BigInt.asUintN(64, BigInt(value)), true);
+      const value = evaluateBig(item.literal.tokens, symbolAt, item.line);
+      if (value >= 1n << 64n || value < -(1n << 63n))
+        throw new AsmError(
+          `literal ${value} does not fit in 64 bits`,
+          item.line,
+          item.literal.tokens[0].column + 1,
+        );
+      textView.setBigUint64(poolOffset + item.literal.index * 8, BigInt.asUintN(64, value), true);
       tokens = [
         ...tokens.slice(0, eq),
         {
@@ -519,6 +624,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         },
       ];
     }
+    tokens = foldImmediates(tokens, symbolAt, item.line);
     // `.equ` names used as immediates are substituted by their values.
     tokens = tokens.map((t, i) => {
       const name = t.raw ?? t.text;

@@ -105,6 +105,8 @@ function concretise(e: Encoding, parts: readonly RawPart[]): readonly RawPart[] 
 
 /** Conditions the runtime gives to aliases whose specification condition is not field-level. */
 const CONDITION_OVERRIDES: Record<string, RawCond> = {
+  // `lsl x0, x1, #0` is UBFM with imms = 63, which the specification lists under LSR.
+  LSL_UBFM: true,
   ROR_EXTR: ['==', 'Rn', 'Rm'],
   CINC_CSINC: [
     '&&',
@@ -429,7 +431,7 @@ function isDisabled(e: Encoding, disabled: ReadonlySet<string>): boolean {
 // Matching
 
 const TOKEN_RE =
-  /\s*(:[a-z0-9_]+:|0x[0-9a-f]+|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:])/giy;
+  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
 
 /** Splits operand text into tokens; `column0` is the column of the text in its line. */
 export function tokenize(text: string, column0 = 0): Token[] | { message: string; column: number } {
@@ -448,7 +450,15 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
     const raw = m[1];
     const column = column0 + m.index + m[0].length - raw.length;
     const lower = raw.toLowerCase();
-    if (/^\d+[bf]$/.test(lower)) out.push({ kind: 'id', text: lower, value: 0n, column });
+    if (raw.startsWith("'")) {
+      // A character constant: 'a', '\n'.
+      const ch =
+        raw.length === 3
+          ? raw.charCodeAt(1)
+          : ({ n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39 } as Record<string, number>)[raw[2]];
+      if (ch === undefined) return { message: `unknown character constant ${raw}`, column };
+      out.push({ kind: 'num', text: String(ch), value: BigInt(ch), column });
+    } else if (/^\d+[bf]$/.test(lower)) out.push({ kind: 'id', text: lower, value: 0n, column });
     else if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
       out.push({ kind: 'num', text: lower, value: BigInt(lower), column });
     } else if (/^:[a-z0-9_]+:$/.test(lower)) out.push({ kind: 'reloc', text: lower, value: 0n, column });
@@ -481,6 +491,16 @@ function matchParts(
       return matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k);
     }
     const lit = p.toLowerCase();
+    if (/^#\d+$/.test(lit)) {
+      // A fixed immediate (`#0`): the `#` is optional.
+      const q = tokens[pos]?.text === '#' ? pos + 1 : pos;
+      if (tokens[q]?.kind !== 'num' || String(tokens[q].value) !== lit.slice(1)) {
+        if (!state.error || column >= state.error.column)
+          state.error = { message: `expected '${lit}'`, column };
+        return false;
+      }
+      return matchParts(e, mnemonic, parts, i + 1, tokens, q + 1, state, k);
+    }
     if (lit === '#') {
       // `#` is optional before an immediate in GNU syntax.
       return matchParts(
