@@ -3,4 +3,34 @@
  * and, on top of it, a resolver that optimises by stated preferences and explains failures.
  * @module
  */
+
+export type { EncodeOptions, Encoding, Fact, LockedPackage, Request } from './encode.js';
+export { encode, variantKey } from './encode.js';
+export type { Explanation } from './explain.js';
+export { CORE_MINIMIZATION_LIMIT, describeFact, explain, minimalCore } from './explain.js';
+export type { Lockfile } from './lockfile.js';
+export {
+  LOCKFILE_LIMIT_CHARS,
+  LOCKFILE_MAGIC,
+  LockfileError,
+  lockRequest,
+  parseLockfile,
+  writeLockfile,
+} from './lockfile.js';
+export type { Plan, ResolveOptions, Selected } from './resolve.js';
+export { resolve, SolveFailure } from './resolve.js';
 export * from './sat/index.js';
+export type {
+  Dependency,
+  PackageVersion,
+  Provide,
+  Requirement,
+  SourceSpec,
+  VariantSpec,
+  VariantValue,
+} from './universe.js';
+export { formatRequirement, UNIVERSE_LIMITS, Universe } from './universe.js';
+export { compareDebian, debian, debianRelation } from './versions/debian.js';
+export { compareNip, nipVersions } from './versions/nip.js';
+export type { VersionScheme } from './versions/scheme.js';
+export { semver } from './versions/semver.js';

@@ -36,10 +36,20 @@ export interface SolveOptions {
   conflictLimit?: number;
   /** Stop with `unknown` after this many milliseconds (checked every 64 conflicts). */
   timeLimitMs?: number;
+  /**
+   * Branch only on these DIMACS variables, in this order (negative phase first unless saved
+   * otherwise), and report `sat` once they are all assigned without conflict. Sound only when
+   * every clause not fully over these variables is satisfied by setting the others false, as
+   * for a dependency cone (see DESIGN.md, "Cone-restricted search"); the model then holds
+   * these variables, and every other variable reads false.
+   */
+  decisionOrder?: ArrayLike<number>;
 }
 
 /** Counters of a solver's work since construction. */
 export interface SolverStats {
+  /** Calls to `solve`. */
+  solves: number;
   /** Conflicts analysed. */
   conflicts: number;
   /** Branching decisions (assumptions included). */
@@ -93,6 +103,7 @@ const RESTART_MIN_CONFLICTS = 2; // CaDiCaL restartint
 export class Solver {
   /** Work counters. */
   readonly stats: SolverStats = {
+    solves: 0,
     conflicts: 0,
     decisions: 0,
     propagations: 0,
@@ -147,6 +158,9 @@ export class Solver {
   private proofBuf = new Int32Array(64);
 
   private model = new Int8Array(0);
+  private order: Int32Array | null = null;
+  private sparseModel: Set<number> | null = null;
+  private orderHead = 0;
   private failed: number[] = [];
   private simplifiedAt = -1;
   private nextReduce = REDUCE_FIRST;
@@ -256,6 +270,7 @@ export class Solver {
    */
   solve(options: SolveOptions = {}): SolveResult {
     this.failed = [];
+    this.stats.solves++;
     if (!this.ok) return 'unsat';
     const assumptions: number[] = [];
     const given = options.assumptions ?? [];
@@ -270,15 +285,31 @@ export class Solver {
     const conflictLimit = options.conflictLimit ?? Number.POSITIVE_INFINITY;
     const timeLimitMs = options.timeLimitMs ?? Number.POSITIVE_INFINITY;
     if (conflictLimit < 0 || timeLimitMs < 0) throw new RangeError('budget: limits must be non-negative');
+    let order: Int32Array | null = null;
+    if (options.decisionOrder) {
+      order = new Int32Array(options.decisionOrder.length);
+      for (let i = 0; i < order.length; i++) {
+        const x = options.decisionOrder[i];
+        if (!Number.isInteger(x) || x <= 0 || x > this.numVars) {
+          throw new RangeError(`decisionOrder: ${x} at index ${i} is not a known variable`);
+        }
+        order[i] = x - 1;
+      }
+    }
     const startMs = performance.now();
     const startConflicts = this.stats.conflicts;
+    this.order = order;
+    this.orderHead = 0;
     const result = this.search(assumptions, startConflicts + conflictLimit, startMs + timeLimitMs);
+    this.order = null;
     this.cancelUntil(0);
     return result;
   }
 
   /** Value of a DIMACS variable in the last model (`undefined` if there is none). */
   value(variable: number): boolean | undefined {
+    if (this.sparseModel !== null)
+      return variable >= 1 && variable <= this.numVars ? this.sparseModel.has(variable - 1) : undefined;
     const m = this.model[variable - 1];
     return m === 1 ? true : m === -1 ? false : undefined;
   }
@@ -286,6 +317,10 @@ export class Solver {
   /** The last model as DIMACS literals, one per variable (`[1, -2, 3]`). */
   modelLiterals(): number[] {
     const out: number[] = [];
+    if (this.sparseModel !== null) {
+      for (let v = 0; v < this.numVars; v++) out.push(this.sparseModel.has(v) ? v + 1 : -(v + 1));
+      return out;
+    }
     for (let v = 0; v < this.model.length; v++) {
       if (this.model[v] !== 0) out.push(this.model[v] === 1 ? v + 1 : -(v + 1));
     }
@@ -392,6 +427,7 @@ export class Solver {
     this.trailLen = stop;
     this.qhead = stop;
     this.decisionLevel = target;
+    this.orderHead = 0;
   }
 
   /** Unit propagation over the watch lists; returns a conflicting clause or -1. */
@@ -704,6 +740,15 @@ export class Solver {
   }
 
   private pickBranchVariable(): number {
+    const order = this.order;
+    if (order !== null) {
+      while (this.orderHead < order.length) {
+        const v = order[this.orderHead];
+        if (this.litVal[2 * v] === 0) return v;
+        this.orderHead++;
+      }
+      return -1;
+    }
     const heap = this.heap;
     while (heap.size > 0) {
       const v = heap.removeMax();
@@ -713,6 +758,17 @@ export class Solver {
   }
 
   private saveModel(): void {
+    if (this.order !== null) {
+      // Cone-restricted search: the true variables, kept sparse; every other one reads false.
+      const trueVars: number[] = [];
+      for (let i = 0; i < this.trailLen; i++) {
+        const l = this.trail[i];
+        if ((l & 1) === 0) trueVars.push(l >> 1);
+      }
+      this.sparseModel = new Set(trueVars);
+      return;
+    }
+    this.sparseModel = null;
     const model = new Int8Array(this.numVars);
     for (let v = 0; v < this.numVars; v++) {
       const val = this.litVal[2 * v];
