@@ -300,6 +300,7 @@ function plainImm(ctx: Ctx, signed: boolean, scaled: boolean, parts: Part[]): st
   if (!pick && free.length === 1) pick = free[0];
   if (!pick) throw new Unresolved(`imm: free fields ${free.join(',')}`);
   ctx.used.add(pick);
+  if (ctx.mnemonic === 'FMOV' && pick === 'imm8') return '%FP:imm8'; // VFPExpandImm
   let scale = 1;
   if (scaled) {
     scale = accessSize(ctx, ctx.firstClass || firstRegClass(parts));

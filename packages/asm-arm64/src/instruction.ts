@@ -23,6 +23,7 @@ import {
   excluded,
   getField,
   setField,
+  undefinedReason,
 } from './tables';
 
 /**
@@ -415,7 +416,7 @@ export function disassembleWord(word: number, address = 0, disabled?: ReadonlySe
   // Fall back to a less specific encoding of the same group (HINT for unnamed hints).
   for (const c of candidates(w)) {
     if (c === e || c.group !== e.group || !c.template) continue;
-    if ((w & c.mask) >>> 0 !== c.value || excluded(c, w)) continue;
+    if ((w & c.mask) >>> 0 !== c.value || excluded(c, w) || undefinedReason(c, w) !== null) continue;
     if (disabled && isDisabled(c, disabled)) continue;
     return printInstruction(c, w, address);
   }
@@ -431,7 +432,7 @@ function isDisabled(e: Encoding, disabled: ReadonlySet<string>): boolean {
 // Matching
 
 const TOKEN_RE =
-  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
+  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|\d+\.\d+(?:e[-+]?\d+)?|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
 
 /** Splits operand text into tokens; `column0` is the column of the text in its line. */
 export function tokenize(text: string, column0 = 0): Token[] | { message: string; column: number } {
@@ -459,6 +460,7 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
       if (ch === undefined) return { message: `unknown character constant ${raw}`, column };
       out.push({ kind: 'num', text: String(ch), value: BigInt(ch), column });
     } else if (/^\d+[bf]$/.test(lower)) out.push({ kind: 'id', text: lower, value: 0n, column });
+    else if (/^\d+\.\d+(e[-+]?\d+)?$/.test(lower)) out.push({ kind: 'num', text: lower, value: 0n, column });
     else if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
       out.push({ kind: 'num', text: lower, value: BigInt(lower), column });
     } else if (/^:[a-z0-9_]+:$/.test(lower)) out.push({ kind: 'reloc', text: lower, value: 0n, column });
@@ -680,6 +682,12 @@ export function encodeTokens(
     }
     if (alias && evaluate(e, word, conditionOf(alias)) !== true) continue;
     if (!consistent(e, word, state.rmClass)) continue;
+    const reserved = undefinedReason(e, word);
+    if (reserved) {
+      if (!state.error || state.error.column <= mnemonicColumn)
+        state.error = { message: reserved, column: mnemonicColumn };
+      continue;
+    }
     const bad = unpredictable(e, word);
     if (bad) return { message: bad, column: mnemonicColumn };
     return { word: word >>> 0, encoding: e, fixups: state.fixups };

@@ -303,6 +303,8 @@ export function printOperand(
     }
     case 'CR':
       return `c${getField(e, word, a[1])}`;
+    case 'FP':
+      return `#${expandFloatImmediate(getField(e, word, a[1])).toFixed(8)}`;
     case 'MOVZ': {
       const v = BigInt(getField(e, word, 'imm16')) << BigInt(16 * getField(e, word, 'hw'));
       return `#${BigInt.asIntN(dataSize(e), v)}`;
@@ -606,6 +608,27 @@ export function matchOperand(
           .join(', ')}`,
       );
     }
+    case 'FP': {
+      let p = pos;
+      if (tokens[p]?.text === '#') p++;
+      let sign = 1;
+      if (tokens[p]?.text === '-') {
+        sign = -1;
+        p++;
+      }
+      const n = tokens[p];
+      if (n?.kind !== 'num') return need('a floating-point immediate');
+      const value = sign * Number(n.text);
+      for (let imm8 = 0; imm8 < 256; imm8++) {
+        if (expandFloatImmediate(imm8) === value) {
+          state.word = setField(e, state.word, a[1], imm8);
+          return p + 1;
+        }
+      }
+      return fail(state, `${value} is not representable as an 8-bit floating-point immediate`, column)
+        ? -1
+        : -1;
+    }
     case 'CR': {
       const m = t && /^c(\d+)$/.exec(t.text);
       if (!m || Number(m[1]) > 15) return need('c0..c15');
@@ -703,4 +726,14 @@ export function applyOmitted(e: Encoding, op: string, state: MatchState, mnemoni
   if (!alt) return;
   const bits = lslBits(e, alt.bits).replace(/x/g, '0');
   state.word = setField(e, state.word, a[1], Number.parseInt(bits, 2) << Number(a[2]));
+}
+
+/** Arm ARM `VFPExpandImm`: imm8 = a:b:cd:efgh is (-1)^a × (16 + efgh) / 16 × 2^(NOT(b):cd - 3). */
+export function expandFloatImmediate(imm8: number): number {
+  const sign = (imm8 >> 7) & 1 ? -1 : 1;
+  const b = (imm8 >> 6) & 1;
+  const cd = (imm8 >> 4) & 3;
+  const efgh = imm8 & 15;
+  const exponent = (((b ^ 1) << 2) | cd) - 3;
+  return (sign * (16 + efgh) * 2 ** exponent) / 16;
 }

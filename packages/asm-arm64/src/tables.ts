@@ -115,7 +115,10 @@ export function candidates(word: number): readonly Encoding[] {
 /** Finds the encoding of a word, or null when the tables do not know it. */
 export function decodeEncoding(word: number): Encoding | null {
   const w = word >>> 0;
-  for (const e of candidates(w)) if ((w & e.mask) >>> 0 === e.value && !excluded(e, w)) return e;
+  for (const e of candidates(w)) {
+    if ((w & e.mask) >>> 0 !== e.value || excluded(e, w)) continue;
+    return undefinedReason(e, w) === null ? e : null;
+  }
   return null;
 }
 
@@ -185,4 +188,58 @@ export function setField(e: Encoding, word: number, spec: string, value: number)
     v = Math.floor(v / 2 ** f.width);
   }
   return w >>> 0;
+}
+
+/**
+ * Operand values the decode pseudocode of the Arm ARM makes UNDEFINED, which the bit patterns in
+ * the tables do not exclude (the machine-readable release carries no decode pseudocode). Returns
+ * why, or null. Used by the decoder (such words are not instructions), the assembler (such
+ * operands are errors) and the interpreter.
+ */
+export function undefinedReason(e: Encoding, word: number): string | null {
+  const group = e.group.slice(e.group.indexOf('/') + 1);
+  const has = (f: string) => e.fields.some((x) => x.name === f);
+  const f = (name: string) => getField(e, word, name);
+  const sf = has('sf') ? f('sf') : -1;
+  switch (group) {
+    case 'addsub_shift':
+      if (f('shift') === 3) return 'ROR is not a shift for add/subtract';
+      if (sf === 0 && f('imm6') > 31) return 'shift amount out of range [0, 31]';
+      return null;
+    case 'log_shift':
+      if (sf === 0 && f('imm6') > 31) return 'shift amount out of range [0, 31]';
+      return null;
+    case 'addsub_ext':
+      if (f('imm3') > 4) return 'extend shift out of range [0, 4]';
+      return null;
+    case 'log_imm': {
+      if (sf === 0 && f('N') === 1) return 'reserved logical immediate';
+      const n = f('N');
+      const imms = f('imms');
+      const combined = (n << 6) | (~imms & 0x3f);
+      if (combined === 0) return 'reserved logical immediate';
+      const len = 31 - Math.clz32(combined);
+      if (len < 1 || (imms & ((1 << len) - 1)) === (1 << len) - 1) return 'reserved logical immediate';
+      return null;
+    }
+    case 'bitfield':
+      if (sf !== f('N')) return 'N must equal sf';
+      if (sf === 0 && (f('immr') > 31 || f('imms') > 31)) return 'bit position out of range [0, 31]';
+      return null;
+    case 'extract':
+      if (sf !== f('N')) return 'N must equal sf';
+      if (sf === 0 && f('imms') > 31) return 'lsb out of range [0, 31]';
+      return null;
+    case 'ldst_regoff':
+      if ((f('option') & 2) === 0) return 'extend must be UXTW, LSL, SXTW or SXTX';
+      return null;
+    case 'comswappr':
+      if ((f('Rs') & 1) !== 0 || (f('Rt') & 1) !== 0) return 'register pairs must start at an even register';
+      return null;
+    case 'movewide':
+      if (sf === 0 && f('hw') > 1) return 'shift out of range for a 32-bit move';
+      return null;
+    default:
+      return null;
+  }
 }

@@ -21,7 +21,7 @@ export function llvmMc(): string | null {
 }
 
 /** Target features used for every llvm-mc run. */
-export const MATTR = '+lse,+v8.5a,+rcpc,+crc,+fp-armv8,+neon,+bti';
+export const MATTR = '+lse,+v8.5a,+rcpc,+crc,+fp-armv8,+neon,+bti,+fullfp16';
 
 /** Disassembles words; returns canonical text per word or null for invalid encodings. */
 export function llvmDisassemble(bin: string, words: readonly number[]): (string | null)[] {
