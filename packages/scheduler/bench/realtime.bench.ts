@@ -27,7 +27,7 @@ const pct = (xs: number[], p: number) => {
   return s.length ? Number((s[Math.min(s.length - 1, Math.floor(p * s.length))] * 1000).toFixed(1)) : null;
 };
 table(
-  `real clock, ${durationMs / 1000} s in a worker: harmonic set (3,10) (6,20) (12,40) ms, U = ${result.utilization}`,
+  `real clock, ${durationMs / 1000} s in a worker: harmonic set (3,10) (6,20) (12,40) ms, U = ${Number(result.utilization.toFixed(4))}`,
   [
     'jobs',
     'deadline misses',

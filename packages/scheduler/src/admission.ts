@@ -23,6 +23,12 @@ export interface AdmissionOptions {
   policy?: Policy;
   /** Iteration limit of one response-time recurrence (default 1,000,000). */
   maxIterations?: number;
+  /**
+   * Blocking term B added to every fixed-priority recurrence: the longest stretch a release
+   * may wait for lower-priority work that cannot be preempted (in a cooperative scheduler, the
+   * longest slice of any lower-priority fiber). Default 0, the fully preemptive model.
+   */
+  blocking?: number;
 }
 
 /** What admission computed for one task. */
@@ -115,7 +121,8 @@ export function priorityOrder(tasks: readonly Task[], policy: Policy): Task[] {
 
 /**
  * Worst-case response time of `task` under the higher-priority tasks `higher`: the least fixed
- * point of R = C + Σ_{j ∈ hp} ⌈R / T_j⌉ · C_j, starting from R = C. Returns the fixed point, or
+ * point of R = C + B + Σ_{j ∈ hp} ⌈R / T_j⌉ · C_j, starting from R = C + B (B the blocking term,
+ * default 0). Returns the fixed point, or
  * when the utilisation of `task` and `higher` exceeds 1 (no fixed point), the first iterate
  * past the deadline with `converged: false`.
  *
@@ -130,13 +137,14 @@ export function responseTime(
   task: Task,
   higher: readonly Task[],
   maxIterations = 1_000_000,
+  blocking = 0,
 ): { value: number; converged: boolean; iterations: number } {
   let u = task.budget / task.period;
   for (const h of higher) u += h.budget / h.period;
   const bounded = u <= 1 + CEIL_TOLERANCE;
-  let r = task.budget;
+  let r = task.budget + blocking;
   for (let k = 1; k <= maxIterations; k++) {
-    let next = task.budget;
+    let next = task.budget + blocking;
     for (const h of higher) next += ceilTolerant(r / h.period) * h.budget;
     if (Math.abs(next - r) <= CEIL_TOLERANCE * Math.max(1, r))
       return { value: next, converged: true, iterations: k };
@@ -166,6 +174,9 @@ export function analyze(params: readonly TaskParams[], options: AdmissionOptions
   const implicit = tasks.every((t) => t.deadline === t.period);
   const policy: Policy = options.policy ?? (implicit ? 'rm' : 'dm');
   const maxIterations = options.maxIterations ?? 1_000_000;
+  const blocking = options.blocking ?? 0;
+  if (typeof blocking !== 'number' || !(blocking >= 0) || !Number.isFinite(blocking))
+    throw new RangeError(`blocking: a finite number ≥ 0 is required, got ${blocking}`);
   let utilization = 0;
   for (const t of tasks) utilization += t.budget / t.period;
   const harmonic = isHarmonic(tasks.map((t) => t.period));
@@ -177,7 +188,7 @@ export function analyze(params: readonly TaskParams[], options: AdmissionOptions
   let miss: TaskAnalysis | null = null;
   for (let i = 0; i < ordered.length; i++) {
     const task = ordered[i];
-    const r = responseTime(task, ordered.slice(0, i), maxIterations);
+    const r = responseTime(task, ordered.slice(0, i), maxIterations, blocking);
     const schedulable = r.converged && r.value <= task.deadline * (1 + CEIL_TOLERANCE);
     const analysis: TaskAnalysis = {
       task,

@@ -134,6 +134,12 @@ export interface SchedulerOptions {
   maxFibers?: number;
   /** Releases queued per periodic fiber before further releases are skipped (default 4). */
   maxPendingJobs?: number;
+  /**
+   * Blocking term of admission, ms: the longest slice of lower-priority work a release may wait
+   * for (a cooperative scheduler cannot preempt inside a slice). Default 0: fibers are trusted to
+   * yield often; an overrun is struck and demoted.
+   */
+  blockingMs?: number;
   /** Cold-restart hook: returns the body of a rebuilt fiber (a fresh capability space). */
   coldRestart?: (name: string) => FiberBody | undefined;
 }
@@ -295,6 +301,7 @@ export class Scheduler {
   private readonly queues: FiberQueue[] = [];
   private periodic: Fiber[] = [];
   private readonly policy: Exclude<Policy, 'fixed'> | undefined;
+  private readonly blockingMs: number;
   private readonly maxFibers: number;
   private readonly maxPendingJobs: number;
   private readonly coldRestart: ((name: string) => FiberBody | undefined) | undefined;
@@ -319,6 +326,7 @@ export class Scheduler {
     }
     this.tierBudgetsMs = [...budgets];
     this.policy = options.policy;
+    this.blockingMs = options.blockingMs ?? 0;
     this.maxFibers = options.maxFibers ?? 65_536;
     this.maxPendingJobs = options.maxPendingJobs ?? 4;
     this.coldRestart = options.coldRestart;
@@ -354,7 +362,7 @@ export class Scheduler {
         deadline: f.deadlineMs,
       }));
       try {
-        this.admission = admit([...others, task], { policy: this.policy });
+        this.admission = admit([...others, task], { policy: this.policy, blocking: this.blockingMs });
       } catch (e) {
         this.events.emit('admission-refused', spec.name, { reason: (e as Error).message });
         throw e;
