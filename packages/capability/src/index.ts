@@ -126,7 +126,15 @@ export {
   verifySubtreeInclusion,
 } from './merkle.js';
 export { Pledge, type PledgeOptions, PROMISES, type PromiseName, parsePromises } from './pledge.js';
-export { type Clock, cryptoRandom, ManualClock, type Random, seededRandom, systemClock } from './ports.js';
+export {
+  type Clock,
+  cryptoRandom,
+  ManualClock,
+  type Random,
+  type SeededRandom,
+  seededRandom,
+  systemClock,
+} from './ports.js';
 export { MAX_REVOKED_IDS, RevocationList } from './revocation.js';
 export {
   isCanonicalPath,

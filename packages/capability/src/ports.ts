@@ -78,6 +78,12 @@ export class ManualClock implements Clock {
   }
 }
 
+/** A seeded random source that also hands out raw 32-bit words. */
+export interface SeededRandom extends Random {
+  /** The next 32-bit unsigned word of the stream. */
+  nextU32(): number;
+}
+
 /**
  * A deterministic random source (xoshiro128** seeded by splitmix32) for seeded simulations and
  * reproducible tests. Not for keys in production.
@@ -89,7 +95,7 @@ export class ManualClock implements Clock {
  * random.fill(new Uint8Array(4));
  * ```
  */
-export function seededRandom(seed: number): Random & { nextU32(): number } {
+export function seededRandom(seed: number): SeededRandom {
   let s = seed >>> 0;
   const splitmix = (): number => {
     s = (s + 0x9e3779b9) >>> 0;

@@ -6,7 +6,7 @@ import * as capability from '../src/index.js';
 
 const spec = readFileSync(join(import.meta.dirname, '..', 'SPEC.md'), 'utf8');
 const section = spec.slice(spec.indexOf('## Constants'), spec.indexOf('## Token'));
-const rows = [...section.matchAll(/^\| `([A-Z0-9_]+)` \| ([^|]+) \|/gm)].map(
+const rows = [...section.matchAll(/^\| `([A-Z0-9_]+)` *\| ([^|]+?) *\|/gm)].map(
   (m) => [m[1], m[2].trim()] as const,
 );
 
