@@ -536,6 +536,8 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
 }
 
 function tokenizeLiteral(text: string): Part[] {
+  const fixed = /^\s*#(\d+\.\d+)\s*$/.exec(text);
+  if (fixed) return [`#${fixed[1]}`]; // `#0.0` of the compare-with-zero forms
   return text
     .split(/(\s+|,|\[|\]|!|#)/)
     .filter((t) => t && !/^\s+$/.test(t))
@@ -583,6 +585,17 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
   try {
     let parts = resolveSymbols(ctx, symbols);
     parts = simplify(parts);
+    // `#`, `0`, `.`, `0` as separate literals: the fixed operand `#0.0`.
+    for (let i = 0; i + 3 < parts.length; i++) {
+      if (
+        parts[i] === '#' &&
+        parts[i + 2] === '.' &&
+        /^\d+$/.test(String(parts[i + 1])) &&
+        /^\d+$/.test(String(parts[i + 3]))
+      ) {
+        parts.splice(i, 4, `#${parts[i + 1]}.${parts[i + 3]}`);
+      }
+    }
     // `, LSL #0` on a byte register offset is the S bit set (S = 0 omits it).
     if (leaf.fields.has('S') && !ctx.used.has('S')) {
       const rewrite = (list: Part[]): Part[] =>

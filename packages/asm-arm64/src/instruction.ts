@@ -493,10 +493,10 @@ function matchParts(
       return matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k);
     }
     const lit = p.toLowerCase();
-    if (/^#\d+$/.test(lit)) {
-      // A fixed immediate (`#0`): the `#` is optional.
+    if (/^#\d+(\.\d+)?$/.test(lit)) {
+      // A fixed immediate (`#0`, `#0.0`): the `#` is optional.
       const q = tokens[pos]?.text === '#' ? pos + 1 : pos;
-      if (tokens[q]?.kind !== 'num' || String(tokens[q].value) !== lit.slice(1)) {
+      if (tokens[q]?.kind !== 'num' || Number(tokens[q].text) !== Number(lit.slice(1))) {
         if (!state.error || column >= state.error.column)
           state.error = { message: `expected '${lit}'`, column };
         return false;

@@ -14,7 +14,7 @@ const bin = llvmMc();
 const ci = process.env.CI === 'true';
 if (!bin && !ci) console.log('differential tests skipped: llvm-mc not installed (Debian package llvm)');
 
-const GROUPS = ['dpimm/', 'dpreg/', 'control/', 'ldst/'];
+const GROUPS = ['dpimm/', 'dpreg/', 'control/', 'ldst/', 'simd_dp/'];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
