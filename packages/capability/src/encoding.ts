@@ -264,7 +264,15 @@ export function decodeToken(bytes: Uint8Array): DecodedToken {
       throw new CapabilityError('LIMIT_EXCEEDED', `link ${i}: body of ${bodyLength} bytes`);
     const bodyBytes = r.take(bodyLength).slice();
     const signature = r.take(SIGNATURE_BYTES).slice();
-    const body = decodeLinkBody(bodyBytes);
+    let body: LinkBody;
+    try {
+      body = decodeLinkBody(bodyBytes);
+    } catch (error) {
+      if (!(error instanceof CapabilityError)) throw error;
+      throw new CapabilityError(error.code, `link ${i}: ${error.message.replace(/^\w+: /, '')}`, {
+        linkIndex: i,
+      });
+    }
     links.push({ ...body, bodyBytes, signature });
   }
   r.end();

@@ -304,3 +304,37 @@ describe('token chains', () => {
     expect(() => again.verifier.verifyCached(t2)).toThrow(/REVOKED/);
   });
 });
+
+describe('decoding errors name the link', () => {
+  it('a malformed body in link 1 is reported at link 1', async () => {
+    const world = await makeWorld(4);
+    const token = await mintToken(
+      world.root,
+      { verb: 'fs.read', scope: '/etc' },
+      world.keys[0].publicKey,
+      world.options,
+    );
+    const two = await attenuateToken(
+      token,
+      world.keys[0],
+      { verb: 'fs.read', scope: '/etc/a' },
+      world.keys[1].publicKey,
+      world.options,
+    );
+    const bytes = two.slice();
+    // Link 1 starts after the header and link 0; its verb length byte sits at body offset 64.
+    const link0Length = (bytes[38] << 8) | bytes[39];
+    const link1Body = 38 + 2 + link0Length + 64 + 2;
+    bytes[link1Body + 64] = 0;
+    const error = (() => {
+      try {
+        decodeToken(bytes);
+      } catch (e) {
+        return e as CapabilityError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.code).toBe('BAD_VERB');
+    expect(error.linkIndex).toBe(1);
+  });
+});
