@@ -11,6 +11,7 @@
  * stays in V8's integer representation. See DESIGN.md (part 2) for the derivation and measurements.
  * @module
  */
+import { type CdcKernel, createCdcKernel, KERNEL_DATA_OFFSET } from './_cdc-kernel';
 import { GEAR_HI, GEAR_LO, MASKS } from './_gear';
 import { assert } from './errors';
 
@@ -31,6 +32,8 @@ export interface FastCdcOptions {
   seed?: bigint;
   /** Algorithm variant (default '2020'). */
   version?: FastCdcVersion;
+  /** Run the scan loop in the embedded WebAssembly kernel when the runtime has WebAssembly (default true). */
+  wasm?: boolean;
 }
 
 /** One chunk found in an input: where it is and the gear hash at its cut point. */
@@ -83,7 +86,9 @@ function checkSize(name: string, value: number, low: number, high: number): void
  */
 export class FastCdc {
   /** The validated options this chunker runs with. */
-  readonly options: Readonly<Required<FastCdcOptions>>;
+  readonly options: Readonly<Required<Omit<FastCdcOptions, 'wasm'>>>;
+  /** The WebAssembly scan kernel, or undefined when the JS scan is used. */
+  private readonly kernel: CdcKernel | undefined;
   private readonly gearHi: Int32Array;
   private readonly gearLo: Int32Array;
   private readonly gearLsHi: Int32Array;
@@ -92,6 +97,8 @@ export class FastCdc {
   private readonly maskSLo: number;
   private readonly maskLHi: number;
   private readonly maskLLo: number;
+  private readonly maskSBig: bigint;
+  private readonly maskLBig: bigint;
   /** Gear hash at the last cut, high and low halves (read by `lastHash`). */
   private hashHi = 0;
   private hashLo = 0;
@@ -149,6 +156,21 @@ export class FastCdc {
       this.gearLsHi[i] = ((hi << 1) | (lo >>> 31)) ^ seedLsHi;
       this.gearLsLo[i] = (lo << 1) ^ seedLsLo;
     }
+    this.kernel = options.wasm === false ? undefined : createCdcKernel(maxSize);
+    this.maskSBig = (BigInt(maskS[0]) << 32n) | BigInt(maskS[1]);
+    this.maskLBig = (BigInt(maskL[0]) << 32n) | BigInt(maskL[1]);
+    if (this.kernel !== undefined) {
+      const w = this.kernel.words;
+      for (let i = 0; i < 256; i++) {
+        w[i] = (BigInt(this.gearHi[i] >>> 0) << 32n) | BigInt(this.gearLo[i] >>> 0);
+        w[256 + i] = (BigInt(this.gearLsHi[i] >>> 0) << 32n) | BigInt(this.gearLsLo[i] >>> 0);
+      }
+    }
+  }
+
+  /** True when the scan runs in the WebAssembly kernel. */
+  get usesWasm(): boolean {
+    return this.kernel !== undefined;
   }
 
   /** The gear hash at the most recent `cut`, as an unsigned 64-bit bigint. */
@@ -170,6 +192,9 @@ export class FastCdc {
    */
   cut(data: Uint8Array, start: number, end: number): number {
     assert(start >= 0 && start <= end && end <= data.length, 'cut range inside data');
+    if (this.kernel !== undefined) {
+      return this.cutWasm(this.kernel, data, start, end, this.options.version === '2020');
+    }
     return this.options.version === '2020' ? this.cut2020(data, start, end) : this.cut2016(data, start, end);
   }
 
@@ -222,6 +247,52 @@ export class FastCdc {
     return remaining;
   }
 
+  // The same cut rules with the loop in the WebAssembly kernel, which keeps the exact 64-bit hash.
+  // Input is copied into the kernel's window in 64 KiB steps just ahead of the scan, so a chunk
+  // that cuts early costs no copy of the bytes after its cut.
+  private cutWasm(k: CdcKernel, data: Uint8Array, start: number, end: number, v2020: boolean): number {
+    const { minSize, avgSize, maxSize } = this.options;
+    let remaining = end - start;
+    this.hashHi = 0;
+    this.hashLo = 0;
+    if (remaining <= minSize) return remaining;
+    let center = avgSize;
+    if (remaining > maxSize) remaining = maxSize;
+    else if (remaining < center) center = remaining;
+    // 2020 works on whole byte pairs: both phase ends are rounded down to even offsets.
+    let pos = v2020 ? 2 * (minSize >>> 1) : minSize;
+    let copied = pos;
+    k.h.value = 0n;
+    for (let phase = 0; phase < 2; phase++) {
+      const limit = phase === 0 ? center : remaining;
+      const stop = v2020 ? 2 * (limit >>> 1) : limit;
+      const mask = phase === 0 ? this.maskSBig : this.maskLBig;
+      while (pos < stop) {
+        const blockEnd = Math.min(stop, pos + 65536);
+        if (blockEnd > copied) {
+          k.bytes.set(data.subarray(start + copied, start + blockEnd), KERNEL_DATA_OFFSET + copied);
+          copied = blockEnd;
+        }
+        const r = v2020
+          ? k.scan2020(pos, blockEnd, mask, (mask << 1n) & 0xffffffffffffffffn)
+          : k.scan2016(pos, blockEnd, mask);
+        if (r !== -1) {
+          this.takeHash(k);
+          return r;
+        }
+        pos = blockEnd;
+      }
+    }
+    this.takeHash(k);
+    return remaining;
+  }
+
+  private takeHash(k: CdcKernel): void {
+    const h = k.h.value;
+    this.hashHi = Number((h >> 32n) & 0xffffffffn) | 0;
+    this.hashLo = Number(h & 0xffffffffn) | 0;
+  }
+
   /** Exact 64-bit hash after pair `pair` (half 0: its first byte only), from at most 32 pairs back. */
   private exact2020(data: Uint8Array, start: number, first: number, pair: number, half: number): void {
     const gHi = this.gearHi;
@@ -235,7 +306,11 @@ export class FastCdc {
       let b = data[a];
       let x = lo << 2;
       let y = gsLo[b];
-      hi = (((hi << 2) | (lo >>> 30)) + gsHi[b] + (((x >>> 16) + (y >>> 16) + (((x & 0xffff) + (y & 0xffff)) >>> 16)) >>> 16)) | 0;
+      hi =
+        (((hi << 2) | (lo >>> 30)) +
+          gsHi[b] +
+          (((x >>> 16) + (y >>> 16) + (((x & 0xffff) + (y & 0xffff)) >>> 16)) >>> 16)) |
+        0;
       lo = (x + y) | 0;
       if (q === pair && half === 0) break;
       b = data[a + 1];
@@ -287,7 +362,11 @@ export class FastCdc {
       const b = data[start + i];
       const x = lo << 1;
       const y = gLo[b];
-      hi = (((hi << 1) | (lo >>> 31)) + gHi[b] + (((x >>> 16) + (y >>> 16) + (((x & 0xffff) + (y & 0xffff)) >>> 16)) >>> 16)) | 0;
+      hi =
+        (((hi << 1) | (lo >>> 31)) +
+          gHi[b] +
+          (((x >>> 16) + (y >>> 16) + (((x & 0xffff) + (y & 0xffff)) >>> 16)) >>> 16)) |
+        0;
       lo = (x + y) | 0;
     }
     this.hashHi = hi;

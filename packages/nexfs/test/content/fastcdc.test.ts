@@ -33,7 +33,11 @@ function optionsOf(t: Table): FastCdcOptions {
 
 function checkTable(t: Table, input: Uint8Array): number {
   const cdc = new FastCdc(optionsOf(t));
+  expect(cdc.usesWasm).toBe(true);
   const got = [...cdc.boundaries(input)];
+  // The pure-JS scan must give the same chunks and hashes as the WebAssembly kernel.
+  const js = [...new FastCdc({ ...optionsOf(t), wasm: false }).boundaries(input)];
+  expect(js).toEqual(got);
   expect(got.map((c) => [c.offset, c.length])).toEqual(t.chunks.map((c) => [c.offset, c.length]));
   let digests = 0;
   got.forEach((c, i) => {
@@ -93,6 +97,26 @@ describe('FastCDC vectors (fastcdc-rs 4.0.1)', () => {
 });
 
 describe('FastCDC behaviour', () => {
+  it('WebAssembly and JS scans agree on random inputs, sizes, levels and seeds', () => {
+    const r = prng(77);
+    let chunks = 0;
+    for (let t = 0; t < 60; t++) {
+      const minSize = 64 << Math.floor(r() * 6);
+      const avgSize = Math.max(256, minSize * (2 + Math.floor(r() * 6)));
+      const maxSize = Math.max(1024, avgSize * (2 + Math.floor(r() * 4)));
+      const level = Math.floor(r() * 4) as 0 | 1 | 2 | 3;
+      const version = r() < 0.5 ? '2016' : '2020';
+      const seed = version === '2020' && r() < 0.5 ? BigInt(Math.floor(r() * 2 ** 32)) * 65537n : 0n;
+      const options = { minSize, avgSize, maxSize, level, version, seed } as const;
+      const input = sanityBuffer(1 + Math.floor(r() * 300_000));
+      const a = [...new FastCdc(options).boundaries(input)];
+      const b = [...new FastCdc({ ...options, wasm: false }).boundaries(input)];
+      expect(a).toEqual(b);
+      chunks += a.length;
+    }
+    console.log(`fastcdc wasm/js differential chunks: ${chunks}`);
+  });
+
   it('rejects parameters outside the fastcdc-rs limits, naming the argument', () => {
     expect(() => new FastCdc({ minSize: 63, avgSize: 256, maxSize: 1024 })).toThrow(/minSize/);
     expect(() => new FastCdc({ minSize: 64, avgSize: 255, maxSize: 1024 })).toThrow(/avgSize/);
