@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  blake3Hasher,
   MerkleTree,
   sha256Hasher,
   verifyConsistency,
@@ -129,5 +130,33 @@ describe('RFC 6962 known answers', () => {
     for (const golden of kat.consistencyProofs) {
       expect(tree.consistencyProof(golden.size1, golden.size2).map(hex)).toEqual(golden.proof ?? []);
     }
+  });
+});
+
+describe('BLAKE3 tree variant', () => {
+  it('the empty root is BLAKE3 of the empty string (official test vector, input length 0)', () => {
+    expect(Buffer.from(blake3Hasher.empty()).toString('hex')).toBe(
+      'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262',
+    );
+  });
+  it('proofs from a BLAKE3 tree verify with the BLAKE3 hasher and fail with SHA-256', () => {
+    const tree = new MerkleTree(blake3Hasher);
+    for (let i = 0; i < 37; i++) tree.appendData(Uint8Array.of(i, i));
+    for (let size = 1; size <= 37; size += 4) {
+      for (let index = 0; index < size; index += 3) {
+        verifyInclusion(
+          blake3Hasher,
+          index,
+          size,
+          tree.leafHash(index),
+          tree.inclusionProof(index, size),
+          tree.root(size),
+        );
+      }
+      verifyConsistency(blake3Hasher, 1, size, tree.consistencyProof(1, size), tree.root(1), tree.root(size));
+    }
+    expect(() =>
+      verifyInclusion(sha256Hasher, 3, 37, tree.leafHash(3), tree.inclusionProof(3, 37), tree.root(37)),
+    ).toThrow(/ROOT_MISMATCH/);
   });
 });
