@@ -105,6 +105,7 @@ export {
   type ReplayOptions,
   type ReplayReport,
   replayLedger,
+  verifyCheckpointConsistency,
   verifyEntryInclusion,
 } from './ledger.js';
 export {

@@ -19,7 +19,7 @@ import {
 } from './checkpoint.js';
 import { detectEd25519, type Ed25519Backend } from './ed25519.js';
 import { CapabilityError } from './errors.js';
-import { type MerkleHasher, MerkleTree, sha256Hasher, verifyInclusion } from './merkle.js';
+import { type MerkleHasher, MerkleTree, sha256Hasher, verifyConsistency, verifyInclusion } from './merkle.js';
 import type { AuditEvent } from './token.js';
 
 /** Ledger entry magic, ASCII `NXLE` (SPEC.md §Ledger entry). */
@@ -341,4 +341,38 @@ export async function verifyEntryInclusion(
     tampered(`checkpoint is for origin ${JSON.stringify(checkpoint.origin)}`);
   verifyInclusion(hasher, seq, checkpoint.size, hasher.leaf(entry), proof, checkpoint.rootHash);
   return checkpoint;
+}
+
+/**
+ * A witness's check: a newer signed checkpoint extends an older one. Both notes must verify, name
+ * the expected origin, and the consistency proof must link their roots (RFC 9162 §2.1.4.2). A
+ * checkpoint that shrinks the log is `LEDGER_TAMPERED`; a bad proof `BAD_PROOF`/`ROOT_MISMATCH`.
+ *
+ * @example
+ * ```ts
+ * import { verifyCheckpointConsistency, type Ledger, type NoteVerifier } from '@nexus/capability';
+ * async function witness(ledger: Ledger, older: string, newer: string, log: NoteVerifier, olderSize: number) {
+ *   const proof = ledger.consistencyProof(olderSize);
+ *   await verifyCheckpointConsistency(older, newer, proof, { origin: 'nexus.example/ledger', verifier: log });
+ * }
+ * ```
+ */
+export async function verifyCheckpointConsistency(
+  olderNote: string,
+  newerNote: string,
+  proof: readonly Uint8Array[],
+  options: ReplayOptions,
+): Promise<{ older: Checkpoint; newer: Checkpoint }> {
+  const backend = options.backend ?? (await detectEd25519());
+  const hasher = options.hasher ?? sha256Hasher;
+  const older = parseCheckpoint((await openNote(olderNote, [options.verifier], backend)).text);
+  const newer = parseCheckpoint((await openNote(newerNote, [options.verifier], backend)).text);
+  for (const checkpoint of [older, newer]) {
+    if (checkpoint.origin !== options.origin)
+      tampered(`checkpoint is for origin ${JSON.stringify(checkpoint.origin)}`);
+  }
+  if (newer.size < older.size)
+    tampered(`the newer checkpoint (${newer.size}) is smaller than the older (${older.size})`);
+  verifyConsistency(hasher, older.size, newer.size, proof, older.rootHash, newer.rootHash);
+  return { older, newer };
 }

@@ -11,6 +11,7 @@ import {
   parseNoteVerifierKey,
   replayLedger,
   seededRandom,
+  verifyCheckpointConsistency,
   verifyEntryInclusion,
 } from '../src/index.js';
 
@@ -29,7 +30,12 @@ async function makeLedger(entries = 40) {
     });
     if (i % 10 === 9) await ledger.checkpoint();
   }
-  return { ledger, verifier, options: { origin: 'nexus.example/ledger', verifier, backend: nobleEd25519 } };
+  return {
+    ledger,
+    verifier,
+    signerKey: key,
+    options: { origin: 'nexus.example/ledger', verifier, backend: nobleEd25519 },
+  };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -111,6 +117,29 @@ describe('ledger', () => {
     await verifyEntryInclusion(ledger.entryBytes(17), 17, proof, ledger.checkpoints[3], options);
     expect(
       await codeOf(verifyEntryInclusion(ledger.entryBytes(18), 17, proof, ledger.checkpoints[3], options)),
+    ).toBe('ROOT_MISMATCH');
+  });
+});
+
+describe('checkpoint consistency (witness)', () => {
+  it('a newer checkpoint extends an older one; a forked log does not', async () => {
+    const { ledger, options } = await makeLedger();
+    const [, c20, , c40] = ledger.checkpoints;
+    const result = await verifyCheckpointConsistency(c20, c40, ledger.consistencyProof(20, 40), options);
+    expect([result.older.size, result.newer.size]).toEqual([20, 40]);
+    expect(await codeOf(verifyCheckpointConsistency(c40, c20, [], options))).toBe('LEDGER_TAMPERED');
+    // A fork: same signer, entry 5 rewritten, re-checkpointed at 40.
+    const fork = new Ledger({
+      origin: 'nexus.example/ledger',
+      signer: { name: options.verifier.name, key: (await makeLedger(0)).signerKey },
+    });
+    for (let i = 0; i < 40; i++) {
+      const entry = ledger.entry(i);
+      fork.append(i === 5 ? { ...entry, detail: 'rewritten' } : entry);
+    }
+    const forked = await fork.checkpoint();
+    expect(
+      await codeOf(verifyCheckpointConsistency(c20, forked, fork.consistencyProof(20, 40), options)),
     ).toBe('ROOT_MISMATCH');
   });
 });
