@@ -121,8 +121,12 @@ export function blockUntil(
   ready: () => boolean,
   timeoutMs: number,
   stats: WakeStats,
+  spinCount = 0,
 ): boolean {
   if (ready()) return true;
+  // Bounded spin before parking (Aeron's BackoffIdleStrategy): a peer that publishes within a
+  // few microseconds is seen without a futex round trip on either side.
+  for (let i = 0; i < spinCount; i++) if (ready()) return true;
   if (!mem.shared)
     throw new RingError('EWOULDBLOCK', 'a ring over a plain ArrayBuffer cannot block: use the async methods');
   const signal = side === 'data' ? DATA_SIGNAL : SPACE_SIGNAL;
@@ -172,7 +176,16 @@ function waitLocal(mem: RingMemory, index: number, timeoutMs: number): Promise<v
 async function waitShared(mem: RingMemory, index: number, seen: number, timeoutMs: number): Promise<void> {
   if (waitAsyncNative) {
     const r = waitAsyncNative(mem.i32, index, seen, Number.isFinite(timeoutMs) ? timeoutMs : undefined);
-    if (r.async) await r.value;
+    if (!r.async) return;
+    if (!Number.isFinite(timeoutMs)) {
+      await r.value;
+      return;
+    }
+    // A timer beside the wait: Node schedules waitAsync's own timeout as an unref'd task, which
+    // neither keeps the event loop alive nor reliably fires while it idles (nodejs/node#44409).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([r.value, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     return;
   }
   // Fallback where Atomics.waitAsync is missing: sleep on timers with exponential backoff from

@@ -293,9 +293,12 @@ export class FrameConsumer {
     return Atomics.compareExchange(i32, header, 0, gap) === 0;
   }
 
-  /** Blocks the thread until a frame is ready, the producer closes or `timeoutMs` passes. */
-  waitForData(timeoutMs = Number.POSITIVE_INFINITY): boolean {
-    return blockUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats);
+  /**
+   * Blocks the thread until a frame is ready, the producer closes or `timeoutMs` passes. With
+   * `spinCount`, re-checks that many times before sleeping (a bounded spin, then a real sleep).
+   */
+  waitForData(timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
+    return blockUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats, spinCount);
   }
 
   /** Like {@link FrameConsumer.waitForData} without blocking the thread. */

@@ -18,6 +18,7 @@ import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } 
 
 const TAIL = Offset.tail >> 2;
 const HEAD = Offset.head >> 2;
+const CONSUMER_WAITING = Offset.consumerWaiting >> 2;
 /** Compare-and-swap attempts per claim before reporting the ring as contended-full. */
 const MAX_CLAIM_ATTEMPTS = 1 << 16;
 
@@ -274,10 +275,59 @@ export class FrameProducer {
 
   /** Copies `payload` into one frame and publishes it; false when the ring is full. */
   offer(payload: Uint8Array, type = 1): boolean {
+    if (!this.#multi) return this.#offerSingle(payload, type);
     const claim = this.tryClaim(payload.length, type);
     if (claim === null) return false;
     this.#u8.set(payload, claim.offset);
     this.commitClaim(claim, true);
+    return true;
+  }
+
+  /**
+   * SPSC fast path of `offer`/`offerBatch`: the claim, copy and commit inlined, with no flyweight
+   * traffic. Publishes when `publish` is set.
+   */
+  #offerSingle(payload: Uint8Array, type: number, publish = true): boolean {
+    const length = payload.length;
+    if (
+      length > this.#maxPayload ||
+      this.#claim.active ||
+      !(type >= 1 && type <= 0xffff_ffff) ||
+      type % 1 !== 0
+    ) {
+      this.tryClaim(length, type); // throws the argument error or the outstanding-claim assertion
+    }
+    const frameLength = length + 8;
+    const aligned = (frameLength + 7) & ~7;
+    let tail = this.#tail;
+    let index = tail & this.#mask;
+    const toEnd = this.#capacity - index;
+    const needed = aligned > toEnd ? toEnd + aligned : aligned;
+    if (needed > this.#capacity - ((tail - this.#headCache) >>> 0)) {
+      this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+      if (needed > this.#freeBytes(tail)) return false;
+    }
+    const i32 = this.#i32;
+    if (aligned > toEnd) {
+      const pad = (HEADER_BYTES + index) >> 2;
+      i32[pad] = toEnd;
+      i32[pad + 1] = PADDING_TYPE;
+      tail = (tail + toEnd) >>> 0;
+      index = 0;
+    }
+    const header = (HEADER_BYTES + index) >> 2;
+    i32[header] = frameLength;
+    i32[header + 1] = type | 0;
+    const u8 = this.#u8;
+    const offset = HEADER_BYTES + index + 8;
+    // TypedArray#set even for tiny payloads: copying 16 bytes into a SharedArrayBuffer measured
+    // 41-58M copies/s with set against 21-38M/s with a byte loop (Node 20, same process).
+    u8.set(payload, offset);
+    this.#tail = (tail + aligned) >>> 0;
+    if (publish) {
+      Atomics.store(i32, TAIL, this.#tail | 0);
+      if (Atomics.load(i32, CONSUMER_WAITING) !== 0) signalData(this.#mem, this.stats);
+    }
     return true;
   }
 
@@ -308,12 +358,7 @@ export class FrameProducer {
       if (i > start) signalData(this.#mem, this.stats);
       return i - start;
     }
-    for (; i < end; i++) {
-      const claim = this.tryClaim(payloads[i].length, type);
-      if (claim === null) break;
-      this.#u8.set(payloads[i], claim.offset);
-      this.commitClaim(claim, false);
-    }
+    for (; i < end; i++) if (!this.#offerSingle(payloads[i], type, false)) break;
     if (i > start) this.publish();
     return i - start;
   }
@@ -330,10 +375,11 @@ export class FrameProducer {
 
   /**
    * Blocks the thread (`Atomics.wait`; workers and Node's main thread) until a frame of `length`
-   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits.
+   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits. With `spinCount`,
+   * re-checks that many times before sleeping.
    */
-  waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY): boolean {
-    return blockUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats);
+  waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
+    return blockUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats, spinCount);
   }
 
   /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */
