@@ -71,6 +71,7 @@ export function encodeVarint(value: number): Uint8Array {
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /**
  * A content identifier: CIDv1, codec raw or dag-cbor, BLAKE3-256 multihash.
@@ -155,10 +156,15 @@ export class Cid {
     return true;
   }
 
+  private hexKey: string | undefined;
+
   /** Digest as lower-case hex (the key nexfs stores blocks under). */
   get key(): string {
-    let s = '';
-    for (const b of this.digest) s += b.toString(16).padStart(2, '0');
-    return s;
+    if (this.hexKey === undefined) {
+      let s = '';
+      for (const b of this.digest) s += HEX[b];
+      this.hexKey = s;
+    }
+    return this.hexKey;
   }
 }

@@ -7,7 +7,6 @@
  * @module
  */
 import { type CborValue, decodeCbor, encodeCbor } from './cbor';
-import { CdcStream } from './cdc-stream';
 import { Cid, CODEC_DAG_CBOR, CODEC_RAW } from './cid';
 import { type Codec, noneCodec } from './codec';
 import { assert, ContentError } from './errors';
@@ -72,13 +71,13 @@ export function storeFile(
   codec: Codec = store.codec,
 ): FileEntry {
   const entry: FileEntry = { size: data.length, chunks: [], lengths: [] };
-  const stream = new CdcStream(cdc);
-  const sink = (bytes: Uint8Array) => {
-    entry.chunks.push(store.put(bytes, codec));
-    entry.lengths.push(bytes.length);
-  };
-  stream.write(data, sink);
-  stream.end(sink);
+  // The whole input is in memory: cut it in place (a CdcStream would copy it through its window).
+  for (let offset = 0; offset < data.length; ) {
+    const length = cdc.cut(data, offset, data.length);
+    entry.chunks.push(store.put(data.subarray(offset, offset + length), codec));
+    entry.lengths.push(length);
+    offset += length;
+  }
   if (entry.chunks.length > TREE_LIMITS.chunksMax)
     throw new RangeError(`data: more than ${TREE_LIMITS.chunksMax} chunks`);
   return entry;
@@ -147,21 +146,20 @@ export function commitTree(store: ChunkStore, files: Map<string, FileEntry>): Tr
   const putNode = (node: CborValue): Cid => new Cid(CODEC_DAG_CBOR, store.put(encodeCbor(node), noneCodec));
   const build = (dir: DirBuild): Cid => {
     directories++;
-    const entries: { name: string; cid: Cid }[] = [];
-    for (const [name, sub] of dir.dirs) entries.push({ name, cid: build(sub) });
-    for (const [name, entry] of dir.files) entries.push({ name, cid: putNode(fileNode(entry)) });
+    const entries: { name: string; key: Uint8Array; cid: Cid }[] = [];
+    for (const [name, sub] of dir.dirs) entries.push({ name, key: utf8.encode(name), cid: build(sub) });
+    for (const [name, entry] of dir.files)
+      entries.push({ name, key: utf8.encode(name), cid: putNode(fileNode(entry)) });
     if (entries.length > TREE_LIMITS.entriesMax)
       throw new RangeError(`files: a directory has more than ${TREE_LIMITS.entriesMax} entries`);
-    entries.sort((a, b) => compareNames(a.name, b.name));
+    entries.sort((a, b) => compareBytes(a.key, b.key));
     return putNode({ type: 'dir', entries: entries.map((e) => ({ name: e.name, cid: e.cid })) });
   };
   const rootCid = build(root);
   return { root: rootCid, files: files.size, directories, logicalBytes };
 }
 
-function compareNames(a: string, b: string): number {
-  const x = utf8.encode(a);
-  const y = utf8.encode(b);
+function compareBytes(x: Uint8Array, y: Uint8Array): number {
   const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
@@ -196,6 +194,7 @@ export function decodeNode(bytes: Uint8Array): TreeNode {
     if (!Array.isArray(entries) || entries.length > TREE_LIMITS.entriesMax)
       bad('dir.entries: not a bounded array');
     const out: { name: string; cid: Cid }[] = [];
+    let previous: Uint8Array | undefined;
     for (const e of entries as Record<string, CborValue>[]) {
       if (
         typeof e !== 'object' ||
@@ -209,9 +208,11 @@ export function decodeNode(bytes: Uint8Array): TreeNode {
       if (typeof e.name !== 'string' || !(e.cid instanceof Cid)) bad('dir.entry: types');
       if (e.name === '' || e.name === '.' || e.name === '..' || e.name.includes('/'))
         bad(`dir.entry.name: '${e.name}'`);
-      if (utf8.encode(e.name).length > TREE_LIMITS.nameBytesMax) bad('dir.entry.name: too long');
-      if (out.length > 0 && compareNames(out[out.length - 1].name, e.name) >= 0)
+      const key = utf8.encode(e.name);
+      if (key.length > TREE_LIMITS.nameBytesMax) bad('dir.entry.name: too long');
+      if (previous !== undefined && compareBytes(previous, key) >= 0)
         bad('dir.entries: not sorted or repeated');
+      previous = key;
       if (e.cid.codec !== CODEC_DAG_CBOR) bad('dir.entry.cid: must name a node');
       out.push({ name: e.name, cid: e.cid });
     }
