@@ -219,6 +219,7 @@ export class CSpace {
   private readonly freeSlots: number[] = [];
   private readonly trie: TrieNode = newTrieNode();
   private occupied = 0;
+  private destroyed = false;
 
   /** @internal */
   constructor(authority: Authority, fiber: string, maxSlots: number) {
@@ -234,6 +235,8 @@ export class CSpace {
 
   /** @internal Places a capability in a free slot, linked under `parent` in the derivation tree. */
   insert(cap: Cap, parent: CapNode | null): number {
+    if (this.destroyed)
+      throw new CapabilityError('NO_SLOT', `${this.fiber}: this CSpace was destroyed (respawned fiber)`);
     if (this.occupied >= this.maxSlots)
       throw new CapabilityError('SLOT_LIMIT', `${this.fiber}: all ${this.maxSlots} slots are full`);
     const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.slots.length;
@@ -420,6 +423,7 @@ export class CSpace {
 
   /** @internal Revokes everything in this CSpace (respawn). */
   destroy(): number {
+    this.destroyed = true;
     let count = 0;
     for (const node of this.slots) if (node?.alive) count += revokeSubtree(node);
     return count;

@@ -133,6 +133,8 @@ describe('CSpace', () => {
     expect(fresh.list().map((entry) => entry.cap.scope)).toEqual(['/data']);
     expect(b.allows('fs.read', '/data/shared/x')).toBe(false);
     expect(a.size).toBe(0);
+    // The old CSpace is dead: nothing can be delegated into it any more.
+    expect(() => fresh.derive(0, a, { verb: 'fs.read', scope: '/data', notAfterMs: 1e9 })).toThrow(/NO_SLOT/);
   });
 
   it('slot limits hold', () => {
