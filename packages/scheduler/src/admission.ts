@@ -119,6 +119,16 @@ export function priorityOrder(tasks: readonly Task[], policy: Policy): Task[] {
   return indexed.map((e) => e.task);
 }
 
+/** The outcome of one response-time recurrence. */
+export interface ResponseTimeResult {
+  /** The fixed point, or the first iterate past the deadline when the recurrence diverges. */
+  value: number;
+  /** False when the recurrence diverged. */
+  converged: boolean;
+  /** Iterations taken. */
+  iterations: number;
+}
+
 /**
  * Worst-case response time of `task` under the higher-priority tasks `higher`: the least fixed
  * point of R = C + B + Σ_{j ∈ hp} ⌈R / T_j⌉ · C_j, starting from R = C + B (B the blocking term,
@@ -138,7 +148,7 @@ export function responseTime(
   higher: readonly Task[],
   maxIterations = 1_000_000,
   blocking = 0,
-): { value: number; converged: boolean; iterations: number } {
+): ResponseTimeResult {
   let u = task.budget / task.period;
   for (const h of higher) u += h.budget / h.period;
   const bounded = u <= 1 + CEIL_TOLERANCE;

@@ -106,7 +106,9 @@ export class RestartIntensity {
   private readonly times: number[] = [];
   /** `maxRestarts` (R) in `periodMs` (T), like OTP's `intensity` and `period`. */
   constructor(
+    /** R: restarts allowed in the window. */
     readonly maxRestarts = 3,
+    /** T: the window, ms. */
     readonly periodMs = 5_000,
   ) {
     if (!Number.isSafeInteger(maxRestarts) || maxRestarts < 0)

@@ -99,6 +99,16 @@ export function encodeCheckpoint(payload: Uint8Array, seq: number, slot: 0 | 1):
   return out;
 }
 
+/** A verified checkpoint copy. */
+export interface DecodedCheckpoint {
+  /** The fiber's blob. */
+  payload: Uint8Array;
+  /** Sequence number of the save. */
+  seq: number;
+  /** The slot the copy says it belongs to. */
+  slot: number;
+}
+
 /**
  * Decodes and verifies one copy; null when anything is wrong (short, bad magic, version, slot,
  * length, reserved bytes or digest).
@@ -109,9 +119,7 @@ export function encodeCheckpoint(payload: Uint8Array, seq: number, slot: 0 | 1):
  * decodeCheckpoint(new Uint8Array(10)); // null
  * ```
  */
-export function decodeCheckpoint(
-  bytes: Uint8Array | null,
-): { payload: Uint8Array; seq: number; slot: number } | null {
+export function decodeCheckpoint(bytes: Uint8Array | null): DecodedCheckpoint | null {
   if (!bytes || bytes.length < CHECKPOINT_PAYLOAD_OFFSET) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== CHECKPOINT_MAGIC || bytes[4] !== CHECKPOINT_VERSION || bytes[5] > 1)
@@ -153,7 +161,10 @@ export class CheckpointStore {
   /** Copies found bad and rewritten from the good one. */
   repairs = 0;
   /** `storage` defaults to memory. */
-  constructor(readonly storage: CheckpointStorage = new MemoryCheckpointStorage()) {}
+  constructor(
+    /** Where the copies live. */
+    readonly storage: CheckpointStorage = new MemoryCheckpointStorage(),
+  ) {}
 
   /** Stores `blob` twice; throws `SchedulerError('ECHECKPOINT_SIZE')` over 32 KiB. */
   save(key: string, blob: Uint8Array): number {

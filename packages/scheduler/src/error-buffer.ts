@@ -17,20 +17,35 @@ export const ERROR_MESSAGE_BYTES = 32;
 
 /** Numeric codes of the records, stable across versions (SPEC.md). */
 export const ERROR_CODES = {
+  /** A fiber threw. */
   crash: 1,
+  /** A periodic job ran past its budget. */
   overrun: 2,
+  /** A job finished after its deadline. */
   'deadline-miss': 3,
+  /** A baseline detected a change. */
   anomaly: 4,
+  /** A fiber was rebuilt from its factory. */
   'restart-cold': 5,
+  /** A checkpoint could not be restored. */
   'restore-failed': 6,
+  /** The scheduler stopped beating. */
   'heartbeat-lost': 7,
+  /** The last-resort reset ran. */
   phoenix: 8,
+  /** Restarts exceeded their intensity; escalated. */
   'intensity-exceeded': 9,
+  /** A circuit breaker opened. */
   'breaker-open': 10,
+  /** A checkpoint copy failed verification. */
   'checkpoint-copy-bad': 11,
+  /** A fiber stopped making progress. */
   hung: 12,
+  /** A TMR replica dissented. */
   'tmr-disagreement': 13,
+  /** A fiber was quarantined. */
   quarantine: 14,
+  /** The scheduler was restarted. */
   'scheduler-restart': 15,
 } as const;
 

@@ -85,6 +85,7 @@ export class EventStream {
   /** `now` stamps events; `capacity` bounds the ring of recent events (default 1024). */
   constructor(
     private readonly now: () => number,
+    /** Events kept in the ring of recent events. */
     readonly capacity = 1024,
   ) {
     if (!Number.isSafeInteger(capacity) || capacity <= 0)

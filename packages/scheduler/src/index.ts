@@ -1,3 +1,4 @@
+export type { ResponseTimeResult } from './admission.js';
 export {
   type AdmissionOptions,
   type AdmissionReport,
@@ -11,6 +12,7 @@ export {
   type TaskAnalysis,
 } from './admission.js';
 export { type BreakerOptions, type BreakerState, CircuitBreaker, RestartIntensity } from './breaker.js';
+export type { DecodedCheckpoint } from './checkpoint.js';
 export {
   CHECKPOINT_DIGEST_BYTES,
   CHECKPOINT_HEADER_BYTES,
@@ -64,6 +66,7 @@ export {
   type SliceObserver,
 } from './scheduler.js';
 export { MAX_SIMULATION_EVENTS, type SimulatedTask, simulate } from './simulate.js';
+export type { HzPeriods } from './task.js';
 export {
   checkTask,
   checkTaskSet,

@@ -154,7 +154,9 @@ export class Fiber implements FiberInfo {
   tier: Tier;
   state: FiberState = 'ready';
   strikes = 0;
+  /** @internal */
   cleanRun = 0;
+  /** @internal */
   promoteRun = 0;
   slices = 0;
   cpuMs = 0;
@@ -166,28 +168,50 @@ export class Fiber implements FiberInfo {
   deadlineMisses = 0;
   worstResponseMs = 0;
   lastError: string | null = null;
+  /** @internal */
   queued = false;
+  /** @internal */
   iterator: Iterator<unknown, unknown, undefined> | null = null;
+  /** @internal */
   asyncPromise: Promise<unknown> | null = null;
+  /** @internal */
   asyncResume: (() => void) | null = null;
+  /** @internal */
   asyncSliceEnd: (() => void) | null = null;
+  /** @internal */
   asyncSettled: { error: unknown } | null = null;
+  /** @internal */
   sliceRequested = false;
+  /** @internal */
   body: FiberBody;
+  /** @internal */
   restored: unknown = null;
   // periodic state
+  /** @internal */
   nextReleaseMs = 0;
+  /** @internal */
   readonly pending: number[] = [];
+  /** @internal */
   jobCpuMs = 0;
+  /** @internal */
   jobStruck = false;
+  /** @internal */
   readonly ctx: FiberContext;
+  /** @internal */
   constructor(
+    /** The scheduler running the fiber. */
     readonly scheduler: Scheduler,
+    /** How it was spawned. */
     readonly spec: FiberSpec,
+    /** Tier it was spawned in. */
     readonly homeTier: Tier,
+    /** Kernel fiber. */
     readonly kernel: boolean,
+    /** Period (0 for aperiodic fibers). */
     readonly periodMs: number,
+    /** Budget per job (periodic). */
     readonly budgetMs: number,
+    /** Relative deadline (periodic). */
     readonly deadlineMs: number,
   ) {
     this.tier = homeTier;

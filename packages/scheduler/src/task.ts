@@ -86,6 +86,16 @@ export function checkTaskSet(params: readonly TaskParams[]): Task[] {
   });
 }
 
+/** Sensor rates on one common tick. */
+export interface HzPeriods {
+  /** The tick rate: lcm of the rates, Hz. */
+  tickHz: number;
+  /** Each rate's period in ticks. */
+  periods: number[];
+  /** The hyperperiod in ticks. */
+  hyperperiodTicks: number;
+}
+
 /**
  * Converts sensor rates in Hz to integer periods on one common tick, so that every period and
  * the hyperperiod are exact integers: the tick is 1/lcm(rates) seconds, each period is
@@ -97,11 +107,7 @@ export function checkTaskSet(params: readonly TaskParams[]): Task[] {
  * periodsFromHz([100, 50, 25]); // { tickHz: 100, periods: [1, 2, 4], hyperperiodTicks: 4 }
  * ```
  */
-export function periodsFromHz(ratesHz: readonly number[]): {
-  tickHz: number;
-  periods: number[];
-  hyperperiodTicks: number;
-} {
+export function periodsFromHz(ratesHz: readonly number[]): HzPeriods {
   if (ratesHz.length === 0) throw new RangeError('ratesHz: at least one rate is required');
   let tickHz = 1;
   for (const r of ratesHz) {

@@ -3,7 +3,16 @@
  */
 
 /** Tiers in strict priority order: Photon > Matter > Gravity > Void. */
-export const Tier = { Photon: 0, Matter: 1, Gravity: 2, Void: 3 } as const;
+export const Tier = {
+  /** Highest: admitted periodic tasks and latency-critical fibers; 1 ms slices. */
+  Photon: 0,
+  /** Ordinary work; 4 ms slices. */
+  Matter: 1,
+  /** Background work and demoted fibers; 16 ms slices. */
+  Gravity: 2,
+  /** Runs only when nothing else is ready; 64 ms slices. */
+  Void: 3,
+} as const;
 /** A tier number, 0 (Photon, highest) to 3 (Void, runs only when nothing else is ready). */
 export type Tier = (typeof Tier)[keyof typeof Tier];
 /** Tier names by number. */

@@ -100,6 +100,7 @@ export class Watchdog {
   private readonly correlationWindowMs: number;
 
   constructor(
+    /** The supervised scheduler. */
     readonly scheduler: Scheduler,
     options: WatchdogOptions = {},
   ) {

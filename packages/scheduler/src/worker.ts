@@ -16,17 +16,47 @@ import { EventStream } from './events.js';
 /** Messages between the supervisor and a worker fiber. */
 export type WorkerMessage =
   | {
+      /** Supervisor → worker: run the fiber. */
       type: 'start';
+      /** The fiber's name. */
       name: string;
+      /** The heartbeat counter (an Int32 at offset 0), or null to beat by message. */
       heartbeat: SharedArrayBuffer | null;
+      /** The restored checkpoint, or null (cold). */
       restored: Uint8Array | null;
+      /** Restarts so far. */
       restarts: number;
     }
-  | { type: 'beat'; slices: number }
-  | { type: 'checkpoint'; blob: Uint8Array }
-  | { type: 'metric'; metric: string; value: number }
-  | { type: 'done' }
-  | { type: 'error'; message: string };
+  | {
+      /** Worker → supervisor: a slice ended (only without SharedArrayBuffer). */
+      type: 'beat';
+      /** Slices so far. */
+      slices: number;
+    }
+  | {
+      /** Worker → supervisor: save this checkpoint. */
+      type: 'checkpoint';
+      /** The blob (at most 32 KiB). */
+      blob: Uint8Array;
+    }
+  | {
+      /** Worker → supervisor: a metric value. */
+      type: 'metric';
+      /** Metric name. */
+      metric: string;
+      /** Its value. */
+      value: number;
+    }
+  | {
+      /** Worker → supervisor: the fiber returned. */
+      type: 'done';
+    }
+  | {
+      /** Worker → supervisor: the fiber threw. */
+      type: 'error';
+      /** The error text. */
+      message: string;
+    };
 
 /** The supervisor's handle on one worker. */
 export interface WorkerHandle {
