@@ -417,7 +417,8 @@ export class TokenVerifier {
       revocationIds.push(toHex(digests[i + 1].subarray(0, REVOCATION_ID_BYTES)));
     }
     if (this.options.revocations) checkRevocations(revocationIds, this.options.revocations);
-    // All link signatures verify concurrently: WebCrypto overlaps them (measured 0.48 ms versus 0.85 ms for 5 links).
+    // All link signatures verify concurrently: 405 µs versus 432 µs for 5 WebCrypto verifies, best of
+    // 20 rounds on the 2-core development machine (-6%); the gain grows with the runtime's crypto threads.
     const results = await Promise.all(
       decoded.links.map((link, i) =>
         backend.verify(
