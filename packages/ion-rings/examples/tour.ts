@@ -6,7 +6,7 @@
  * Run: npm start (from the repository root), or
  *   node --conditions=nexus-src --import tsx packages/ion-rings/examples/tour.ts
  */
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { createRingBuffer, HEADER_BYTES } from '../src/index.js';
 
 const FRAMES = 4_000_000;
