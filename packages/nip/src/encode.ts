@@ -185,7 +185,11 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     anyOf: Requirement[],
     when?: Record<string, VariantValue>,
   ) => {
-    const key = JSON.stringify([kind, pkg, anyOf, when ?? null]);
+    if (!record) return -1; // no explanation will be asked of this encoding: skip the bookkeeping
+    let key = `${kind}\u0000${pkg}`;
+    for (const r of anyOf)
+      key += `\u0000${r.name}\u0001${r.range ?? ''}\u0001${r.variants ? JSON.stringify(r.variants) : ''}`;
+    if (when) key += `\u0000${JSON.stringify(when)}`;
     let f = factIndex.get(key);
     if (f === undefined) {
       f = facts.length;
@@ -202,7 +206,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
       let f = -1;
       for (const other of universe.matching(req)) {
         if (other === id || varOf[other] === 0) continue;
-        if (f < 0) {
+        if (f < 0 && record) {
           f = factFor('conflicts', pkg.name, [req]);
           facts[f].ids.push(id);
         }
@@ -222,7 +226,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     const lits: number[] = [];
     for (const alt of dep.anyOf) lits.push(...alternativeLits(alt));
     const f = factFor('depends', pkg.name, dep.anyOf, dep.when);
-    facts[f].ids.push(id);
+    if (f >= 0) facts[f].ids.push(id);
     emit([...guard, ...lits], f);
   }
 

@@ -4,6 +4,10 @@
  * @module
  */
 
+export type { DebianIndex, DebianOptions } from './adapters/debian.js';
+export { DebianIndexError, parseDebianPackages, parseDebianRelations } from './adapters/debian.js';
+export type { BrokenPackage, DistcheckOptions, DistcheckReport } from './distcheck.js';
+export { distcheck, formatDistcheck } from './distcheck.js';
 export type { EncodeOptions, Encoding, Fact, LockedPackage, Request } from './encode.js';
 export { encode, variantKey } from './encode.js';
 export type { Explanation } from './explain.js';

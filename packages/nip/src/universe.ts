@@ -106,6 +106,8 @@ export class Universe {
   private readonly ranges = new Map<string, (v: string) => boolean>();
   private readonly sourcePriority = new Map<string, number>();
   private sorted = new Set<string>();
+  /** Matches of variant-free requirements; cleared whenever a candidate is added. */
+  private readonly matchCache = new Map<string, number[]>();
 
   constructor(scheme: VersionScheme, sources: SourceSpec[] = []) {
     this.scheme = scheme;
@@ -139,6 +141,7 @@ export class Universe {
       }
     }
     const id = this.packages.length;
+    this.matchCache.clear();
     this.packages.push(pkg);
     push(this.byName, pkg.name, id);
     this.sorted.delete(pkg.name);
@@ -188,6 +191,12 @@ export class Universe {
    * not checked here: the candidate must merely declare the variants (the encoding sets them).
    */
   matching(req: Requirement): number[] {
+    const plain = req.variants === undefined;
+    const key = plain ? `${req.name}\u0000${req.range ?? ''}` : '';
+    if (plain) {
+      const hit = this.matchCache.get(key);
+      if (hit) return hit;
+    }
     const inRange = req.range ? this.range(req.range) : null;
     const out: number[] = [];
     for (const id of this.versionsOf(req.name)) {
@@ -205,6 +214,7 @@ export class Universe {
         }
       }
     }
+    if (plain) this.matchCache.set(key, out);
     return out;
   }
 

@@ -71,9 +71,9 @@ describe('DRAT checker', () => {
     },
   );
 
-  it('checks the solver’s own proofs on every uuf100 instance', () => {
+  it('checks the solver’s own proofs on 300 uuf100 instances', () => {
     let checked = 0;
-    for (const inst of satlib('uuf100')) {
+    for (const inst of satlib('uuf100').slice(0, 300)) {
       const proof = new DratWriter();
       const s = new Solver({ proof });
       loadCnf(s, parseDimacs(inst.text));

@@ -5,8 +5,9 @@ import { type SatlibInstance, satlib } from './_satlib.js';
 
 /**
  * CI runs every uf20/uf50/uf100/uuf100 and structured instance, the industrial instances the
- * solver answers in about a second or less, and a quarter of the uf250/uuf250 sample; the rest
- * (slower, same code paths) runs in `scripts/satlib.ts`, which answers all 4080.
+ * solver answers in well under a second, and 4 of the 40 uf250/uuf250 instances; the rest
+ * (slower, same code paths) runs in `scripts/satlib.ts`, which answers all 4080 with checked
+ * models and proofs.
  * DRAT proofs are checked for every UNSAT answer whose proof the test checker handles quickly.
  */
 const SLOW = new Set([
@@ -19,6 +20,9 @@ const SLOW = new Set([
   'unsat/cmu-bmc-longmult15.cnf',
   'unsat/schup-l2s-abp4-1-k31.cnf',
   'unsat/manol-pipe-c9.cnf',
+  'sat/AProVE09-19.cnf',
+  'sat/q_query_3_l38_lambda.cnf',
+  'sat/q_query_3_l39_lambda.cnf',
 ]);
 
 let correct = 0;
@@ -48,14 +52,14 @@ describe('SATLIB and SAT-2009 instances', () => {
   }
 
   it('answers a sample of uf250 and uuf250', () => {
-    for (const inst of [...satlib('uf250-first20').slice(0, 5), ...satlib('uuf250-first20').slice(0, 3)]) {
+    for (const inst of [...satlib('uf250-first20').slice(0, 3), ...satlib('uuf250-first20').slice(0, 1)]) {
       answer(inst, false);
     }
   });
 
   it('answers the industrial-2009 instances solved in about a second', () => {
     for (const inst of satlib('industrial-2009-easy')) {
-      if (!SLOW.has(inst.file)) answer(inst, inst.expected === 'UNSAT' && inst.text.length < 2_000_000);
+      if (!SLOW.has(inst.file)) answer(inst, inst.expected === 'UNSAT' && inst.text.length < 500_000);
     }
     console.log(`satlib instances: ${correct}/${total}`);
   });

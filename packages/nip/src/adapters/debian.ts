@@ -1,0 +1,170 @@
+/**
+ * Debian `Packages` indices (Debian Policy §5.3 binary control files, §7 relationships) to a
+ * universe. Read: Package, Version, Architecture, Multi-Arch, Depends, Pre-Depends (as
+ * Depends), Recommends (ignored unless asked), Conflicts, Breaks, Provides (versioned too).
+ * Architecture qualifiers: `:any`, `:native` and `:<native arch>` are met as if unqualified,
+ * as dose-distcheck does for a single native architecture (the Multi-Arch: allowed rule only
+ * restricts which *foreign* packages may satisfy `:any`); another architecture matches nothing.
+ * @module
+ */
+
+import type { Dependency, PackageVersion, Provide, Requirement } from '../universe.js';
+import { Universe } from '../universe.js';
+import { debian } from '../versions/debian.js';
+
+/** Options of {@link parseDebianPackages}. */
+export interface DebianOptions {
+  /** Native architecture (default `amd64`); stanzas for others (but `all`) are skipped. */
+  architecture?: string;
+  /** Treat Recommends as Depends (default false, as apt's --no-install-recommends and dose). */
+  recommends?: boolean;
+  /** Refuse more stanzas than this (default 2^20). */
+  maxPackages?: number;
+}
+
+/** A parsed index: the universe plus what each candidate id is. */
+export interface DebianIndex {
+  /** Candidates, one per stanza kept. */
+  universe: Universe;
+  /** Multi-Arch field by candidate id. */
+  multiArch: string[];
+  /** Stanzas skipped for another architecture. */
+  skipped: number;
+}
+
+/** A malformed index, naming the 1-based line. */
+export class DebianIndexError extends Error {
+  /** 1-based line. */
+  readonly line: number;
+  constructor(line: number, message: string) {
+    super(`Packages line ${line}: ${message}`);
+    this.name = 'DebianIndexError';
+    this.line = line;
+  }
+}
+
+const RELATION =
+  /^([a-z0-9][a-z0-9+.-]*)(?::([a-z0-9-]+))?\s*(?:\(\s*(<<|<=|>=|>>|=|<|>)\s*([0-9A-Za-z][^)\s]*)\s*\))?\s*(?:\[[^\]]*\])?\s*(?:<[^>]*>\s*)*$/;
+
+/**
+ * Parses one relationship field (`a (>= 1) | b:any, c`) into dependencies.
+ *
+ * @example
+ * ```ts
+ * import { parseDebianRelations } from '@nexus/nip';
+ * parseDebianRelations('libc6 (>= 2.34), mail-transport-agent | exim4');
+ * // [{ anyOf: [{ name: 'libc6', range: '>= 2.34' }] }, { anyOf: [{ name: 'mail-transport-agent' }, { name: 'exim4' }] }]
+ * ```
+ */
+export function parseDebianRelations(field: string, native = 'amd64'): Dependency[] {
+  const out: Dependency[] = [];
+  for (const group of field.split(',')) {
+    const trimmed = group.trim();
+    if (trimmed === '') continue;
+    const anyOf: Requirement[] = [];
+    for (const alt of trimmed.split('|')) {
+      const m = RELATION.exec(alt.trim());
+      if (!m) throw new RangeError(`relation: "${alt.trim()}" is not a Debian relation`);
+      const [, name, qualifier, op, version] = m;
+      const req: Requirement = { name };
+      if (qualifier && qualifier !== 'any' && qualifier !== 'native' && qualifier !== native) {
+        req.name = `${name}:${qualifier}`; // a foreign architecture: nothing in this index provides it
+      }
+      if (op) req.range = `${op} ${version}`;
+      anyOf.push(req);
+    }
+    out.push({ anyOf });
+  }
+  return out;
+}
+
+/**
+ * Parses a Debian `Packages` index into a universe (Debian version ordering).
+ *
+ * @example
+ * ```ts
+ * import { parseDebianPackages } from '@nexus/nip';
+ * const { universe } = parseDebianPackages('Package: a\nVersion: 1.0\nArchitecture: all\nDepends: b\n');
+ * universe.packages[0].depends; // [{ anyOf: [{ name: 'b' }] }]
+ * ```
+ */
+export function parseDebianPackages(text: string, options: DebianOptions = {}): DebianIndex {
+  if (typeof text !== 'string') throw new TypeError('text: expected a string');
+  const native = options.architecture ?? 'amd64';
+  const maxPackages = options.maxPackages ?? 1 << 20;
+  const universe = new Universe(debian);
+  const multiArch: string[] = [];
+  let skipped = 0;
+  let fields = new Map<string, string>();
+  let stanzaLine = 1;
+  let last = '';
+  const flush = () => {
+    if (fields.size === 0) return;
+    const name = fields.get('Package');
+    const version = fields.get('Version');
+    const arch = fields.get('Architecture') ?? 'all';
+    if (!name || !version) throw new DebianIndexError(stanzaLine, 'a stanza without Package or Version');
+    if (arch !== 'all' && arch !== native) {
+      skipped++;
+      fields = new Map();
+      return;
+    }
+    if (universe.packages.length >= maxPackages)
+      throw new DebianIndexError(stanzaLine, `more than ${maxPackages} packages`);
+    const rel = (f: string) => {
+      const v = fields.get(f);
+      try {
+        return v ? parseDebianRelations(v, native) : [];
+      } catch (e) {
+        throw new DebianIndexError(stanzaLine, `${name} ${f}: ${(e as Error).message}`);
+      }
+    };
+    const depends = [
+      ...rel('Pre-Depends'),
+      ...rel('Depends'),
+      ...(options.recommends ? rel('Recommends') : []),
+    ];
+    const flat = (deps: Dependency[]) => deps.flatMap((d) => d.anyOf);
+    const provides: Provide[] = flat(rel('Provides')).map((r) => {
+      const p: Provide = { name: r.name };
+      if (r.range?.startsWith('= ')) p.version = r.range.slice(2);
+      return p;
+    });
+    const ma = fields.get('Multi-Arch') ?? 'no';
+    const pkg: PackageVersion = {
+      name,
+      version,
+      architecture: arch,
+      depends,
+      conflicts: flat(rel('Conflicts')),
+      breaks: flat(rel('Breaks')),
+      provides,
+    };
+    try {
+      universe.add(pkg);
+    } catch (e) {
+      throw new DebianIndexError(stanzaLine, (e as Error).message);
+    }
+    multiArch.push(ma);
+    fields = new Map();
+  };
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '' || line === '\r') {
+      flush();
+      stanzaLine = i + 2;
+      continue;
+    }
+    if (line[0] === ' ' || line[0] === '\t') {
+      if (last) fields.set(last, `${fields.get(last)} ${line.trim()}`);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new DebianIndexError(i + 1, `expected "Field: value", got "${line.slice(0, 40)}"`);
+    last = line.slice(0, colon);
+    fields.set(last, line.slice(colon + 1).trim());
+  }
+  flush();
+  return { universe, multiArch, skipped };
+}
