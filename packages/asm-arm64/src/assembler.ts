@@ -647,7 +647,8 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   return { text, textAddress, data, dataAddress, symbols, globals, entry, instructionCount };
 }
 
-function applyFixup(
+/** Writes a resolved symbol reference into a word (shared with the builder). */
+export function applyFixup(
   e: Encoding,
   word: number,
   f: Fixup,

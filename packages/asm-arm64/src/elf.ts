@@ -17,12 +17,15 @@ export const ELF = {
   machineAarch64: 183,
   /** e_type for an executable. */
   typeExec: 2,
-  /** p_type values. */
+  /** p_type of a loadable segment. */
   ptLoad: 1,
+  /** p_type of the stack-permissions marker. */
   ptGnuStack: 0x6474e551,
-  /** p_flags bits. */
+  /** p_flags: executable. */
   pfX: 1,
+  /** p_flags: writable. */
   pfW: 2,
+  /** p_flags: readable. */
   pfR: 4,
   /** Segment alignment: one 4 KiB page. */
   pageBytes: 4096,
@@ -36,8 +39,18 @@ export interface Segment {
   bytes: Uint8Array;
   /** Size in memory (at least `bytes.length`; the rest is zero). */
   memoryBytes: number;
-  /** Readable, writable, executable. */
-  flags: { read: boolean; write: boolean; execute: boolean };
+  /** Permissions. */
+  flags: SegmentFlags;
+}
+
+/** Permissions of a segment. */
+export interface SegmentFlags {
+  /** Readable. */
+  read: boolean;
+  /** Writable. */
+  write: boolean;
+  /** Executable. */
+  execute: boolean;
 }
 
 /** A parsed executable: entry point and segments. */

@@ -214,7 +214,7 @@ function moveWidePreferred(sf: number, immN: number, imms: number, immr: number)
   const width = sf === 1 ? 64 : 32;
   if (sf === 1 && immN !== 1) return false;
   if (sf === 0 && !(immN === 0 && (imms & 0x20) === 0)) return false;
-  if (s < 16) return -r % 16 <= 15 - s;
+  if (s < 16) return ((-r % 16) + 16) % 16 <= 15 - s;
   if (s >= width - 15) return r % 16 <= s - (width - 15);
   return false;
 }
@@ -404,9 +404,16 @@ export function printInstruction(e: Encoding, word: number, address = 0): string
 }
 
 /**
- * Decodes and prints a word, or null. `disabled` lists architecture features to treat as absent:
+ * Decodes and prints a word in LLVM's canonical spelling, or returns null when the tables do not
+ * decode it. `address` is accepted for symbolisation; branch targets print as offsets, as
+ * `llvm-mc -disassemble` prints them. `disabled` lists architecture features to treat as absent:
  * a word of such an encoding prints as the encoding it falls back to (a hint, a system register
  * access), as a disassembler for an older architecture does.
+ *
+ * @example
+ * ```ts
+ * disassembleWord(0x91000420); // 'add\tx0, x1, #1'
+ * ```
  */
 export function disassembleWord(word: number, address = 0, disabled?: ReadonlySet<string>): string | null {
   const w = word >>> 0;
@@ -619,6 +626,26 @@ function unpredictable(e: Encoding, word: number): string | null {
   return null;
 }
 
+/** Entries remembered per mnemonic and operand shape (bounded; cleared when full). */
+const SHAPE_CACHE_LIMIT = 4096;
+const shapeCache = new Map<string, number>();
+
+/** Mnemonic plus the operand shape: register classes, punctuation, numbers, names. */
+function shapeKey(mnemonic: string, tokens: Token[]): string {
+  let key = mnemonic;
+  for (const t of tokens) {
+    if (t.kind === 'num') key += 'n';
+    else if (t.kind === 'id')
+      key += /^[wx]\d|^[wx]zr$|^w?sp$/.test(t.text)
+        ? t.text[0]
+        : /^[bhsdqv]\d/.test(t.text)
+          ? t.text[0]
+          : 'i';
+    else key += t.text;
+  }
+  return key;
+}
+
 /** Result of encoding one instruction. */
 export interface EncodeResult {
   /** The encoded word (fixup fields zero until resolved). */
@@ -654,7 +681,12 @@ export function encodeTokens(
   if (entries.length === 0) return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
   const all = condSuffix ? [condSuffix, ...tokens] : tokens;
   const state: MatchState = { word: 0, fixups: [], error: null };
-  for (const { encoding: e, alias } of entries) {
+  // The entry that matched this mnemonic and operand shape last time is tried first.
+  const key = shapeKey(upper, all);
+  const hit = shapeCache.get(key);
+  const order = hit !== undefined ? [entries[hit], ...entries] : entries;
+  for (const entry of order) {
+    const { encoding: e, alias } = entry;
     const t = templateOf(e, alias);
     if (!t) continue;
     state.word = e.value;
@@ -690,6 +722,10 @@ export function encodeTokens(
     }
     const bad = unpredictable(e, word);
     if (bad) return { message: bad, column: mnemonicColumn };
+    if (entry !== order[0] || hit === undefined) {
+      if (shapeCache.size > SHAPE_CACHE_LIMIT) shapeCache.clear();
+      shapeCache.set(key, entries.indexOf(entry));
+    }
     return { word: word >>> 0, encoding: e, fixups: state.fixups };
   }
   return state.error ?? { message: `invalid operands for '${mnemonic}'`, column: mnemonicColumn };

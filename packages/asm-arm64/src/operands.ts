@@ -216,11 +216,18 @@ function bitsMatch(bits: string, value: number): boolean {
   return true;
 }
 
+const enumCache = new Map<string, { text: string; bits: string }[]>();
+
 function parseEnum(spec: string): { text: string; bits: string }[] {
-  return spec.split(';').map((alt) => {
-    const i = alt.lastIndexOf('=');
-    return { text: alt.slice(0, i), bits: alt.slice(i + 1) };
-  });
+  let out = enumCache.get(spec);
+  if (!out) {
+    out = spec.split(';').map((alt) => {
+      const i = alt.lastIndexOf('=');
+      return { text: alt.slice(0, i), bits: alt.slice(i + 1) };
+    });
+    enumCache.set(spec, out);
+  }
+  return out;
 }
 
 function formatHex(v: bigint | number): string {
@@ -242,6 +249,16 @@ function lslAllowed(e: Encoding, word: number): boolean {
   return getField(e, word, 'Rn') === 31 || (getField(e, word, 'Rd') === 31 && getField(e, word, 'S') === 0);
 }
 
+const splitCache = new Map<string, string[]>();
+
+/** `%R:Rd:x:zr` split once into `['R', 'Rd', 'x', 'zr']`. */
+export function splitOperand(op: string): string[] {
+  let a = splitCache.get(op);
+  if (!a) splitCache.set(op, (a = op.slice(1).split(':')));
+  return a;
+}
+
+/** Prints one operand in LLVM's canonical spelling. */
 export function printOperand(
   e: Encoding,
   mnemonic: string,
@@ -249,7 +266,7 @@ export function printOperand(
   op: string,
   address: number,
 ): string {
-  const a = op.slice(1).split(':');
+  const a = splitOperand(op);
   switch (a[0]) {
     case 'R': {
       const n = getField(e, word, a[1]);
@@ -355,7 +372,7 @@ const IMPLIED_IMMEDIATE: Record<string, number> = { CLREX: 15, ISB: 15 };
 
 /** True when an operand holds its default (the value the omitted form encodes). */
 export function isDefault(e: Encoding, word: number, op: string, mnemonic: string): boolean {
-  const a = op.slice(1).split(':');
+  const a = splitOperand(op);
   switch (a[0]) {
     case 'I':
       return getField(e, word, a[1]) === (IMPLIED_IMMEDIATE[mnemonic] ?? 0);
@@ -411,7 +428,7 @@ export function matchOperand(
   pos: number,
   state: MatchState,
 ): number {
-  const a = op.slice(1).split(':');
+  const a = splitOperand(op);
   const t = tokens[pos];
   const column = t?.column ?? tokens[tokens.length - 1]?.column ?? 0;
   const need = (what: string) => {
@@ -712,7 +729,7 @@ export function matchOperand(
 
 /** Sets the fields an omitted optional operand implies (an omitted extend is `LSL`). */
 export function applyOmitted(e: Encoding, op: string, state: MatchState, mnemonic: string): void {
-  const a = op.slice(1).split(':');
+  const a = splitOperand(op);
   if (a[0] === 'I' && IMPLIED_IMMEDIATE[mnemonic] !== undefined) {
     state.word = setField(e, state.word, a[1], IMPLIED_IMMEDIATE[mnemonic]);
     return;

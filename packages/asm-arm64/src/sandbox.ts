@@ -12,29 +12,49 @@ import { Memory, MemoryFault, PAGE_BYTES, PERM } from './memory';
 
 /** Linux AArch64 system-call numbers (include/uapi/asm-generic/unistd.h). */
 export const SYSCALL = {
+  /** read(fd, buf, count): fd 0 (stdin) and fd 4 (service responses). */
   read: 63,
+  /** write(fd, buf, count): fds 1, 2 and 3 (service requests). */
   write: 64,
+  /** exit(status). */
   exit: 93,
+  /** exit_group(status). */
   exitGroup: 94,
+  /** clock_gettime(clock, timespec), from the clock port. */
   clockGettime: 113,
+  /** brk(address), within the memory ceiling. */
   brk: 214,
+  /** munmap(address, length). */
   munmap: 215,
+  /** mmap(0, length, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), never writable and executable. */
   mmap: 222,
 } as const;
 
 /** Errno values returned (negated) in x0 (include/uapi/asm-generic/errno-base.h). */
 export const ERRNO = {
+  /** Bad file descriptor. */
   EBADF: 9,
+  /** Try again. */
   EAGAIN: 11,
+  /** Out of memory. */
   ENOMEM: 12,
+  /** Permission denied (a W+X mapping). */
   EACCES: 13,
+  /** Bad address. */
   EFAULT: 14,
+  /** Invalid argument. */
   EINVAL: 22,
+  /** Service request larger than `maxRequestBytes`. */
   EMSGSIZE: 90,
 } as const;
 
 /** File descriptors of the service channel. */
-export const SERVICE_FD = { request: 3, response: 4 } as const;
+export const SERVICE_FD = {
+  /** The program writes requests here. */
+  request: 3,
+  /** The program reads responses here. */
+  response: 4,
+} as const;
 
 /** A service's answer to one request. */
 export interface ServiceResponse {
@@ -49,14 +69,52 @@ export type ServiceHandler = (service: number, fn: number, args: Uint8Array) => 
 
 /** How a sandboxed run ended. */
 export type RunResult =
-  | { kind: 'exit'; code: number }
-  | { kind: 'step-limit' }
-  | { kind: 'forbidden-syscall'; number: number }
-  | { kind: 'memory-limit'; address: number }
-  | { kind: 'fault'; reason: 'unmapped' | 'write-protect' | 'exec-protect'; address: number }
-  | { kind: 'undefined-instruction'; word: number }
-  | { kind: 'breakpoint'; imm: number }
-  | { kind: 'output-limit' };
+  | {
+      /** The program called exit or exit_group. */
+      kind: 'exit';
+      /** Exit status (low 8 bits). */
+      code: number;
+    }
+  | {
+      /** The step budget ran out. */
+      kind: 'step-limit';
+    }
+  | {
+      /** A system call outside the allowlist. */
+      kind: 'forbidden-syscall';
+      /** Its number (x8). */
+      number: number;
+    }
+  | {
+      /** Mapping more memory would pass the ceiling. */
+      kind: 'memory-limit';
+      /** Address of the refused mapping. */
+      address: number;
+    }
+  | {
+      /** An access the page permissions forbid. */
+      kind: 'fault';
+      /** `unmapped`, `write-protect` (including writes to code) or `exec-protect`. */
+      reason: 'unmapped' | 'write-protect' | 'exec-protect';
+      /** Faulting address. */
+      address: number;
+    }
+  | {
+      /** A word outside the interpreter's subset or UNDEFINED. */
+      kind: 'undefined-instruction';
+      /** The word. */
+      word: number;
+    }
+  | {
+      /** A BRK instruction. */
+      kind: 'breakpoint';
+      /** Its immediate. */
+      imm: number;
+    }
+  | {
+      /** stdout and stderr passed `outputLimitBytes`. */
+      kind: 'output-limit';
+    };
 
 /** Sandbox limits and ports. */
 export interface SandboxOptions {

@@ -69,7 +69,14 @@ function parseFields(spec: string): Field[] {
   });
 }
 
-/** All encodings, in specification order. */
+/**
+ * All encodings, in specification order.
+ *
+ * @example
+ * ```ts
+ * encodings().find((e) => e.name === 'ADD_64_addsub_imm')?.mnemonic; // 'ADD'
+ * ```
+ */
 export function encodings(): readonly Encoding[] {
   if (table) return table;
   const built: Encoding[] = ENCODINGS.map((row, index) => ({
@@ -153,36 +160,50 @@ export function byMnemonic(mnemonic: string): readonly { encoding: Encoding; ali
   return mnemonicIndex.get(mnemonic) ?? [];
 }
 
+const fieldCache = new Map<Encoding, Map<string, Field[]>>();
+
+/** The fields of a spec (`Rd`, `immhi+immlo`), looked up once per encoding and spec. */
+function fieldsOf(e: Encoding, spec: string): Field[] {
+  let byEncoding = fieldCache.get(e);
+  if (!byEncoding) fieldCache.set(e, (byEncoding = new Map()));
+  let list = byEncoding.get(spec);
+  if (!list) {
+    list = spec.split('+').map((name) => {
+      const f = e.fields.find((x) => x.name === name);
+      assert(f, `field ${name} of ${e.name}`);
+      return f;
+    });
+    byEncoding.set(spec, list);
+  }
+  return list;
+}
+
 /** Reads a field (or `a+b` concatenation, high part first) from a word. */
 export function getField(e: Encoding, word: number, spec: string): number {
-  let out = 0;
-  for (const name of spec.split('+')) {
-    const f = e.fields.find((x) => x.name === name);
-    assert(f, `field ${name} of ${e.name}`);
-    out = out * 2 ** f.width + ((word >>> f.lo) & ((2 ** f.width - 1) | 0));
+  const list = fieldsOf(e, spec);
+  if (list.length === 1) {
+    const f = list[0];
+    return (word >>> f.lo) & ((2 ** f.width - 1) | 0);
   }
+  let out = 0;
+  for (const f of list) out = out * 2 ** f.width + ((word >>> f.lo) & ((2 ** f.width - 1) | 0));
   return out;
 }
 
 /** Total width in bits of a field spec (`immhi+immlo` is 21). */
 export function fieldWidth(e: Encoding, spec: string): number {
   let w = 0;
-  for (const name of spec.split('+')) {
-    const f = e.fields.find((x) => x.name === name);
-    if (!f) return -1;
-    w += f.width;
-  }
+  for (const f of fieldsOf(e, spec)) w += f.width;
   return w;
 }
 
 /** Writes a value into a field spec of a word. */
 export function setField(e: Encoding, word: number, spec: string, value: number): number {
-  const names = spec.split('+');
+  const list = fieldsOf(e, spec);
   let v = value;
   let w = word;
-  for (let i = names.length - 1; i >= 0; i--) {
-    const f = e.fields.find((x) => x.name === names[i]);
-    assert(f, `field ${names[i]} of ${e.name}`);
+  for (let i = list.length - 1; i >= 0; i--) {
+    const f = list[i];
     const m = (2 ** f.width - 1) >>> 0;
     w = ((w & ~(m << f.lo)) | ((v & m) << f.lo)) >>> 0;
     v = Math.floor(v / 2 ** f.width);
@@ -242,4 +263,34 @@ export function undefinedReason(e: Encoding, word: number): string | null {
     default:
       return null;
   }
+}
+
+/** Covered encodings of one instruction group. */
+export interface GroupCoverage {
+  /** Group path, e.g. `dpimm/addsub_imm`. */
+  group: string;
+  /** Encodings in the specification. */
+  total: number;
+  /** Encodings with a resolved template (assembled, disassembled and checked against LLVM). */
+  covered: number;
+}
+
+/**
+ * Encodings covered per top-level group (`dpimm`, `dpreg`, `control`, `ldst`, `simd_dp`).
+ *
+ * @example
+ * ```ts
+ * coverage().find((g) => g.group === 'dpimm')?.total; // encodings in the group
+ * ```
+ */
+export function coverage(): GroupCoverage[] {
+  const byTop = new Map<string, GroupCoverage>();
+  for (const e of encodings()) {
+    const top = e.group.slice(0, e.group.indexOf('/'));
+    let g = byTop.get(top);
+    if (!g) byTop.set(top, (g = { group: top, total: 0, covered: 0 }));
+    g.total++;
+    if (e.template) g.covered++;
+  }
+  return [...byTop.values()];
 }

@@ -1,0 +1,408 @@
+/**
+ * The typed builder: instructions as method calls whose operand types reject impossible
+ * combinations at compile time (`a.add(x0, w1, x2)` does not type-check), encoded through the
+ * same tables as the text assembler.
+ * @module
+ */
+import { AsmError, applyFixup, DEFAULT_TEXT_ADDRESS } from './assembler';
+import { type EncodeResult, encodeTokens } from './instruction';
+import type { Token } from './operands';
+
+/** A 64-bit general register `x0`..`x30`. */
+export interface XReg {
+  /** Register class. */
+  readonly kind: 'x';
+  /** Register number (31 for `xzr`). */
+  readonly n: number;
+  /** Spelling. */
+  readonly name: string;
+}
+/** A 32-bit general register `w0`..`w30`. */
+export interface WReg {
+  /** Register class. */
+  readonly kind: 'w';
+  /** Register number (31 for `wzr`). */
+  readonly n: number;
+  /** Spelling. */
+  readonly name: string;
+}
+/** The stack pointer, 64-bit (`sp`) or 32-bit (`wsp`). */
+export interface SpReg {
+  /** Register class. */
+  readonly kind: 'sp' | 'wsp';
+  /** Always 31. */
+  readonly n: 31;
+  /** Spelling. */
+  readonly name: 'sp' | 'wsp';
+}
+/** A memory operand: base register and immediate offset, with an addressing mode. */
+export interface Mem {
+  /** Base register. */
+  readonly base: XReg | SpReg;
+  /** Byte offset. */
+  readonly offset: number;
+  /** `offset` (`[xn, #imm]`), `pre` (`[xn, #imm]!`) or `post` (`[xn], #imm`). */
+  readonly mode: 'offset' | 'pre' | 'post';
+}
+/** A code label, bound with `Builder.bind`. */
+export interface Label {
+  /** Unique name inside its builder. */
+  readonly name: string;
+}
+/** Condition codes. */
+export type Cond =
+  | 'eq'
+  | 'ne'
+  | 'hs'
+  | 'cs'
+  | 'lo'
+  | 'cc'
+  | 'mi'
+  | 'pl'
+  | 'vs'
+  | 'vc'
+  | 'hi'
+  | 'ls'
+  | 'ge'
+  | 'lt'
+  | 'gt'
+  | 'le'
+  | 'al';
+/** Shift of a shifted-register operand. */
+export type Shift = 'lsl' | 'lsr' | 'asr' | 'ror';
+
+function xreg(n: number): XReg {
+  return Object.freeze({ kind: 'x', n, name: n === 31 ? 'xzr' : `x${n}` });
+}
+function wreg(n: number): WReg {
+  return Object.freeze({ kind: 'w', n, name: n === 31 ? 'wzr' : `w${n}` });
+}
+
+/** `x0`..`x30` by number. */
+export const X: readonly XReg[] = Array.from({ length: 31 }, (_, n) => xreg(n));
+/** `w0`..`w30` by number. */
+export const W: readonly WReg[] = Array.from({ length: 31 }, (_, n) => wreg(n));
+/** The 64-bit zero register. */
+export const xzr: XReg = xreg(31);
+/** The 32-bit zero register. */
+export const wzr: WReg = wreg(31);
+/** The stack pointer. */
+export const sp: SpReg = Object.freeze({ kind: 'sp', n: 31, name: 'sp' });
+/** The 32-bit view of the stack pointer. */
+export const wsp: SpReg = Object.freeze({ kind: 'wsp', n: 31, name: 'wsp' });
+
+/**
+ * A memory operand `[base, #offset]`.
+ *
+ * @example
+ * ```ts
+ * new Builder().ldr(x3, mem(sp, 16));
+ * ```
+ */
+export function mem(base: XReg | SpReg, offset = 0): Mem {
+  return { base, offset, mode: 'offset' };
+}
+/**
+ * A pre-index memory operand `[base, #offset]!`.
+ *
+ * @example
+ * ```ts
+ * new Builder().stp(x29, x30, pre(sp, -16));
+ * ```
+ */
+export function pre(base: XReg | SpReg, offset: number): Mem {
+  return { base, offset, mode: 'pre' };
+}
+/**
+ * A post-index memory operand `[base], #offset`.
+ *
+ * @example
+ * ```ts
+ * new Builder().ldp(x29, x30, post(sp, 16));
+ * ```
+ */
+export function post(base: XReg | SpReg, offset: number): Mem {
+  return { base, offset, mode: 'post' };
+}
+
+/** Any operand `Builder.emit` accepts: registers, memory, labels, immediates, names (`eq`, `lsl`). */
+export type Operand = XReg | WReg | SpReg | Mem | Label | number | bigint | string;
+/** A general register of either width. */
+export type Gpr = XReg | WReg;
+/** The register type of the same width as `R`. */
+export type Same<R> = R extends XReg ? XReg : R extends SpReg ? XReg : WReg;
+/** The same width as `R`, the stack pointer allowed. */
+export type WithSp<R> = R extends WReg ? WReg | SpReg : XReg | SpReg;
+
+const COMMA: Token = { kind: 'punct', text: ',', value: 0n, column: 0 };
+
+function push(tokens: Token[], op: Operand): void {
+  if (typeof op === 'number' || typeof op === 'bigint') {
+    const v = BigInt(op);
+    tokens.push({ kind: 'punct', text: '#', value: 0n, column: 0 });
+    if (v < 0n) tokens.push({ kind: 'punct', text: '-', value: 0n, column: 0 });
+    tokens.push({ kind: 'num', text: String(v < 0n ? -v : v), value: v < 0n ? -v : v, column: 0 });
+  } else if (typeof op === 'string') tokens.push({ kind: 'id', text: op, value: 0n, column: 0 });
+  else if ('mode' in op) {
+    tokens.push({ kind: 'punct', text: '[', value: 0n, column: 0 });
+    push(tokens, op.base);
+    if (op.mode === 'post') {
+      tokens.push({ kind: 'punct', text: ']', value: 0n, column: 0 }, COMMA);
+      push(tokens, op.offset);
+    } else {
+      if (op.offset !== 0 || op.mode === 'pre') {
+        tokens.push(COMMA);
+        push(tokens, op.offset);
+      }
+      tokens.push({ kind: 'punct', text: ']', value: 0n, column: 0 });
+      if (op.mode === 'pre') tokens.push({ kind: 'punct', text: '!', value: 0n, column: 0 });
+    }
+  } else if ('kind' in op) tokens.push({ kind: 'id', text: op.name, value: 0n, column: 0 });
+  else tokens.push({ kind: 'id', text: op.name, raw: op.name, value: 0n, column: 0 });
+}
+
+/**
+ * Builds machine code instruction by instruction.
+ *
+ * @example
+ * ```ts
+ * const a = new Builder();
+ * const loop = a.label();
+ * a.mov(x0, 10);
+ * a.bind(loop).subs(x0, x0, 1).b_cond('ne', loop).ret();
+ * a.finish().length; // 16
+ * ```
+ */
+export class Builder {
+  /** Address of the first instruction (for labels and `adr`). */
+  readonly address: number;
+  private words = new Uint32Array(1024);
+  private count = 0;
+  private readonly labels = new Map<string, number>();
+  private readonly pending: { index: number; result: EncodeResult }[] = [];
+  private nextLabel = 0;
+  private readonly limitInstructions: number;
+
+  /**
+   * @param address - load address of the code (default 0x401000)
+   * @param limitInstructions - most instructions accepted (default 16 Mi)
+   */
+  constructor(address = DEFAULT_TEXT_ADDRESS, limitInstructions = 1 << 24) {
+    if (!Number.isInteger(address) || address % 4 !== 0)
+      throw new RangeError('address: expected a multiple of 4');
+    this.address = address;
+    this.limitInstructions = limitInstructions;
+  }
+
+  /** Number of instructions so far. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** A new label (bind it where it belongs with `bind`). */
+  label(name?: string): Label {
+    const n = name ?? `.L${this.nextLabel++}`;
+    return { name: n };
+  }
+
+  /** Binds a label to the next instruction. */
+  bind(label: Label): this {
+    if (this.labels.has(label.name)) throw new RangeError(`label ${label.name}: already bound`);
+    this.labels.set(label.name, this.address + this.count * 4);
+    return this;
+  }
+
+  /**
+   * Emits any instruction by mnemonic and operands (the text assembler's syntax as values); the
+   * typed methods below call this.
+   */
+  emit(mnemonic: string, ...operands: Operand[]): this {
+    const tokens: Token[] = [];
+    for (let i = 0; i < operands.length; i++) {
+      if (i > 0) tokens.push(COMMA);
+      push(tokens, operands[i]);
+    }
+    return this.emitTokens(mnemonic, tokens);
+  }
+
+  private emitTokens(mnemonic: string, tokens: Token[]): this {
+    const r = encodeTokens(mnemonic, tokens);
+    if (!('word' in r)) throw new AsmError(`${mnemonic}: ${r.message}`, this.count + 1, r.column + 1);
+    if (this.count >= this.limitInstructions)
+      throw new RangeError(`builder: more than ${this.limitInstructions} instructions`);
+    if (this.count === this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    if (r.fixups.length > 0) this.pending.push({ index: this.count, result: r });
+    this.words[this.count++] = r.word;
+    return this;
+  }
+
+  /** Emits a shifted-register operand form: `op rd, rn, rm, shift #amount`. */
+  private shifted(m: string, rd: Operand, rn: Operand, rm: Operand, shift?: Shift, amount?: number): this {
+    if (shift === undefined) return this.emit(m, rd, rn, rm);
+    const tokens: Token[] = [];
+    push(tokens, rd);
+    tokens.push(COMMA);
+    push(tokens, rn);
+    tokens.push(COMMA);
+    push(tokens, rm);
+    tokens.push(COMMA, { kind: 'id', text: shift, value: 0n, column: 0 });
+    push(tokens, amount ?? 0);
+    return this.emitTokens(m, tokens);
+  }
+
+  /** `add rd, rn, #imm` or `add rd, rn, rm{, shift #amount}`; all registers of one width. */
+  add<R extends Gpr | SpReg>(
+    rd: R,
+    rn: WithSp<R>,
+    op: Same<R> | number,
+    shift?: Shift,
+    amount?: number,
+  ): this {
+    return this.shifted('add', rd, rn, op, shift, amount);
+  }
+  /** `sub rd, rn, #imm` or `sub rd, rn, rm{, shift #amount}`. */
+  sub<R extends Gpr | SpReg>(
+    rd: R,
+    rn: WithSp<R>,
+    op: Same<R> | number,
+    shift?: Shift,
+    amount?: number,
+  ): this {
+    return this.shifted('sub', rd, rn, op, shift, amount);
+  }
+  /** `adds rd, rn, op`, setting the flags. */
+  adds<R extends Gpr>(rd: R, rn: WithSp<R>, op: Same<R> | number): this {
+    return this.emit('adds', rd, rn, op);
+  }
+  /** `subs rd, rn, op`, setting the flags. */
+  subs<R extends Gpr>(rd: R, rn: WithSp<R>, op: Same<R> | number): this {
+    return this.emit('subs', rd, rn, op);
+  }
+  /** `cmp rn, op`. */
+  cmp<R extends Gpr | SpReg>(rn: R, op: Same<R> | number): this {
+    return this.emit('cmp', rn, op);
+  }
+  /** `mov rd, #imm` (MOVZ, MOVN or ORR, as LLVM chooses) or `mov rd, rm`. */
+  mov<R extends Gpr | SpReg>(rd: R, op: WithSp<R> | number | bigint): this {
+    return this.emit('mov', rd, op);
+  }
+  /** `movk rd, #imm16, lsl #shift`. */
+  movk(rd: Gpr, imm16: number, shift = 0): this {
+    const tokens: Token[] = [];
+    push(tokens, rd);
+    tokens.push(COMMA);
+    push(tokens, imm16);
+    tokens.push(COMMA, { kind: 'id', text: 'lsl', value: 0n, column: 0 });
+    push(tokens, shift);
+    return this.emitTokens('movk', tokens);
+  }
+  /** Bitwise AND with a logical immediate or a register. */
+  and<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
+    return this.emit('and', rd, rn, op);
+  }
+  /** Bitwise OR with a logical immediate or a register. */
+  orr<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
+    return this.emit('orr', rd, rn, op);
+  }
+  /** Bitwise exclusive OR with a logical immediate or a register. */
+  eor<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
+    return this.emit('eor', rd, rn, op);
+  }
+  /** Shift left by an immediate or a register. */
+  lsl<R extends Gpr>(rd: R, rn: Same<R>, amount: Same<R> | number): this {
+    return this.emit('lsl', rd, rn, amount);
+  }
+  /** Logical shift right by an immediate or a register. */
+  lsr<R extends Gpr>(rd: R, rn: Same<R>, amount: Same<R> | number): this {
+    return this.emit('lsr', rd, rn, amount);
+  }
+  /** Multiply. */
+  mul<R extends Gpr>(rd: R, rn: Same<R>, rm: Same<R>): this {
+    return this.emit('mul', rd, rn, rm);
+  }
+  /** Unsigned divide. */
+  udiv<R extends Gpr>(rd: R, rn: Same<R>, rm: Same<R>): this {
+    return this.emit('udiv', rd, rn, rm);
+  }
+  /** Load a register (size from the register class). */
+  ldr(rt: XReg | WReg, address: Mem | Label): this {
+    return this.emit('ldr', rt, address);
+  }
+  /** Store a register. */
+  str(rt: XReg | WReg, address: Mem): this {
+    return this.emit('str', rt, address);
+  }
+  /** Load a byte, zero-extended. */
+  ldrb(rt: WReg, address: Mem): this {
+    return this.emit('ldrb', rt, address);
+  }
+  /** Store a byte. */
+  strb(rt: WReg, address: Mem): this {
+    return this.emit('strb', rt, address);
+  }
+  /** Load a pair of registers of one width. */
+  ldp<R extends Gpr>(rt: R, rt2: Same<R>, address: Mem): this {
+    return this.emit('ldp', rt, rt2, address);
+  }
+  /** Store a pair of registers of one width. */
+  stp<R extends Gpr>(rt: R, rt2: Same<R>, address: Mem): this {
+    return this.emit('stp', rt, rt2, address);
+  }
+  /** Address of a label. */
+  adr(rd: XReg, target: Label): this {
+    return this.emit('adr', rd, target);
+  }
+  /** Branch. */
+  b(target: Label): this {
+    return this.emit('b', target);
+  }
+  /** Branch with link. */
+  bl(target: Label): this {
+    return this.emit('bl', target);
+  }
+  /** Conditional branch `b.<cond>`. */
+  b_cond(cond: Cond, target: Label): this {
+    return this.emit(`b.${cond}`, target);
+  }
+  /** Compare and branch if zero. */
+  cbz(rt: XReg | WReg, target: Label): this {
+    return this.emit('cbz', rt, target);
+  }
+  /** Compare and branch if not zero. */
+  cbnz(rt: XReg | WReg, target: Label): this {
+    return this.emit('cbnz', rt, target);
+  }
+  /** Conditional set. */
+  cset(rd: XReg | WReg, cond: Exclude<Cond, 'al'>): this {
+    return this.emit('cset', rd, cond);
+  }
+  /** Return (to x30 by default). */
+  ret(rn?: XReg): this {
+    return rn ? this.emit('ret', rn) : this.emit('ret');
+  }
+  /** Supervisor call. */
+  svc(imm16 = 0): this {
+    return this.emit('svc', imm16);
+  }
+  /** No operation. */
+  nop(): this {
+    return this.emit('nop');
+  }
+
+  /** Resolves labels and returns the little-endian machine code. */
+  finish(): Uint8Array {
+    const resolve = (name: string) => this.labels.get(name);
+    for (const { index, result } of this.pending) {
+      let word = result.word;
+      for (const f of result.fixups)
+        word = applyFixup(result.encoding, word, f, this.address + index * 4, resolve, index + 1);
+      this.words[index] = word;
+    }
+    this.pending.length = 0;
+    return new Uint8Array(this.words.buffer.slice(0, this.count * 4));
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `@nexus/asm-arm64`: a table-driven ARM64 (A64) assembler, disassembler and sandbox.
+ *
+ * - `assemble(source)`: GNU/LLVM-syntax text to machine code (labels, directives, literal pools).
+ * - `Builder`: the same encoder behind typed method calls.
+ * - `disassemble(code)`: machine code to LLVM's canonical text.
+ * - `toElf` / `toFlatImage`: a static Linux AArch64 executable or a bare-metal image.
+ * - `runElf(elf)`: the sandboxed interpreter with a syscall allowlist, a memory ceiling, W^X, a
+ *   step budget and the fd 3/4 service channel.
+ * @module
+ */
+export {
+  AsmError,
+  type AssembledModule,
+  type AssembleOptions,
+  assemble,
+  DEFAULT_TEXT_ADDRESS,
+} from './assembler';
+export {
+  Builder,
+  type Cond,
+  type Gpr,
+  type Label,
+  type Mem,
+  mem,
+  type Operand,
+  post,
+  pre,
+  type Same,
+  type Shift,
+  type SpReg,
+  sp,
+  W,
+  type WithSp,
+  type WReg,
+  wsp,
+  wzr,
+  X,
+  type XReg,
+  xzr,
+} from './builder';
+export { type DisassembledLine, disassemble, disassembleWord } from './disassembler';
+export { ELF, type Executable, parseElf, type Segment, type SegmentFlags, toElf, toFlatImage } from './elf';
+export type { RawCond, RawPart } from './generated/a64';
+export {
+  w0,
+  w1,
+  w2,
+  w3,
+  w4,
+  w5,
+  w6,
+  w7,
+  w8,
+  w9,
+  w10,
+  w11,
+  w12,
+  w13,
+  w14,
+  w15,
+  w16,
+  w17,
+  w18,
+  w19,
+  w20,
+  w21,
+  w22,
+  w23,
+  w24,
+  w25,
+  w26,
+  w27,
+  w28,
+  w29,
+  w30,
+  x0,
+  x1,
+  x2,
+  x3,
+  x4,
+  x5,
+  x6,
+  x7,
+  x8,
+  x9,
+  x10,
+  x11,
+  x12,
+  x13,
+  x14,
+  x15,
+  x16,
+  x17,
+  x18,
+  x19,
+  x20,
+  x21,
+  x22,
+  x23,
+  x24,
+  x25,
+  x26,
+  x27,
+  x28,
+  x29,
+  x30,
+} from './registers';
+export {
+  ERRNO,
+  MMAP_BASE,
+  type RunReport,
+  type RunResult,
+  runElf,
+  type SandboxOptions,
+  SERVICE_FD,
+  type ServiceHandler,
+  type ServiceResponse,
+  STACK_TOP,
+  SYSCALL,
+} from './sandbox';
+export { type Alias, coverage, type Encoding, encodings, type Field, type GroupCoverage } from './tables';
