@@ -36,7 +36,15 @@ const waitAsyncNative: WaitAsyncFn | undefined = (Atomics as unknown as { waitAs
 /** In-thread waiters of rings over a plain ArrayBuffer (the single-thread variant). */
 const localWaiters = new WeakMap<ArrayBuffer | SharedArrayBuffer, Map<number, Set<() => void>>>();
 
-/** Counts of the slow path, for tests and benches. */
+/**
+ * Counts of the slow path, for tests and benches.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, FrameConsumer } from '@nexus/ion-rings';
+ * const { sleeps, wakes } = new FrameConsumer(createRingBuffer({ kind: 'spsc', capacityBytes: 1024 })).stats;
+ * ```
+ */
 export interface WakeStats {
   /** Times this end announced it was going to sleep. */
   sleeps: number;

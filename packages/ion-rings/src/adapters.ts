@@ -8,7 +8,15 @@ import { RingError } from './errors.js';
 import type { FrameConsumer } from './frame-consumer.js';
 import type { FrameProducer } from './frame-producer.js';
 
-/** A frame copied out of the ring by the adapters. */
+/**
+ * A frame copied out of the ring by the adapters.
+ *
+ * @example
+ * ```ts
+ * import type { FrameChunk } from '@nexus/ion-rings';
+ * const describe = (chunk: FrameChunk) => `${chunk.type}: ${chunk.payload.length} bytes`;
+ * ```
+ */
 export interface FrameChunk {
   /** Frame type. */
   type: number;
@@ -16,7 +24,15 @@ export interface FrameChunk {
   payload: Uint8Array;
 }
 
-/** Options of the reading adapters. */
+/**
+ * Options of the reading adapters.
+ *
+ * @example
+ * ```ts
+ * import type { ReadAdapterOptions } from '@nexus/ion-rings';
+ * const options: ReadAdapterOptions = { idleTimeoutMs: 5000, deadProducerTimeoutMs: 1000 };
+ * ```
+ */
 export interface ReadAdapterOptions {
   /** Give up when no data arrives for this long, in ms (default: wait forever). */
   idleTimeoutMs?: number;

@@ -20,6 +20,15 @@ const HEAD = Offset.head >> 2;
 /**
  * Receives one frame in place: the payload is `bytes[offset .. offset + length)` and is valid
  * only during the call.
+ *
+ * @example
+ * ```ts
+ * import type { FrameHandler } from '@nexus/ion-rings';
+ * const sum: FrameHandler = (type, bytes, offset, length) => {
+ *   let total = 0;
+ *   for (let i = 0; i < length; i++) total += bytes[offset + i];
+ * };
+ * ```
  */
 export type FrameHandler = (type: number, bytes: Uint8Array, offset: number, length: number) => void;
 

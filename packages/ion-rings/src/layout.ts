@@ -15,54 +15,192 @@
  */
 import { RingError } from './errors.js';
 
-/** Magic number at offset 0: the bytes `I` `O` `N` `R` read as a little-endian u32. */
+/**
+ * Magic number at offset 0: the bytes `I` `O` `N` `R` read as a little-endian u32.
+ *
+ * @example
+ * ```ts
+ * import { RING_MAGIC } from '@nexus/ion-rings';
+ * const isRing = (sab: SharedArrayBuffer) => new Uint32Array(sab, 0, 1)[0] === RING_MAGIC;
+ * ```
+ */
 export const RING_MAGIC = 0x524e4f49;
-/** Version of the header and frame layout described by SPEC.md. */
+/**
+ * Version of the header and frame layout described by SPEC.md.
+ *
+ * @example
+ * ```ts
+ * import { LAYOUT_VERSION } from '@nexus/ion-rings';
+ * LAYOUT_VERSION; // 1
+ * ```
+ */
 export const LAYOUT_VERSION = 1;
-/** Size of the shared header in bytes; the data region starts here. */
+/**
+ * Size of the shared header in bytes; the data region starts here.
+ *
+ * @example
+ * ```ts
+ * import { HEADER_BYTES } from '@nexus/ion-rings';
+ * const bufferBytes = HEADER_BYTES + 4096; // a ring of 4 KiB
+ * ```
+ */
 export const HEADER_BYTES = 512;
 
-/** Byte offsets of the header fields (SPEC.md, "Shared header"). */
+/**
+ * Byte offsets of the header fields (SPEC.md, "Shared header").
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, Offset } from '@nexus/ion-rings';
+ * const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1024 });
+ * Atomics.load(new Int32Array(sab), Offset.tail >> 2); // the producer's position
+ * ```
+ */
 export const Offset = {
+  /** u32 magic number, {@link RING_MAGIC}. */
   magic: 0,
+  /** u32 layout version, {@link LAYOUT_VERSION}. */
   layoutVersion: 4,
+  /** u32 ring kind, see {@link Kind}. */
   kind: 8,
+  /** u32 size of the data region in bytes. */
   capacityBytes: 12,
+  /** u32 largest frame payload (frame kinds). */
   maxPayloadBytes: 16,
+  /** u32 value both counters started from. */
   initialPosition: 20,
+  /** u32 producer position (atomic), alone in its 128-byte block. */
   tail: 128,
+  /** u32 consumer position (atomic), alone in its 128-byte block. */
   head: 256,
+  /** 1 while the consumer announces or performs a sleep (atomic). */
   consumerWaiting: 384,
+  /** Futex word the consumer sleeps on; producers add 1 to wake it (atomic). */
   dataSignal: 388,
+  /** Number of producers sleeping for space (atomic). */
   producersWaiting: 392,
+  /** Futex word producers sleep on; the consumer adds 1 to wake them (atomic). */
   spaceSignal: 396,
+  /** Closed bits, see {@link State} (atomic). */
   state: 400,
 } as const;
 
-/** Ring kinds stored at offset 8 (SPEC.md, "Kinds"). */
-export const Kind = { bytes: 1, spsc: 2, mpsc: 3 } as const;
+/**
+ * Ring kinds stored at offset 8 (SPEC.md, "Kinds").
+ *
+ * @example
+ * ```ts
+ * import { Kind } from '@nexus/ion-rings';
+ * Kind.mpsc; // 3
+ * ```
+ */
+export const Kind = {
+  /** SPSC byte stream. */
+  bytes: 1,
+  /** SPSC frames, published by the tail. */
+  spsc: 2,
+  /** Multi-producer frames, published by their length word. */
+  mpsc: 3,
+} as const;
 
-/** Bits of the `state` word (SPEC.md, "State word"). */
-export const State = { producerClosed: 1, consumerClosed: 2 } as const;
+/**
+ * Bits of the `state` word (SPEC.md, "State word").
+ *
+ * @example
+ * ```ts
+ * import { Offset, State } from '@nexus/ion-rings';
+ * const closed = (i32: Int32Array) => (Atomics.load(i32, Offset.state >> 2) & State.producerClosed) !== 0;
+ * ```
+ */
+export const State = {
+  /** The producing side ended the stream. */
+  producerClosed: 1,
+  /** The consuming side stopped reading. */
+  consumerClosed: 2,
+} as const;
 
-/** Frame header size; frames start on this alignment (SPEC.md, "Frames"). */
+/**
+ * Frame header size: `[length i32][type u32]` (SPEC.md, "Frames").
+ *
+ * @example
+ * ```ts
+ * import { FRAME_HEADER_BYTES } from '@nexus/ion-rings';
+ * const frameBytes = FRAME_HEADER_BYTES + 16; // a 16-byte message
+ * ```
+ */
 export const FRAME_HEADER_BYTES = 8;
-/** Frame alignment in bytes. */
+/**
+ * Frame alignment in bytes: every frame starts on a multiple of it.
+ *
+ * @example
+ * ```ts
+ * import { FRAME_ALIGNMENT } from '@nexus/ion-rings';
+ * FRAME_ALIGNMENT; // 8
+ * ```
+ */
 export const FRAME_ALIGNMENT = 8;
-/** Frame type of a padding frame: skipped by consumers. */
+/**
+ * Frame type of a padding frame: skipped by consumers.
+ *
+ * @example
+ * ```ts
+ * import { PADDING_TYPE } from '@nexus/ion-rings';
+ * PADDING_TYPE; // 0
+ * ```
+ */
 export const PADDING_TYPE = 0;
-/** Lowest frame type reserved for Nexus protocols (the service channel); user types are below. */
+/**
+ * Lowest frame type reserved for Nexus protocols (the service channel); user types are below.
+ *
+ * @example
+ * ```ts
+ * import { RESERVED_TYPE_MIN } from '@nexus/ion-rings';
+ * const isApplicationType = (type: number) => type > 0 && type < RESERVED_TYPE_MIN;
+ * ```
+ */
 export const RESERVED_TYPE_MIN = 0x8000_0000;
 
-/** Smallest capacity accepted, in bytes. */
+/**
+ * Smallest capacity accepted, in bytes.
+ *
+ * @example
+ * ```ts
+ * import { MIN_CAPACITY_BYTES } from '@nexus/ion-rings';
+ * MIN_CAPACITY_BYTES; // 256
+ * ```
+ */
 export const MIN_CAPACITY_BYTES = 256;
-/** Largest capacity accepted, in bytes: 2^30 keeps `tail - head` unambiguous in 32 bits. */
+/**
+ * Largest capacity accepted, in bytes: 2^30 keeps `tail - head` unambiguous in 32 bits.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CAPACITY_BYTES } from '@nexus/ion-rings';
+ * MAX_CAPACITY_BYTES; // 1073741824
+ * ```
+ */
 export const MAX_CAPACITY_BYTES = 1 << 30;
 
-/** The name of a ring kind. */
+/**
+ * The name of a ring kind.
+ *
+ * @example
+ * ```ts
+ * import type { RingKind } from '@nexus/ion-rings';
+ * const kind: RingKind = 'mpsc';
+ * ```
+ */
 export type RingKind = keyof typeof Kind;
 
-/** Options of {@link createRingBuffer}. */
+/**
+ * Options of {@link createRingBuffer}.
+ *
+ * @example
+ * ```ts
+ * import type { RingOptions } from '@nexus/ion-rings';
+ * const options: RingOptions = { kind: 'spsc', capacityBytes: 1 << 16, shared: false };
+ * ```
+ */
 export interface RingOptions {
   /** `bytes` (SPSC byte stream), `spsc` (SPSC frames) or `mpsc` (multi-producer frames). */
   kind: RingKind;
@@ -79,7 +217,15 @@ export interface RingOptions {
   initialPosition?: number;
 }
 
-/** A validated view of a ring's memory, shared by every producer and consumer class. */
+/**
+ * A validated view of a ring's memory, shared by every producer and consumer class.
+ *
+ * @example
+ * ```ts
+ * import { createRingBuffer, openRing } from '@nexus/ion-rings';
+ * const { kind, capacity, shared } = openRing(createRingBuffer({ kind: 'mpsc', capacityBytes: 4096 }));
+ * ```
+ */
 export interface RingMemory {
   /** The buffer holding header and data. */
   readonly buffer: SharedArrayBuffer | ArrayBuffer;
@@ -208,7 +354,15 @@ export function openRing(buffer: SharedArrayBuffer | ArrayBuffer): RingMemory {
   return { buffer, shared, i32, u8: new Uint8Array(buffer), kind, capacity, mask: capacity - 1, maxPayload };
 }
 
-/** Rounds a frame length up to the frame alignment. */
+/**
+ * Rounds a frame length up to the frame alignment: the bytes a frame occupies in the ring.
+ *
+ * @example
+ * ```ts
+ * import { alignFrame } from '@nexus/ion-rings';
+ * alignFrame(8 + 13); // 24
+ * ```
+ */
 export function alignFrame(lengthBytes: number): number {
   return (lengthBytes + FRAME_ALIGNMENT - 1) & ~(FRAME_ALIGNMENT - 1);
 }

@@ -16,30 +16,81 @@ import { RingError } from './errors.js';
 import { FrameConsumer } from './frame-consumer.js';
 import { FrameProducer } from './frame-producer.js';
 
-/** Frame types of the service channel (SPEC.md, "Service frame types"). */
+/**
+ * Frame types of the service channel (SPEC.md, "Service frame types").
+ *
+ * @example
+ * ```ts
+ * import { ServiceFrame } from '@nexus/ion-rings';
+ * ServiceFrame.request; // 0x80000003
+ * ```
+ */
 export const ServiceFrame = {
+  /** Client to server: `[minVersion u32][maxVersion u32]`. */
   open: 0x8000_0001,
+  /** Server to client: `[status u32][version u32]`. */
   openAck: 0x8000_0002,
+  /** Client to server: `[service u32][function u32][length u32][args]`. */
   request: 0x8000_0003,
+  /** Server to client: `[status u32][length u32][data]`. */
   response: 0x8000_0004,
 } as const;
 
-/** Response status codes (SPEC.md, "Service status codes"). */
+/**
+ * Response status codes (SPEC.md, "Service status codes").
+ *
+ * @example
+ * ```ts
+ * import { ServiceStatus } from '@nexus/ion-rings';
+ * ServiceStatus.unknownFunction; // 2
+ * ```
+ */
 export const ServiceStatus = {
+  /** The data is the function's result. */
   ok: 0,
+  /** No such service. */
   unknownService: 1,
+  /** The service has no such function. */
   unknownFunction: 2,
+  /** The function threw, or its result did not fit a frame. */
   handlerFailed: 3,
+  /** The length field disagrees with the frame. */
   badRequest: 4,
+  /** (OPEN_ACK) no ABI version in the client's range is served. */
   versionRefused: 5,
+  /** A request arrived before an accepted OPEN. */
   notOpen: 6,
 } as const;
 
-/** The ABI versions this code speaks: requests and responses as SPEC.md lays them out. */
+/**
+ * The ABI version this code speaks: requests and responses as SPEC.md lays them out.
+ *
+ * @example
+ * ```ts
+ * import { SERVICE_ABI_VERSION } from '@nexus/ion-rings';
+ * SERVICE_ABI_VERSION; // 1
+ * ```
+ */
 export const SERVICE_ABI_VERSION = 1;
-/** Bytes before the arguments of a request: service, function, length. */
+/**
+ * Bytes before the arguments of a request: service, function, length.
+ *
+ * @example
+ * ```ts
+ * import { REQUEST_HEADER_BYTES } from '@nexus/ion-rings';
+ * const payloadBytes = REQUEST_HEADER_BYTES + 5; // a request with 5 bytes of arguments
+ * ```
+ */
 export const REQUEST_HEADER_BYTES = 12;
-/** Bytes before the data of a response: status, length. */
+/**
+ * Bytes before the data of a response: status, length.
+ *
+ * @example
+ * ```ts
+ * import { RESPONSE_HEADER_BYTES } from '@nexus/ion-rings';
+ * const payloadBytes = RESPONSE_HEADER_BYTES + 5; // a response with 5 bytes of data
+ * ```
+ */
 export const RESPONSE_HEADER_BYTES = 8;
 
 /**
@@ -63,10 +114,26 @@ export class ServiceError extends Error {
   }
 }
 
-/** A function a server offers: gets the arguments (a view valid during the call), returns data. */
+/**
+ * A function a server offers: gets the arguments (a view valid during the call), returns data.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceHandler } from '@nexus/ion-rings';
+ * const echo: ServiceHandler = (args) => args.slice();
+ * ```
+ */
 export type ServiceHandler = (args: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
-/** Options of {@link ServiceServer}. */
+/**
+ * Options of {@link ServiceServer}.
+ *
+ * @example
+ * ```ts
+ * import type { ServerOptions } from '@nexus/ion-rings';
+ * const options: ServerOptions = { abiVersions: [1] };
+ * ```
+ */
 export interface ServerOptions {
   /** ABI versions the server accepts (default `[1]`). */
   abiVersions?: readonly number[];
@@ -206,7 +273,15 @@ export class ServiceServer {
   }
 }
 
-/** Options of {@link ServiceClient.open}. */
+/**
+ * Options of {@link ServiceClient.open}.
+ *
+ * @example
+ * ```ts
+ * import type { ClientOptions } from '@nexus/ion-rings';
+ * const options: ClientOptions = { minVersion: 1, maxVersion: 1, timeoutMs: 1000 };
+ * ```
+ */
 export interface ClientOptions {
   /** Lowest ABI version the client accepts (default 1). */
   minVersion?: number;

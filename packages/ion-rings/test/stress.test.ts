@@ -8,102 +8,115 @@ const STRESS_FRAMES = Number(process.env.ION_STRESS_FRAMES ?? 10_000_000);
 const PRODUCERS = 4;
 /** Ping-pong round trips; each side sleeps whenever its ring is empty. */
 const PING_ROUNDS = Number(process.env.ION_PING_ROUNDS ?? 750_000);
+/** Per-test time limit: 140 s in CI, scaled up for the slow script's larger runs. */
+const LIMIT_MS = Math.max(140_000, (STRESS_FRAMES / 1e7) * 60_000, (PING_ROUNDS / 750_000) * 60_000);
 
 describe('across real worker threads', () => {
-  it(`MPSC: ${PRODUCERS} producers, every frame exactly once, intact, in order per producer`, async () => {
-    const sab = createRingBuffer({
-      kind: 'mpsc',
-      capacityBytes: 1 << 16,
-      initialPosition: 0x1_0000_0000 - (1 << 20),
-    }) as SharedArrayBuffer;
-    const consumer = new FrameConsumer(sab);
-    const perProducer = Math.ceil(STRESS_FRAMES / PRODUCERS);
-    const workers = Array.from({ length: PRODUCERS }, (_, id) =>
-      spawn('stressProducer', { sab, id, frames: perProducer }),
-    );
-    const nextSeq = new Array<number>(PRODUCERS).fill(0);
-    let ended = 0;
-    let frames = 0;
-    let failure: string | null = null;
-    const check = (type: number, bytes: Uint8Array, offset: number, length: number) => {
-      const id = bytes[offset];
-      if (type === 2) {
-        if (nextSeq[id] !== perProducer) failure ??= `producer ${id} ended at ${nextSeq[id]}`;
-        ended++;
-        return;
-      }
-      const seq =
-        (bytes[offset + 4] |
-          (bytes[offset + 5] << 8) |
-          (bytes[offset + 6] << 16) |
-          (bytes[offset + 7] << 24)) >>>
-        0;
-      if (type !== 1 || id >= PRODUCERS || seq !== nextSeq[id] || length !== frameLength(id, seq)) {
-        failure ??= `frame ${frames}: type ${type} producer ${id} seq ${seq} (expected ${nextSeq[id]}) length ${length}`;
-        return;
-      }
-      for (let i = 8; i < length; i++) {
-        if (bytes[offset + i] !== patternByte(id, seq, i)) {
-          failure ??= `producer ${id} seq ${seq}: byte ${i} corrupted`;
+  it(
+    `MPSC: ${PRODUCERS} producers, every frame exactly once, intact, in order per producer`,
+    async () => {
+      const sab = createRingBuffer({
+        kind: 'mpsc',
+        capacityBytes: 1 << 16,
+        initialPosition: 0x1_0000_0000 - (1 << 20),
+      }) as SharedArrayBuffer;
+      const consumer = new FrameConsumer(sab);
+      const perProducer = Math.ceil(STRESS_FRAMES / PRODUCERS);
+      const workers = Array.from({ length: PRODUCERS }, (_, id) =>
+        spawn('stressProducer', { sab, id, frames: perProducer }),
+      );
+      const nextSeq = new Array<number>(PRODUCERS).fill(0);
+      let ended = 0;
+      let frames = 0;
+      let failure: string | null = null;
+      const check = (type: number, bytes: Uint8Array, offset: number, length: number) => {
+        const id = bytes[offset];
+        if (type === 2) {
+          if (nextSeq[id] !== perProducer) failure ??= `producer ${id} ended at ${nextSeq[id]}`;
+          ended++;
           return;
         }
+        const seq =
+          (bytes[offset + 4] |
+            (bytes[offset + 5] << 8) |
+            (bytes[offset + 6] << 16) |
+            (bytes[offset + 7] << 24)) >>>
+          0;
+        if (type !== 1 || id >= PRODUCERS || seq !== nextSeq[id] || length !== frameLength(id, seq)) {
+          failure ??= `frame ${frames}: type ${type} producer ${id} seq ${seq} (expected ${nextSeq[id]}) length ${length}`;
+          return;
+        }
+        for (let i = 8; i < length; i++) {
+          if (bytes[offset + i] !== patternByte(id, seq, i)) {
+            failure ??= `producer ${id} seq ${seq}: byte ${i} corrupted`;
+            return;
+          }
+        }
+        nextSeq[id]++;
+        frames++;
+      };
+      while (ended < PRODUCERS && failure === null) {
+        if (consumer.poll(check) === 0 && !consumer.waitForData(20_000)) {
+          failure = `no frame within 20 s after ${frames} frames`;
+        }
       }
-      nextSeq[id]++;
-      frames++;
-    };
-    while (ended < PRODUCERS && failure === null) {
-      if (consumer.poll(check) === 0 && !consumer.waitForData(20_000)) {
-        failure = `no frame within 20 s after ${frames} frames`;
-      }
-    }
-    const results = await Promise.all(workers.map((w) => w.result));
-    await Promise.all(workers.map((w) => w.worker.terminate()));
-    expect(failure).toBeNull();
-    expect(frames).toBe(perProducer * PRODUCERS);
-    const producerSleeps = results.reduce((sum, r) => sum + Number(r.sleeps), 0);
-    console.log(`frames stressed: ${frames}`);
-    console.log(`stress sleeps: consumer ${consumer.stats.sleeps}, producers ${producerSleeps}`);
-  }, 140_000);
+      const results = await Promise.all(workers.map((w) => w.result));
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+      expect(failure).toBeNull();
+      expect(frames).toBe(perProducer * PRODUCERS);
+      const producerSleeps = results.reduce((sum, r) => sum + Number(r.sleeps), 0);
+      console.log(`frames stressed: ${frames}`);
+      console.log(`stress sleeps: consumer ${consumer.stats.sleeps}, producers ${producerSleeps}`);
+    },
+    LIMIT_MS,
+  );
 
-  it('ping-pong with sleeps on both sides never loses a wakeup', async () => {
-    const ping = createRingBuffer({
-      kind: 'spsc',
-      capacityBytes: 4096,
-      initialPosition: 0xffff_f000,
-    }) as SharedArrayBuffer;
-    const pongRing = createRingBuffer({
-      kind: 'spsc',
-      capacityBytes: 4096,
-      initialPosition: 0xffff_f800,
-    }) as SharedArrayBuffer;
-    const producer = new FrameProducer(ping);
-    const consumer = new FrameConsumer(pongRing);
-    const peer = spawn('pong', { ping, pong: pongRing, rounds: PING_ROUNDS });
-    const message = new Uint8Array(16);
-    const view = new DataView(message.buffer);
-    let received = 0;
-    let expected = 0;
-    const onPong = (_type: number, bytes: Uint8Array, offset: number) => {
-      const value =
-        (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>>
-        0;
-      if (value !== expected) throw new Error(`pong ${value}, expected ${expected}`);
-      expected++;
-      received++;
-    };
-    for (let round = 0; round < PING_ROUNDS; round++) {
-      view.setUint32(0, round, true);
-      if (!producer.offer(message, 1)) throw new Error('ping ring full');
-      while (consumer.poll(onPong) === 0) {
-        if (!consumer.waitForData(10_000)) throw new Error(`no pong within 10 s at round ${round}`);
+  it(
+    'ping-pong with sleeps on both sides never loses a wakeup',
+    async () => {
+      const ping = createRingBuffer({
+        kind: 'spsc',
+        capacityBytes: 4096,
+        initialPosition: 0xffff_f000,
+      }) as SharedArrayBuffer;
+      const pongRing = createRingBuffer({
+        kind: 'spsc',
+        capacityBytes: 4096,
+        initialPosition: 0xffff_f800,
+      }) as SharedArrayBuffer;
+      const producer = new FrameProducer(ping);
+      const consumer = new FrameConsumer(pongRing);
+      const peer = spawn('pong', { ping, pong: pongRing, rounds: PING_ROUNDS });
+      const message = new Uint8Array(16);
+      const view = new DataView(message.buffer);
+      let received = 0;
+      let expected = 0;
+      const onPong = (_type: number, bytes: Uint8Array, offset: number) => {
+        const value =
+          (bytes[offset] |
+            (bytes[offset + 1] << 8) |
+            (bytes[offset + 2] << 16) |
+            (bytes[offset + 3] << 24)) >>>
+          0;
+        if (value !== expected) throw new Error(`pong ${value}, expected ${expected}`);
+        expected++;
+        received++;
+      };
+      for (let round = 0; round < PING_ROUNDS; round++) {
+        view.setUint32(0, round, true);
+        if (!producer.offer(message, 1)) throw new Error('ping ring full');
+        while (consumer.poll(onPong) === 0) {
+          if (!consumer.waitForData(10_000)) throw new Error(`no pong within 10 s at round ${round}`);
+        }
       }
-    }
-    const result = await peer.result;
-    await peer.worker.terminate();
-    expect(received).toBe(PING_ROUNDS);
-    const cycles = consumer.stats.sleeps + Number(result.sleeps);
-    console.log(
-      `sleep/notify cycles: ${cycles} (round trips: ${PING_ROUNDS}, wakes sent: ${producer.stats.wakes + Number(result.wakes)})`,
-    );
-  }, 140_000);
+      const result = await peer.result;
+      await peer.worker.terminate();
+      expect(received).toBe(PING_ROUNDS);
+      const cycles = consumer.stats.sleeps + Number(result.sleeps);
+      console.log(
+        `sleep/notify cycles: ${cycles} (round trips: ${PING_ROUNDS}, wakes sent: ${producer.stats.wakes + Number(result.wakes)})`,
+      );
+    },
+    LIMIT_MS,
+  );
 });
