@@ -15,11 +15,12 @@
  */
 import { assert } from './_assert.js';
 import { type Algebra, type Cap, describeCap, windowContains } from './algebra.js';
+import type { AuditSink } from './audit.js';
 import { type CaveatContext, caveatsAllow } from './caveats.js';
 import { CapabilityError } from './errors.js';
 import type { Clock } from './ports.js';
 import { isCanonicalPath, scopeProblem } from './scope.js';
-import { type AuditSink, type CapSpec, resolveCapSpec } from './token.js';
+import { type CapSpec, resolveCapSpec } from './token.js';
 
 /** Default slot limit per CSpace. */
 export const DEFAULT_MAX_SLOTS = 65_536;

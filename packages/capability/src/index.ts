@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 export {
   Algebra,
   type Cap,
@@ -18,6 +19,7 @@ export {
   windowCovers,
   windowEmpty,
 } from './algebra.js';
+export type { AuditEvent, AuditSink } from './audit.js';
 export {
   type Caveat,
   type CaveatContext,
@@ -147,8 +149,6 @@ export {
   scopeProblem,
 } from './scope.js';
 export {
-  type AuditEvent,
-  type AuditSink,
   attenuateToken,
   type CapSpec,
   DEFAULT_TTL_MS,

@@ -8,6 +8,7 @@
  * sequence number is caught by the first checkpoint whose root covers it.
  */
 import { bytesEqual, Reader, utf8 } from './_bytes.js';
+import type { AuditEvent } from './audit.js';
 import {
   type Checkpoint,
   formatCheckpoint,
@@ -20,7 +21,6 @@ import {
 import { detectEd25519, type Ed25519Backend } from './ed25519.js';
 import { CapabilityError } from './errors.js';
 import { type MerkleHasher, MerkleTree, sha256Hasher, verifyConsistency, verifyInclusion } from './merkle.js';
-import type { AuditEvent } from './token.js';
 
 /** Ledger entry magic, ASCII `NXLE` (SPEC.md §Ledger entry). */
 export const ENTRY_MAGIC = Uint8Array.of(0x4e, 0x58, 0x4c, 0x45);

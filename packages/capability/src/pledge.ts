@@ -7,9 +7,10 @@
  * (the fiber supervisor decides to kill); an attempt to widen is refused with `PLEDGE_WIDEN` (EPERM
  * in OpenBSD) and also logged; promises are checked by name at our API boundary, not per syscall.
  */
+
+import type { AuditSink } from './audit.js';
 import { CapabilityError } from './errors.js';
 import type { Clock } from './ports.js';
-import type { AuditSink } from './token.js';
 
 /** The promise names, as in OpenBSD's pledge(2). */
 export const PROMISES = [

@@ -20,6 +20,7 @@ import {
   windowContains,
   windowEmpty,
 } from './algebra.js';
+import type { AuditSink } from './audit.js';
 import { caveatsEmpty } from './caveats.js';
 import { detectEd25519, type Ed25519Backend, type SigningKey } from './ed25519.js';
 import {
@@ -46,30 +47,6 @@ export const ROOT_DOMAIN = utf8('nexus.cap.root.v1');
 export const POSSESSION_DOMAIN = utf8('nexus.cap.possession.v1');
 /** Most verified chains a {@link TokenVerifier} keeps. */
 export const DEFAULT_VERIFY_CACHE_ENTRIES = 4096;
-
-/** Where a capability event goes (a ledger, a log). */
-export type AuditSink = (event: AuditEvent) => void;
-
-/** One auditable event from the token, CSpace or pledge layers. */
-export interface AuditEvent {
-  /** What happened. */
-  readonly kind:
-    | 'grant'
-    | 'attenuate'
-    | 'delegate'
-    | 'revoke'
-    | 'deny'
-    | 'escalation'
-    | 'respawn'
-    | 'pledge'
-    | 'unveil';
-  /** Who did it: a fiber name or a hex key prefix. */
-  readonly subject: string;
-  /** What it concerned, e.g. `fs.read /etc/nexus`. */
-  readonly detail: string;
-  /** When, Unix milliseconds. */
-  readonly atMs: number;
-}
 
 /** A capability request with its time defaults still open (resolved against a clock). */
 export interface CapSpec {

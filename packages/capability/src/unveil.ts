@@ -5,11 +5,12 @@
  * any further unveil. Paths are logical, canonical Nexus paths: there are no symlinks or `..` to
  * resolve, and no directory/file distinction (DESIGN.md §"Pledge and unveil").
  */
+
+import type { AuditSink } from './audit.js';
 import { CapabilityError } from './errors.js';
 import type { Pledge } from './pledge.js';
 import type { Clock } from './ports.js';
 import { scopeProblem } from './scope.js';
-import type { AuditSink } from './token.js';
 
 /** One unveil permission letter. */
 export type UnveilPermission = 'r' | 'w' | 'x' | 'c';
