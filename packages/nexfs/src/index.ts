@@ -102,13 +102,17 @@ export {
   type CollectReport,
   MemoryBlockStore,
   nameKey,
+  type ScrubError,
   type ScrubReport,
 } from './content/store';
 export {
   commitTree,
+  type DirEntry,
+  type DirNode,
   decodeNode,
   diffTrees,
   type FileEntry,
+  type FileNode,
   listTree,
   lookup,
   reachable,

@@ -58,11 +58,17 @@ export const NEXFS_CDC_DEFAULTS: Readonly<FastCdcOptions> = Object.freeze({
 
 /** fastcdc-rs 4.0.1 parameter limits (bytes). */
 export const FASTCDC_LIMITS = Object.freeze({
+  /** Smallest allowed `minSize`. */
   minSizeMin: 64,
+  /** Largest allowed `minSize`. */
   minSizeMax: 1_048_576,
+  /** Smallest allowed `avgSize`. */
   avgSizeMin: 256,
+  /** Largest allowed `avgSize`. */
   avgSizeMax: 4_194_304,
+  /** Smallest allowed `maxSize`. */
   maxSizeMin: 1024,
+  /** Largest allowed `maxSize`. */
   maxSizeMax: 16_777_216,
 });
 

@@ -179,7 +179,15 @@ export class ChunkFramer {
   }
 }
 
-/** Constant-shape byte comparison. */
+/**
+ * Byte equality that always reads both arrays to the end (no early exit on the first difference).
+ *
+ * @example
+ * ```ts
+ * import { equalBytes } from '@nexus/nexfs';
+ * console.log(equalBytes(new Uint8Array([1, 2]), new Uint8Array([1, 2]))); // true
+ * ```
+ */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;

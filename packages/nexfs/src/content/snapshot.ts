@@ -20,19 +20,33 @@ export const SNAPSHOT_LABEL_BYTES = 32;
 
 /** Field offsets (SPEC.md part 2 table; a test checks them against the SPEC). */
 export const SNAPSHOT_FIELDS = Object.freeze({
+  /** "NXSN", u32. */
   magic: 0,
+  /** Format version, u8. */
   version: 4,
+  /** Hash algorithm id of `root`, u8. */
   hashAlgorithm: 5,
+  /** Flags, u16 (zero). */
   flags: 6,
+  /** Snapshot id, u64. */
   id: 8,
+  /** Previous snapshot id, u64. */
   parentId: 16,
+  /** Creation time in ms, u64. */
   createdMs: 24,
+  /** Root digest, 32 bytes. */
   root: 32,
+  /** Sum of file sizes, u64. */
   logicalBytes: 64,
+  /** File count, u32. */
   files: 72,
+  /** Directory count, u32. */
   directories: 76,
+  /** Label, 32 bytes of UTF-8. */
   label: 80,
+  /** Reserved, 8 zero bytes. */
   reserved: 112,
+  /** XXH3-64 of bytes 0..119, u64. */
   check: 120,
 });
 

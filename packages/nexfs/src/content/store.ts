@@ -131,14 +131,22 @@ export interface ChunkStoreStats {
   dedupHits: number;
 }
 
+/** One block that failed a scrub. */
+export interface ScrubError {
+  /** The block's key (hex name). */
+  key: string;
+  /** The `ContentError` code of the failure. */
+  code: string;
+}
+
 /** What a scrub of the store found. */
 export interface ScrubReport {
   /** Blocks checked. */
   blocksChecked: number;
   /** Frame bytes read and verified. */
   bytesChecked: number;
-  /** Keys whose frame or content failed verification, with the error code. */
-  errors: { key: string; code: string }[];
+  /** Blocks whose frame or content failed verification. */
+  errors: ScrubError[];
 }
 
 /** Result of a mark-and-sweep collection. */

@@ -37,7 +37,15 @@ export const TREE_LIMITS = Object.freeze({
 
 const utf8 = new TextEncoder();
 
-/** Splits and checks an absolute path ('/a/b'); throws TypeError naming the problem. */
+/**
+ * Splits and checks an absolute path ('/a/b'); throws TypeError/RangeError naming the problem.
+ *
+ * @example
+ * ```ts
+ * import { splitPath } from '@nexus/nexfs';
+ * console.log(splitPath('/etc/motd')); // ['etc', 'motd']
+ * ```
+ */
 export function splitPath(path: string): string[] {
   if (typeof path !== 'string' || !path.startsWith('/'))
     throw new TypeError(`path: must be absolute, got ${String(path)}`);
@@ -165,10 +173,36 @@ function compareBytes(x: Uint8Array, y: Uint8Array): number {
   return x.length - y.length;
 }
 
+/** One entry of a directory node. */
+export interface DirEntry {
+  /** Entry name (one path component). */
+  name: string;
+  /** CID of the entry's node. */
+  cid: Cid;
+}
+
+/** A decoded directory node. */
+export interface DirNode {
+  /** Always 'dir'. */
+  type: 'dir';
+  /** Entries sorted by the bytes of their UTF-8 names. */
+  entries: DirEntry[];
+}
+
+/** A decoded file node. */
+export interface FileNode {
+  /** Always 'file'. */
+  type: 'file';
+  /** File length in bytes. */
+  size: number;
+  /** Raw CIDs of the chunks, in order. */
+  chunks: Cid[];
+  /** Chunk lengths, parallel to `chunks`. */
+  lengths: number[];
+}
+
 /** A decoded node. */
-export type TreeNode =
-  | { type: 'dir'; entries: { name: string; cid: Cid }[] }
-  | { type: 'file'; size: number; chunks: Cid[]; lengths: number[] };
+export type TreeNode = DirNode | FileNode;
 
 function bad(message: string): never {
   throw new ContentError('EFORMAT', `node.${message}`);
@@ -239,7 +273,18 @@ export function decodeNode(bytes: Uint8Array): TreeNode {
   return bad(`type: ${String(v.type)}`);
 }
 
-/** Reads a node by CID through the store (verified: frame check and name). */
+/**
+ * Reads a node by CID through the store (verified: frame check and name, then strict decoding).
+ *
+ * @example
+ * ```ts
+ * import type { ChunkStore, Cid } from '@nexus/nexfs';
+ * import { readNode } from '@nexus/nexfs';
+ * declare const store: ChunkStore; declare const root: Cid;
+ * const node = readNode(store, root);
+ * if (node.type === 'dir') console.log(node.entries.map((e) => e.name));
+ * ```
+ */
 export function readNode(store: ChunkStore, cid: Cid): TreeNode {
   if (cid.codec !== CODEC_DAG_CBOR) throw new ContentError('EFORMAT', 'node.cid: not a dag-cbor CID');
   return decodeNode(store.get(cid.digest));
@@ -273,7 +318,17 @@ export function listTree(store: ChunkStore, root: Cid): Map<string, Cid> {
   return out;
 }
 
-/** Finds the node CID at `path` under `root`; throws `ENOENT` when absent. */
+/**
+ * Finds the node CID at `path` under `root`; throws `ContentError` `ENOENT` when absent.
+ *
+ * @example
+ * ```ts
+ * import type { ChunkStore, Cid } from '@nexus/nexfs';
+ * import { lookup } from '@nexus/nexfs';
+ * declare const store: ChunkStore; declare const root: Cid;
+ * console.log(lookup(store, root, '/etc/motd').toString());
+ * ```
+ */
 export function lookup(store: ChunkStore, root: Cid, path: string): Cid {
   let cid = root;
   for (const part of splitPath(path)) {
@@ -353,8 +408,16 @@ export function verifyTree(store: ChunkStore, root: Cid): VerifyReport {
 }
 
 /**
- * Every CID reachable from `root` (nodes decoded and verified on the way), each once: the mark
- * set for {@link ChunkStore.collect} and the block list of a CAR export.
+ * Every CID reachable from `root` (nodes decoded and verified on the way), each once, depth-first:
+ * the mark set for {@link ChunkStore.collect} and the block list of a CAR export.
+ *
+ * @example
+ * ```ts
+ * import type { ChunkStore, Cid } from '@nexus/nexfs';
+ * import { reachable } from '@nexus/nexfs';
+ * declare const store: ChunkStore; declare const root: Cid;
+ * store.collect([...reachable(store, root)].map((cid) => cid.digest));
+ * ```
  */
 export function* reachable(store: ChunkStore, root: Cid): Generator<Cid> {
   const seen = new Set<string>();

@@ -25,7 +25,15 @@ export interface ZstdEngine {
   decompress?(frame: Uint8Array, plainLength: number): Uint8Array;
 }
 
-/** Checks a zstd level at the door. */
+/**
+ * Checks a zstd level at the door: throws `RangeError` naming `level` unless it is 1..22.
+ *
+ * @example
+ * ```ts
+ * import { checkZstdLevel } from '@nexus/nexfs';
+ * checkZstdLevel(19); // fine
+ * ```
+ */
 export function checkZstdLevel(level: number): void {
   if (!Number.isInteger(level) || level < ZSTD_LEVEL_MIN || level > ZSTD_LEVEL_MAX) {
     throw new RangeError(
