@@ -515,7 +515,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   }
 
   // Literal pool after the code, 8-byte aligned, one 8-byte slot per reference.
-  const poolOffset = (size.text + 7) & ~7;
+  const poolOffset = literals.length > 0 ? (size.text + 7) & ~7 : size.text;
   const textSize = poolOffset + literals.length * 8;
   const dataAddress =
     options.dataAddress ?? Math.ceil((textAddress + textSize) / PAGE_BYTES) * PAGE_BYTES + PAGE_BYTES * 0;

@@ -225,9 +225,11 @@ export class Builder {
     return this.emitTokens(mnemonic, tokens);
   }
 
-  private emitTokens(mnemonic: string, tokens: Token[]): this {
+  private emitTokens(mnemonic: string, shared: Token[]): this {
+    // Columns number the tokens so that errors point at the operand that failed.
+    const tokens = shared.map((t, i) => ({ ...t, column: i + 1 }));
     const r = encodeTokens(mnemonic, tokens);
-    if (!('word' in r)) throw new AsmError(`${mnemonic}: ${r.message}`, this.count + 1, r.column + 1);
+    if (!('word' in r)) throw new AsmError(`${mnemonic}: ${r.message}`, this.count + 1, r.column);
     if (this.count >= this.limitInstructions)
       throw new RangeError(`builder: more than ${this.limitInstructions} instructions`);
     if (this.count === this.words.length) {

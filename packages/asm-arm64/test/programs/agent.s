@@ -28,6 +28,7 @@ _start:
   mov x2, #12
   mov x8, #SYS_WRITE
   svc #0
+  tbnz x0, #63, no_channel     // a negative errno: no host on fd 3
   // response header, then the payload
   adrp x20, response
   add x20, x20, :lo12:response
@@ -59,6 +60,15 @@ _start:
   b 1f
 failed:
   mov x0, #1
+  b 1f
+no_channel:
+  mov x0, #2
+  adrp x1, absent
+  add x1, x1, :lo12:absent
+  mov x2, #(absent_end - absent)
+  mov x8, #SYS_WRITE
+  svc #0
+  mov x0, #2
 1:
   mov x8, #SYS_EXIT
   svc #0
@@ -67,6 +77,8 @@ greeting: .ascii "hello from the agent\n"
 greeting_end:
 label: .ascii "time: "
 label_end:
+absent: .ascii "no service channel here\n"
+absent_end:
   .align 3
 request: .zero 16
 response: .zero 80
