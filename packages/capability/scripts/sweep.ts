@@ -24,12 +24,14 @@ for (const [name, value] of [
 const started = performance.now();
 let ops = 0;
 let checks = 0;
+let respawns = 0;
 for (let seed = firstSeed; seed < firstSeed + sequences; seed++) {
   const result = runModelSequence(seed, opsPerSequence);
   ops += result.ops;
   checks += result.checks;
+  respawns += result.respawns;
   if ((seed - firstSeed + 1) % 100_000 === 0) console.log(`  ${seed - firstSeed + 1} sequences…`);
 }
 console.log(
-  `model sequences: ${sequences} (${ops} operations, ${checks} checks compared) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  `model sequences: ${sequences} (${ops} operations, ${checks} checks compared, ${respawns} respawns) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

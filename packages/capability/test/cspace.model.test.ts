@@ -8,12 +8,18 @@ describe('CSpace against a reference model', () => {
   it(`agrees on ${SEQUENCES} random operation sequences`, () => {
     let ops = 0;
     let checks = 0;
+    let respawns = 0;
+    let failedSpawns = 0;
     for (let seed = 1; seed <= SEQUENCES; seed++) {
       const result = runModelSequence(seed);
       ops += result.ops;
       checks += result.checks;
+      respawns += result.respawns;
+      failedSpawns += result.failedSpawns;
     }
-    console.log(`model sequences: ${SEQUENCES} (${ops} operations, ${checks} checks compared)`);
+    console.log(
+      `model sequences: ${SEQUENCES} (${ops} operations, ${checks} checks compared, ${respawns} respawns, ${failedSpawns} refused manifests)`,
+    );
     expect(ops).toBe(SEQUENCES * OPS_PER_SEQUENCE);
   });
 });
