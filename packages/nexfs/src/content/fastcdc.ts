@@ -12,11 +12,14 @@
  * @module
  */
 import { type CdcKernel, createCdcKernel, KERNEL_DATA_OFFSET } from './_cdc-kernel';
-import { GEAR_HI, GEAR_LO, MASKS } from './_gear';
+import { GEAR_HI, GEAR_LO, MASKS, RONOMON_TABLE } from './_gear';
 import { assert } from './errors';
 
-/** Which FastCDC variant to run. */
-export type FastCdcVersion = '2016' | '2020';
+/**
+ * Which variant to run: FastCDC 2016, FastCDC 2020, or `ronomon` (the ronomon/deduplication
+ * variant of fastcdc-rs: 31-bit right-shift hash, one bit of normalization, matching byte included).
+ */
+export type FastCdcVersion = '2016' | '2020' | 'ronomon';
 
 /** Chunking parameters. Sizes are in bytes. */
 export interface FastCdcOptions {
@@ -129,9 +132,13 @@ export class FastCdc {
       throw new RangeError(`level: must be 0..3, got ${level}`);
     if (typeof seed !== 'bigint' || seed < 0n || seed >= 1n << 64n)
       throw new RangeError('seed: must be a bigint in 0..2^64-1');
-    if (version !== '2016' && version !== '2020')
-      throw new RangeError(`version: must be '2016' or '2020', got ${version}`);
-    if (version === '2016' && seed !== 0n) throw new RangeError('seed: only the 2020 variant takes a seed');
+    if (version !== '2016' && version !== '2020' && version !== 'ronomon') {
+      throw new RangeError(`version: must be '2016', '2020' or 'ronomon', got ${version}`);
+    }
+    if (version !== '2020' && seed !== 0n) throw new RangeError('seed: only the 2020 variant takes a seed');
+    if (version === 'ronomon' && level !== 1) {
+      throw new RangeError('level: ronomon has one fixed bit of normalization (leave level at 1)');
+    }
     this.options = Object.freeze({ minSize, avgSize, maxSize, level, seed, version });
 
     // bits = round(log2(avg)): fastcdc-rs 4.0.1 restored rounding (4.0.0 used floor).
@@ -162,7 +169,7 @@ export class FastCdc {
       this.gearLsHi[i] = ((hi << 1) | (lo >>> 31)) ^ seedLsHi;
       this.gearLsLo[i] = (lo << 1) ^ seedLsLo;
     }
-    this.kernel = options.wasm === false ? undefined : createCdcKernel(maxSize);
+    this.kernel = options.wasm === false || version === 'ronomon' ? undefined : createCdcKernel(maxSize);
     this.maskSBig = (BigInt(maskS[0]) << 32n) | BigInt(maskS[1]);
     this.maskLBig = (BigInt(maskL[0]) << 32n) | BigInt(maskL[1]);
     if (this.kernel !== undefined) {
@@ -201,6 +208,7 @@ export class FastCdc {
     if (this.kernel !== undefined) {
       return this.cutWasm(this.kernel, data, start, end, this.options.version === '2020');
     }
+    if (this.options.version === 'ronomon') return this.cutRonomon(data, start, end);
     return this.options.version === '2020' ? this.cut2020(data, start, end) : this.cut2016(data, start, end);
   }
 
@@ -297,6 +305,32 @@ export class FastCdc {
     const h = k.h.value;
     this.hashHi = Number((h >> 32n) & 0xffffffffn) | 0;
     this.hashLo = Number(h & 0xffffffffn) | 0;
+  }
+
+  // ronomon (fastcdc-rs `ronomon` module, after ronomon/deduplication): hash = (hash >> 1) +
+  // TABLE[b] in u32, plain low-bit masks 2^(bits+1)-1 below the center and 2^(bits-1)-1 after,
+  // and the matching byte is *included* in the chunk. Not on the hot path: JS only.
+  private cutRonomon(data: Uint8Array, start: number, end: number): number {
+    const { minSize, avgSize, maxSize } = this.options;
+    const n = end - start;
+    this.hashHi = 0;
+    this.hashLo = 0;
+    if (n <= minSize) return n;
+    const stop = Math.min(n, maxSize);
+    const bits = Math.round(Math.log2(avgSize));
+    const maskS = 2 ** (bits + 1) - 1;
+    const maskL = 2 ** (bits - 1) - 1;
+    const center = Math.min(n, avgSize - Math.min(avgSize, minSize + Math.ceil(minSize / 2)));
+    let hash = 0;
+    for (let p = minSize; p < stop; p++) {
+      hash = ((hash >>> 1) + RONOMON_TABLE[data[start + p]]) >>> 0;
+      if ((hash & (p < center ? maskS : maskL)) === 0) {
+        this.hashLo = hash | 0;
+        return p + 1;
+      }
+    }
+    this.hashLo = hash | 0;
+    return stop;
   }
 
   /** Exact 64-bit hash after pair `pair` (half 0: its first byte only), from at most 32 pairs back. */
