@@ -51,6 +51,7 @@ const modes: [string, BaselineOptions][] = [
   ['k = 3 consecutive > 3σ', { mode: 'sigma' }],
   ['CUSUM k = 0.5, h = 14 (+ k-of-3σ)', { mode: 'cusum' }],
   ['EWMA λ = 0.1, L = 5 (+ k-of-3σ)', { mode: 'ewma' }],
+  ['CUSUM + 3-sample window (+ k-of-3σ)', { mode: 'cusum', window: 3 }],
 ];
 const rows: (string | number)[][] = [];
 for (const [label, options] of modes) {

@@ -41,6 +41,14 @@ export interface BaselineOptions {
   ewmaLambda?: number;
   /** EWMA limit L in asymptotic σ of the EWMA (default 5). */
   ewmaL?: number;
+  /**
+   * Window rule: also fire when the mean z of the last `window` samples exceeds `windowLimit`
+   * (0 = off, the default). With window 3 (DESIGN.md §3.5) it catches a
+   * 3σ shift in a median of 3 samples at about 0.5 false alarms per 10^6.
+   */
+  window?: number;
+  /** Limit of the window rule in σ of the window mean (default 5.03: two-sided p = 5·10⁻⁷). */
+  windowLimit?: number;
   /** Floor on σ, so a constant metric does not turn every jitter into infinite z (default 1e-12). */
   minStddev?: number;
 }
@@ -74,6 +82,11 @@ export class Baseline {
   private readonly lambda: number;
   private readonly ewmaLimit: number;
   private readonly minStddev: number;
+  private readonly window: number;
+  private readonly windowThreshold: number;
+  private readonly recent: Float64Array;
+  private recentCount = 0;
+  private recentSum = 0;
   private mu = 0;
   private sigma = 1;
   /** Current run of consecutive hits. */
@@ -103,6 +116,12 @@ export class Baseline {
     if (this.lambda > 1) throw new RangeError('ewmaLambda: at most 1');
     this.ewmaLimit = positive(options.ewmaL ?? 5, 'ewmaL') * Math.sqrt(this.lambda / (2 - this.lambda));
     this.minStddev = positive(options.minStddev ?? 1e-12, 'minStddev');
+    this.window = options.window ?? 0;
+    if (!Number.isSafeInteger(this.window) || this.window < 0 || this.window > 1024)
+      throw new RangeError('window: an integer in 0..1024 is required');
+    // The mean of w standard normals has σ = 1/√w: the limit on their sum is limit·√w.
+    this.windowThreshold = positive(options.windowLimit ?? 5.03, 'windowLimit') * Math.sqrt(this.window);
+    this.recent = new Float64Array(Math.max(1, this.window));
   }
 
   /** True once the baseline has learned `lockAfter` samples. */
@@ -147,6 +166,17 @@ export class Baseline {
     } else {
       this.hits = 0;
     }
+    if (this.window > 0) {
+      const slot = this.recentCount % this.window;
+      this.recentSum += z - this.recent[slot];
+      this.recent[slot] = z;
+      this.recentCount++;
+      if (
+        this.recentCount >= this.window &&
+        (this.recentSum > this.windowThreshold || this.recentSum < -this.windowThreshold)
+      )
+        alarm = true;
+    }
     if (this.mode === 'cusum') {
       this.cusumHigh = Math.max(0, this.cusumHigh + z - this.cusumK);
       this.cusumLow = Math.max(0, this.cusumLow - z - this.cusumK);
@@ -171,6 +201,9 @@ export class Baseline {
     this.cusumHigh = 0;
     this.cusumLow = 0;
     this.ewma = 0;
+    this.recent.fill(0);
+    this.recentCount = 0;
+    this.recentSum = 0;
   }
 
   /** Forgets everything, including the learned baseline. */

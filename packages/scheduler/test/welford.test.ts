@@ -208,3 +208,25 @@ describe('alarm state (one anomaly per sustained shift)', () => {
     expect(b.anomalies).toBe(2);
   });
 });
+
+describe('window rule', () => {
+  it('CUSUM with a 3-sample window catches a 3σ shift within 3 samples in most trials', () => {
+    let within3 = 0;
+    for (let t = 0; t < 200; t++) {
+      const rng = new SeededRandom(500 + t);
+      const b = new Baseline({ lockAfter: 500, mode: 'cusum', window: 3 });
+      for (let i = 0; i < 500; i++) b.observe(rng.gaussian());
+      for (let i = 1; i <= 3; i++) {
+        if (b.observe(3 + rng.gaussian()) === 'anomaly') {
+          within3++;
+          break;
+        }
+      }
+    }
+    expect(within3).toBeGreaterThan(100); // median latency ≤ 3 samples
+  });
+  it('rejects a bad window', () => {
+    expect(() => new Baseline({ window: -1 })).toThrow(RangeError);
+    expect(() => new Baseline({ window: 2.5 })).toThrow(RangeError);
+  });
+});
