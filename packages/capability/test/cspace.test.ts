@@ -62,10 +62,10 @@ describe('CSpace', () => {
 
   it('windows are enforced at check time', () => {
     const { authority, clock } = setup();
-    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/tmp', ttlMs: 100 }] });
-    expect(a.allows('fs.read', '/tmp/x')).toBe(true);
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/scratch', ttlMs: 100 }] });
+    expect(a.allows('fs.read', '/scratch/x')).toBe(true);
     clock.advance(100);
-    expect(a.allows('fs.read', '/tmp/x')).toBe(false);
+    expect(a.allows('fs.read', '/scratch/x')).toBe(false);
   });
 
   it('caveats are enforced at check time', () => {
@@ -75,15 +75,15 @@ describe('CSpace', () => {
       grants: [
         {
           verb: 'fs.write',
-          scope: '/tmp',
+          scope: '/scratch',
           notAfterMs: 1e9,
           caveats: [{ kind: 'max', key: 'bytes', limit: 4096 }],
         },
       ],
     });
-    expect(a.allows('fs.write', '/tmp/x', { bytes: 100 })).toBe(true);
-    expect(a.allows('fs.write', '/tmp/x', { bytes: 5000 })).toBe(false);
-    expect(a.allows('fs.write', '/tmp/x')).toBe(false);
+    expect(a.allows('fs.write', '/scratch/x', { bytes: 100 })).toBe(true);
+    expect(a.allows('fs.write', '/scratch/x', { bytes: 5000 })).toBe(false);
+    expect(a.allows('fs.write', '/scratch/x')).toBe(false);
   });
 
   it('derive refuses widening and logs the escalation; revoke is recursive across CSpaces', () => {

@@ -60,11 +60,11 @@ describe('unveil', () => {
 
   it('lock forbids further unveiling; the same path before lock replaces permissions', () => {
     const view = new Unveil({ fiber: 'w', clock: new ManualClock(0) });
-    view.unveil('/tmp', 'rw');
-    view.unveil('/tmp', 'r');
-    expect(view.permissionsFor('/tmp/x')).toBe('r');
+    view.unveil('/scratch', 'rw');
+    view.unveil('/scratch', 'r');
+    expect(view.permissionsFor('/scratch/x')).toBe('r');
     view.lock();
-    expect(() => view.unveil('/tmp', 'rwc')).toThrow(/UNVEIL_LOCKED/);
+    expect(() => view.unveil('/scratch', 'rwc')).toThrow(/UNVEIL_LOCKED/);
     expect(() => view.unveil('/etc', 'r')).toThrow(/UNVEIL_LOCKED/);
   });
 
