@@ -56,6 +56,8 @@ export class ByteWriter {
   readonly #capacity: number;
   readonly #mask: number;
   #tail: number;
+  /** The wait condition, allocated once. */
+  readonly #roomReady = (): boolean => this.availableWrite > 0;
 
   /** Opens the writing end of a byte ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -114,10 +116,7 @@ export class ByteWriter {
       done += this.write(done === 0 ? source : source.subarray(done));
       if (done === source.length) return;
       const remaining = deadline - performance.now();
-      if (
-        remaining <= 0 ||
-        !(await waitUntil(this.#mem, 'space', () => this.availableWrite > 0, remaining, this.stats))
-      ) {
+      if (remaining <= 0 || !(await waitUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats))) {
         this.#writeAllCheck();
         throw new RingError(
           'ETIMEDOUT',
@@ -136,10 +135,7 @@ export class ByteWriter {
       done += this.write(done === 0 ? source : source.subarray(done));
       if (done === source.length) return;
       const remaining = deadline - performance.now();
-      if (
-        remaining <= 0 ||
-        !blockUntil(this.#mem, 'space', () => this.availableWrite > 0, remaining, this.stats)
-      ) {
+      if (remaining <= 0 || !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats)) {
         this.#writeAllCheck();
         throw new RingError(
           'ETIMEDOUT',
@@ -178,6 +174,8 @@ export class ByteReader {
   readonly #capacity: number;
   readonly #mask: number;
   #head: number;
+  /** The wait condition, allocated once. */
+  readonly #dataReady = (): boolean => this.availableRead > 0;
 
   /** Opens the reading end of a byte ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -219,7 +217,7 @@ export class ByteReader {
   async readSome(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<Uint8Array | null> {
     if (!(maxBytes >= 1) || maxBytes !== Math.floor(maxBytes))
       throw new RangeError(`maxBytes: a positive integer, got ${maxBytes}`);
-    const ready = await waitUntil(this.#mem, 'data', () => this.availableRead > 0, timeoutMs, this.stats);
+    const ready = await waitUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats);
     return this.#take(maxBytes, ready, timeoutMs);
   }
 
@@ -227,7 +225,7 @@ export class ByteReader {
   readSomeSync(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Uint8Array | null {
     if (!(maxBytes >= 1) || maxBytes !== Math.floor(maxBytes))
       throw new RangeError(`maxBytes: a positive integer, got ${maxBytes}`);
-    const ready = blockUntil(this.#mem, 'data', () => this.availableRead > 0, timeoutMs, this.stats);
+    const ready = blockUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats);
     return this.#take(maxBytes, ready, timeoutMs);
   }
 

@@ -108,6 +108,8 @@ export class FrameConsumer {
   #position: number;
   /** Bytes between `#position` and the tail seen at the last scan. */
   #available = 0;
+  /** The wait condition, allocated once: waiting allocates nothing per call. */
+  readonly #ready = (): boolean => this.hasData;
 
   /** Opens the consuming end of a frame ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -358,12 +360,12 @@ export class FrameConsumer {
    * `spinCount`, re-checks that many times before sleeping (a bounded spin, then a real sleep).
    */
   waitForData(timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
-    return blockUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats, spinCount);
+    return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats, spinCount);
   }
 
   /** Like {@link FrameConsumer.waitForData} without blocking the thread. */
   waitForDataAsync(timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
-    return waitUntil(this.#mem, 'data', () => this.hasData, timeoutMs, this.stats);
+    return waitUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
   }
 
   /** Marks the consuming side closed: producers waiting for space wake and see `ECLOSED`. */

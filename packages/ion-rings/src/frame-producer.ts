@@ -110,6 +110,10 @@ export class FrameProducer {
   #tail: number;
   /** Last head read from shared memory: a lower bound of the real head. */
   #headCache: number;
+  /** Payload length the current wait is for, read by `#roomReady`. */
+  #waitLength = 0;
+  /** The wait condition, allocated once: waiting allocates nothing per call. */
+  readonly #roomReady = (): boolean => this.#fits(this.#waitLength);
 
   /** Opens the producing end of a frame ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -379,12 +383,14 @@ export class FrameProducer {
    * re-checks that many times before sleeping.
    */
   waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
-    return blockUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats, spinCount);
+    this.#waitLength = length;
+    return blockUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats, spinCount);
   }
 
   /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */
   waitForSpaceAsync(length: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
-    return waitUntil(this.#mem, 'space', () => this.#fits(length), timeoutMs, this.stats);
+    this.#waitLength = length;
+    return waitUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats);
   }
 
   /**

@@ -1,0 +1,186 @@
+// The Chromium bench page: each case runs in workers (rings) or from the main thread (ports) and
+// reports rates; the Node side (bench/chromium.bench.ts) prints them. The page is served with
+// COOP/COEP so SharedArrayBuffer exists.
+
+import { RingBuffer } from '/ringbuf.js';
+import { createRingBuffer, FrameConsumer, FrameProducer } from '/src/index.js';
+
+const params = new URLSearchParams(location.search);
+const smoke = params.get('smoke') === '1';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function spawn(job, transfer = []) {
+  const worker = new Worker('/worker.js', { type: 'module' });
+  worker.postMessage(job, transfer);
+  return worker;
+}
+
+async function ringRate(kind, messageBytes, batched, count) {
+  const control = new SharedArrayBuffer(16);
+  const c = new Int32Array(control);
+  const ring =
+    kind === 'ion'
+      ? createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 20 })
+      : RingBuffer.getStorageForCapacity(1 << 20, Uint8Array);
+  const consumer = spawn({ role: kind === 'ion' ? 'ionConsume' : 'rbConsume', ring, control, messageBytes });
+  const producer = spawn({
+    role: kind === 'ion' ? 'ionProduce' : 'rbProduce',
+    ring,
+    control,
+    messageBytes,
+    count,
+    batched,
+  });
+  await sleep(200);
+  Atomics.store(c, 2, 1);
+  Atomics.notify(c, 2);
+  while (Atomics.load(c, 3) === 0) await sleep(5);
+  const seconds = Atomics.load(c, 3) / 1e6;
+  Atomics.store(c, 1, 1);
+  await sleep(20);
+  consumer.terminate();
+  producer.terminate();
+  return count / seconds;
+}
+
+async function portRate(channel, messageBytes, count) {
+  const control = new SharedArrayBuffer(16);
+  const c = new Int32Array(control);
+  let worker;
+  let send;
+  if (channel) {
+    const { port1, port2 } = new MessageChannel();
+    worker = spawn({ role: 'portSink', port: port2, control }, [port2]);
+    send = (m) => port1.postMessage(m);
+  } else {
+    worker = spawn({ role: 'portSink', control });
+    send = (m) => worker.postMessage(m);
+  }
+  await sleep(200);
+  const message = new Uint8Array(messageBytes).fill(7);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    send(message);
+    if ((i & 4095) === 4095) while (Atomics.load(c, 0) < i - 65536) await sleep(0);
+  }
+  while (Atomics.load(c, 0) < count) await sleep(0);
+  const seconds = (performance.now() - t0) / 1000;
+  worker.terminate();
+  return count / seconds;
+}
+
+function percentiles(samples) {
+  const s = Float64Array.from(samples).sort();
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))] * 1000;
+  return [at(0.5), at(0.9), at(0.99)];
+}
+
+async function ionRtt(rounds, spin) {
+  const ping = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 });
+  const pong = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 });
+  const control = new SharedArrayBuffer(16);
+  const worker = spawn({ role: 'ionEcho', ping, pong, control, spin });
+  await sleep(200);
+  const producer = new FrameProducer(ping);
+  const consumer = new FrameConsumer(pong);
+  const message = new Uint8Array(16);
+  const samples = [];
+  let got = 0;
+  const onPong = () => {
+    got++;
+  };
+  // The page's main thread may not block: it busy-polls for the echo.
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    producer.offer(message, 1);
+    while (got === i) consumer.poll(onPong);
+    samples.push(performance.now() - t0);
+  }
+  Atomics.store(new Int32Array(control), 1, 1);
+  worker.terminate();
+  return percentiles(samples);
+}
+
+async function rbRtt(rounds) {
+  const ping = RingBuffer.getStorageForCapacity(4096, Uint8Array);
+  const pong = RingBuffer.getStorageForCapacity(4096, Uint8Array);
+  const control = new SharedArrayBuffer(16);
+  const worker = spawn({ role: 'rbEcho', ping, pong, control, messageBytes: 16 });
+  await sleep(200);
+  const out = new RingBuffer(ping, Uint8Array);
+  const back = new RingBuffer(pong, Uint8Array);
+  const message = new Uint8Array(16);
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    out.push(message, 16);
+    while (back.available_read() < 16) {}
+    back.pop(message, 16);
+    samples.push(performance.now() - t0);
+  }
+  Atomics.store(new Int32Array(control), 1, 1);
+  worker.terminate();
+  return percentiles(samples);
+}
+
+async function portRtt(channel, rounds) {
+  let worker;
+  let target;
+  if (channel) {
+    const { port1, port2 } = new MessageChannel();
+    worker = spawn({ role: 'portEcho', port: port2 }, [port2]);
+    target = port1;
+  } else {
+    worker = spawn({ role: 'portEcho' });
+    target = worker;
+  }
+  await sleep(200);
+  const message = new Uint8Array(16);
+  const samples = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    await new Promise((resolve) => {
+      target.onmessage = resolve;
+      target.postMessage(message);
+    });
+    samples.push(performance.now() - t0);
+  }
+  worker.terminate();
+  return percentiles(samples);
+}
+
+async function run() {
+  const rows = [];
+  const cases = [
+    ['16 B messages, batched (msgs/s)', 16, true, false],
+    ['16 B messages, unbatched (msgs/s)', 16, false, false],
+    ['256 B messages, batched (msgs/s)', 256, true, false],
+    ['256 B messages, unbatched (msgs/s)', 256, false, false],
+    ['4 KiB frames (MB/s)', 4096, false, true],
+    ['64 KiB frames (MB/s)', 65536, false, true],
+  ];
+  for (const [title, bytes, batched, mbps] of cases) {
+    const count = smoke ? 200 : mbps ? Math.max(256, (256 << 20) / bytes) : 2_000_000;
+    const portCount = smoke ? 100 : mbps ? Math.max(64, (32 << 20) / bytes) : 200_000;
+    const unit = mbps ? bytes / 1e6 : 1;
+    rows.push([
+      title,
+      (await ringRate('ion', bytes, batched, count)) * unit,
+      (await ringRate('rb', bytes, batched, count)) * unit,
+      (await portRate(true, bytes, portCount)) * unit,
+      (await portRate(false, bytes, portCount)) * unit,
+    ]);
+  }
+  const rounds = smoke ? 100 : 100_000;
+  const portRounds = smoke ? 50 : 10_000;
+  const latency = [
+    ['ion-rings (echo spins 2000, then sleeps)', ...(await ionRtt(rounds, 2000))],
+    ['ion-rings (echo sleeps at once)', ...(await ionRtt(rounds, 0))],
+    ['ringbuf.js 0.4.0 (busy poll)', ...(await rbRtt(rounds))],
+    ['MessageChannel', ...(await portRtt(true, portRounds))],
+    ['postMessage (worker)', ...(await portRtt(false, portRounds))],
+  ];
+  return { rows, latency, userAgent: navigator.userAgent, isolated: crossOriginIsolated };
+}
+
+window.benchResult = run().catch((e) => ({ error: String(e?.stack ?? e) }));

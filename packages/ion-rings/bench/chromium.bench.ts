@@ -1,0 +1,113 @@
+/**
+ * The same throughput and latency figures in headless Chromium: a cross-origin-isolated page
+ * (COOP/COEP) served from this process, workers as module workers, the sources transpiled on the
+ * fly with TypeScript. Driven by playwright-core against the system's /usr/bin/chromium.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isSmoke, table } from '@nexus/bench';
+import ts from 'typescript';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = new URL('..', import.meta.url).pathname;
+
+if (!existsSync(CHROMIUM)) {
+  table(
+    'Chromium figures',
+    ['status'],
+    [[`skipped: ${CHROMIUM} is not installed (apt-get install chromium)`]],
+  );
+  process.exit(process.env.CI === 'true' ? 1 : 0);
+}
+
+function body(path: string): { type: string; text: string } | null {
+  const js = 'text/javascript';
+  if (path === '/')
+    return { type: 'text/html', text: '<!doctype html><script type="module" src="/page.js"></script>' };
+  if (path === '/page.js' || path === '/worker.js')
+    return { type: js, text: readFileSync(join(root, 'bench/browser', path), 'utf8') };
+  if (path === '/ringbuf.js')
+    return { type: js, text: readFileSync(join(root, 'node_modules/ringbuf.js/dist/index.mjs'), 'utf8') };
+  if (path.startsWith('/src/') && path.endsWith('.js')) {
+    const file = join(root, `${path.slice(1, -3)}.ts`);
+    if (!existsSync(file)) return null;
+    const out = ts.transpileModule(readFileSync(file, 'utf8'), {
+      compilerOptions: {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        verbatimModuleSyntax: false,
+      },
+    });
+    return { type: js, text: out.outputText };
+  }
+  return null;
+}
+
+const server = createServer((req, res) => {
+  const found = body(new URL(req.url ?? '/', 'http://x').pathname);
+  const headers = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+  };
+  if (!found) {
+    res.writeHead(404, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Type': found.type }).end(found.text);
+}).listen(0);
+const port = (server.address() as { port: number }).port;
+
+const { chromium } = await import('playwright-core');
+const profile = mkdtempSync(join(tmpdir(), 'ion-rings-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${port}/${isSmoke() ? '?smoke=1' : ''}`);
+  const result = (await page.evaluate('window.benchResult', undefined)) as {
+    rows: [string, number, number, number, number][];
+    latency: [string, number, number, number][];
+    userAgent: string;
+    isolated: boolean;
+    error?: string;
+  };
+  if (result.error) throw new Error(result.error);
+  const version = result.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? 'unknown';
+  const fmt = (v: number) =>
+    v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(1);
+  table(
+    `Chromium ${version}: one-way throughput, worker -> worker (rings) or main -> worker (ports)`,
+    ['case', 'ion-rings', 'ringbuf.js 0.4.0', 'MessageChannel', 'postMessage', 'ion / ringbuf.js'],
+    result.rows.map(([title, ion, rb, mc, pm]) => [
+      title,
+      fmt(ion),
+      fmt(rb),
+      fmt(mc),
+      fmt(pm),
+      `${(ion / rb).toFixed(2)}×`,
+    ]),
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread.`,
+  );
+  table(
+    `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,
+    ['implementation', 'p50 µs', 'p90 µs', 'p99 µs'],
+    result.latency.map(([name, p50, p90, p99]) => [name, p50, p90, p99]),
+    'The page busy-polls for the echo (a main thread may not block); resolution is bounded by performance.now() (5 µs in isolated pages).',
+  );
+} finally {
+  await browser.close();
+  server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
