@@ -49,9 +49,6 @@ export {
 } from './error-buffer.js';
 export { AdmissionError, SchedulerError, type SchedulerErrorCode } from './errors.js';
 export { type EventSink, EventStream, type EventType, type SchedulerEvent } from './events.js';
-export { LowerObserver, type LowerObserverOptions } from './observer.js';
-export { PARANOIA_FULL, PARANOIA_MINIMAL, PARANOIA_WATCHFUL, Paranoia, ParanoiaLevel } from './paranoia.js';
-export { type Random, SeededRandom } from './random.js';
 export {
   Fiber,
   type FiberBody,
@@ -60,11 +57,12 @@ export {
   type FiberSpec,
   type FiberState,
   type MetricObserver,
-  Scheduler,
-  type SchedulerOptions,
-  type SchedulerStats,
   type SliceObserver,
-} from './scheduler.js';
+} from './fiber.js';
+export { LowerObserver, type LowerObserverOptions } from './observer.js';
+export { PARANOIA_FULL, PARANOIA_MINIMAL, PARANOIA_WATCHFUL, Paranoia, ParanoiaLevel } from './paranoia.js';
+export { type Random, SeededRandom } from './random.js';
+export { Scheduler, type SchedulerOptions, type SchedulerStats } from './scheduler.js';
 export { MAX_SIMULATION_EVENTS, type SimulatedTask, simulate } from './simulate.js';
 export type { HzPeriods } from './task.js';
 export {

@@ -10,8 +10,9 @@ import { Baseline, type BaselineOptions } from './detector.js';
 import { ERROR_CODES, ErrorBuffer } from './error-buffer.js';
 import { SchedulerError } from './errors.js';
 import type { SchedulerEvent } from './events.js';
+import type { Fiber } from './fiber.js';
 import { PARANOIA_WATCHFUL, Paranoia, ParanoiaLevel } from './paranoia.js';
-import type { Fiber, Scheduler } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
 import { type Vote, vote } from './tmr.js';
 
 /** Watchdog configuration. */
