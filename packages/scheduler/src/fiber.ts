@@ -54,6 +54,8 @@ export interface FiberSpec {
   restore?: (blob: Uint8Array) => unknown;
   /** Periodic: the period in milliseconds (makes this a periodic task, subject to admission). */
   periodMs?: number;
+  /** Periodic: the rate in Hz, instead of `periodMs` (period = 1000 / rateHz ms). */
+  rateHz?: number;
   /** Periodic: the CPU budget per job in milliseconds. */
   budgetMs?: number;
   /** Periodic: the relative deadline (default the period). */

@@ -113,6 +113,8 @@ export class Scheduler {
   private readonly sliceObservers: SliceObserver[] = [];
   private readonly metricObservers: MetricObserver[] = [];
   private nextReleaseMs = Number.POSITIVE_INFINITY;
+  /** Time of construction: the origin of every periodic task's release grid. */
+  readonly epochMs: number;
   private current: Fiber | null = null;
 
   constructor(options: SchedulerOptions = {}) {
@@ -134,6 +136,7 @@ export class Scheduler {
     this.maxFibers = options.maxFibers ?? 65_536;
     this.maxPendingJobs = options.maxPendingJobs ?? 4;
     this.coldRestart = options.coldRestart;
+    this.epochMs = this.clock.now();
     for (let i = 0; i < TIER_COUNT; i++) this.queues.push(new FiberQueue());
   }
 
@@ -152,6 +155,13 @@ export class Scheduler {
       throw new SchedulerError('ELIMIT', `at most ${this.maxFibers} fibers`);
     const kernel = spec.kernel === true;
     let fiber: Fiber;
+    if (spec.rateHz !== undefined) {
+      if (spec.periodMs !== undefined)
+        throw new TypeError(`fiber ${spec.name}: give periodMs or rateHz, not both`);
+      if (typeof spec.rateHz !== 'number' || !(spec.rateHz > 0) || !Number.isFinite(spec.rateHz))
+        throw new RangeError(`fiber ${spec.name}: rateHz must be a finite number > 0, got ${spec.rateHz}`);
+      spec = { ...spec, periodMs: 1000 / spec.rateHz };
+    }
     if (spec.periodMs !== undefined) {
       const task = {
         id: spec.name,
@@ -183,7 +193,10 @@ export class Scheduler {
         checked.task.deadline,
       );
       fiber.state = 'waiting';
-      fiber.nextReleaseMs = this.clock.now();
+      // Every periodic task releases on one grid from the scheduler's epoch, so the set is
+      // aligned to its common hyperperiod whenever each task was spawned.
+      const sinceEpoch = this.clock.now() - this.epochMs;
+      fiber.nextReleaseMs = this.epochMs + Math.ceil(sinceEpoch / fiber.periodMs - 1e-9) * fiber.periodMs;
       this.periodic.push(fiber);
       this.sortPeriodic();
       this.nextReleaseMs = Math.min(this.nextReleaseMs, fiber.nextReleaseMs);

@@ -372,3 +372,21 @@ function* unitJob(ctx: FiberContext, units: number) {
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
+
+describe('release grid', () => {
+  it('tasks spawned at different times release on one grid from the epoch; rates in Hz', () => {
+    const clock = new VirtualClock();
+    const s = new Scheduler({ clock });
+    const releases: Record<string, number[]> = { a: [], b: [] };
+    s.spawn({ name: 'a', rateHz: 250, budgetMs: 1, body: (ctx) => void releases.a.push(ctx.releaseMs) });
+    s.runSync(7);
+    s.spawn({ name: 'b', rateHz: 125, budgetMs: 1, body: (ctx) => void releases.b.push(ctx.releaseMs) });
+    s.runSync(40);
+    expect(releases.a.slice(0, 3)).toEqual([0, 4, 8]);
+    expect(releases.b.slice(0, 3)).toEqual([8, 16, 24]); // spawned at 7: first release on the 8 ms grid
+    expect(() => s.spawn({ name: 'c', rateHz: 0, budgetMs: 1, body: () => {} })).toThrow(RangeError);
+    expect(() => s.spawn({ name: 'd', rateHz: 10, periodMs: 100, budgetMs: 1, body: () => {} })).toThrow(
+      TypeError,
+    );
+  });
+});
