@@ -91,12 +91,35 @@ export function makeCap(init: CapInit): Cap {
     if (!Number.isSafeInteger(value) || value < 0)
       throw new RangeError(`${name}: a non-negative safe integer`);
   }
-  return {
+  return freezeCap({
     verb: init.verb,
     scope: init.scope,
     window: { notBeforeMs, notAfterMs },
     caveats: normalizeCaveats(init.caveats ?? []),
-  };
+  });
+}
+
+/**
+ * Deep-freezes a capability (its window, caveat list, caveats and value lists) and returns it.
+ * Capabilities handed out by CSpaces, verifiers and decoders are frozen, so no holder can widen a
+ * shared capability object by mutating it.
+ *
+ * @example
+ * ```ts
+ * import { freezeCap, makeCap } from '@nexus/capability';
+ * const cap = freezeCap(makeCap({ verb: 'fs.read', scope: '/etc', notAfterMs: 1 }));
+ * Object.isFrozen(cap.window); // true
+ * ```
+ */
+export function freezeCap<T extends Cap>(cap: T): T {
+  if (Object.isFrozen(cap)) return cap;
+  for (const caveat of cap.caveats) {
+    if (caveat.kind === 'oneOf') Object.freeze(caveat.values);
+    Object.freeze(caveat);
+  }
+  Object.freeze(cap.caveats);
+  Object.freeze(cap.window);
+  return Object.freeze(cap);
 }
 
 /** True when the window contains no instant. */
@@ -176,7 +199,7 @@ export class Algebra {
     if (windowEmpty(window)) return null;
     const caveats = caveatsMeet(x.caveats, y.caveats);
     if (caveatsEmpty(caveats)) return null;
-    return { verb, scope, window, caveats };
+    return freezeCap({ verb, scope, window, caveats });
   }
 
   /**

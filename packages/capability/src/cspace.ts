@@ -14,8 +14,8 @@
  *   respawn.
  */
 import { assert } from './_assert.js';
-import { type Algebra, type Cap, describeCap, windowContains } from './algebra.js';
-import type { AuditSink } from './audit.js';
+import { type Algebra, type Cap, describeCap, freezeCap, windowContains } from './algebra.js';
+import type { AuditEvent, AuditSink } from './audit.js';
 import { type CaveatContext, caveatsAllow } from './caveats.js';
 import { CapabilityError } from './errors.js';
 import type { Clock } from './ports.js';
@@ -45,6 +45,28 @@ interface TrieNode {
 function newTrieNode(): TrieNode {
   return { children: new Map(), byVerb: new Map() };
 }
+
+/** What a CSpace needs from its Authority: the algebra, the clock and the audit sink. */
+interface Host {
+  readonly algebra: Algebra;
+  readonly clock: Clock;
+  emit(kind: AuditEvent['kind'], subject: string, detail: string): void;
+}
+
+/** One-shot construction tickets: only this module can make a CSpace. */
+const tickets = new WeakMap<object, { host: Host; fiber: string; maxSlots: number }>();
+
+function makeCSpace(host: Host, fiber: string, maxSlots: number): CSpace {
+  const ticket = {};
+  tickets.set(ticket, { host, fiber, maxSlots });
+  return new CSpace(ticket);
+}
+
+// Doors into CSpace's private methods, assigned by its static block.
+let cspaceInsert: (space: CSpace, cap: Cap, parent: CapNode | null) => number;
+let cspaceRemove: (space: CSpace, node: CapNode) => void;
+let cspaceFindCovering: (space: CSpace, cap: Cap) => CapNode | undefined;
+let cspaceDestroy: (space: CSpace) => number;
 
 /** A fiber's capability manifest: what it is granted at load, from the authority's root grants. */
 export interface Manifest {
@@ -94,33 +116,37 @@ export class Authority {
   readonly algebra: Algebra;
   /** The authority's own CSpace, holding the root grants. */
   readonly root: CSpace;
-  private readonly options: AuthorityOptions;
-  private readonly fibers = new Map<string, CSpace>();
-  private readonly manifests = new Map<string, Manifest>();
+  // True JavaScript private state (#): code holding an Authority or a CSpace cannot reach the
+  // derivation tree, insert a capability or forge an audit event, even outside TypeScript.
+  readonly #options: AuthorityOptions;
+  readonly #host: Host;
+  readonly #maxSlots: number;
+  readonly #fibers = new Map<string, CSpace>();
+  readonly #manifests = new Map<string, Manifest>();
 
   constructor(options: AuthorityOptions) {
-    this.options = options;
+    if (typeof options !== 'object' || options === null || !options.algebra || !options.clock) {
+      throw new TypeError('options: { algebra, clock, audit?, maxSlots? }');
+    }
+    this.#options = options;
     this.algebra = options.algebra;
-    const maxSlots = options.maxSlots ?? DEFAULT_MAX_SLOTS;
-    if (!Number.isSafeInteger(maxSlots) || maxSlots < 1) throw new RangeError('maxSlots: a positive integer');
-    this.root = new CSpace(this, 'authority', maxSlots);
-  }
-
-  /** @internal */
-  emit(kind: Parameters<AuditSink>[0]['kind'], subject: string, detail: string): void {
-    this.options.audit?.({ kind, subject, detail, atMs: this.options.clock.nowMs() });
-  }
-
-  /** @internal */
-  get clock(): Clock {
-    return this.options.clock;
+    this.#maxSlots = options.maxSlots ?? DEFAULT_MAX_SLOTS;
+    if (!Number.isSafeInteger(this.#maxSlots) || this.#maxSlots < 1)
+      throw new RangeError('maxSlots: a positive integer');
+    this.#host = {
+      algebra: options.algebra,
+      clock: options.clock,
+      emit: (kind, subject, detail) =>
+        options.audit?.({ kind, subject, detail, atMs: options.clock.nowMs() }),
+    };
+    this.root = makeCSpace(this.#host, 'authority', this.#maxSlots);
   }
 
   /** Mints a root grant into the authority's CSpace; returns its slot. */
   grantRoot(spec: CapSpec): number {
-    const cap = resolveCapSpec(spec, this.options.clock.nowMs());
-    const slot = this.root.insert(cap, null);
-    this.emit('grant', 'authority', `${describeCap(cap)} (root slot ${slot})`);
+    const cap = resolveCapSpec(spec, this.#options.clock.nowMs());
+    const slot = cspaceInsert(this.root, cap, null);
+    this.#host.emit('grant', 'authority', `${describeCap(cap)} (root slot ${slot})`);
     return slot;
   }
 
@@ -128,15 +154,15 @@ export class Authority {
   createCSpace(fiber: string): CSpace {
     if (typeof fiber !== 'string' || fiber.length === 0 || fiber.length > 256)
       throw new TypeError('fiber: a name of 1 to 256 characters');
-    if (this.fibers.has(fiber)) throw new TypeError(`fiber: ${fiber} already has a CSpace`);
-    const cspace = new CSpace(this, fiber, this.options.maxSlots ?? DEFAULT_MAX_SLOTS);
-    this.fibers.set(fiber, cspace);
+    if (this.#fibers.has(fiber)) throw new TypeError(`fiber: ${fiber} already has a CSpace`);
+    const cspace = makeCSpace(this.#host, fiber, this.#maxSlots);
+    this.#fibers.set(fiber, cspace);
     return cspace;
   }
 
   /** The CSpace of a fiber, if it has one. */
   cspaceOf(fiber: string): CSpace | undefined {
-    return this.fibers.get(fiber);
+    return this.#fibers.get(fiber);
   }
 
   /**
@@ -149,13 +175,17 @@ export class Authority {
       throw new TypeError('manifest: { fiber, grants }');
     if (manifest.grants.length > MAX_MANIFEST_GRANTS)
       throw new RangeError(`manifest: more than ${MAX_MANIFEST_GRANTS} grants`);
-    const nowMs = this.options.clock.nowMs();
+    const nowMs = this.#options.clock.nowMs();
     const plan: { cap: Cap; parent: CapNode }[] = [];
     for (const spec of manifest.grants) {
       const cap = resolveCapSpec(spec, nowMs);
-      const parent = this.root.findCovering(cap);
+      const parent = cspaceFindCovering(this.root, cap);
       if (!parent) {
-        this.emit('escalation', manifest.fiber, `manifest asks ${describeCap(cap)} beyond every root grant`);
+        this.#host.emit(
+          'escalation',
+          manifest.fiber,
+          `manifest asks ${describeCap(cap)} beyond every root grant`,
+        );
         throw new CapabilityError(
           'WIDENED',
           `manifest of ${manifest.fiber}: ${describeCap(cap)} is not within any root grant`,
@@ -164,10 +194,10 @@ export class Authority {
       plan.push({ cap, parent });
     }
     const cspace = this.createCSpace(manifest.fiber);
-    this.manifests.set(manifest.fiber, manifest);
+    this.#manifests.set(manifest.fiber, manifest);
     for (const { cap, parent } of plan) {
-      const slot = cspace.insert(cap, parent);
-      this.emit('grant', manifest.fiber, `${describeCap(cap)} (slot ${slot}, from manifest)`);
+      const slot = cspaceInsert(cspace, cap, parent);
+      this.#host.emit('grant', manifest.fiber, `${describeCap(cap)} (slot ${slot}, from manifest)`);
     }
     return cspace;
   }
@@ -177,15 +207,15 @@ export class Authority {
    * from those anywhere, is revoked) and a new one is built from the manifest from scratch.
    */
   respawn(fiber: string): CSpace {
-    const manifest = this.manifests.get(fiber);
+    const manifest = this.#manifests.get(fiber);
     if (!manifest) throw new TypeError(`fiber: ${fiber} was not spawned from a manifest`);
-    const old = this.fibers.get(fiber);
+    const old = this.#fibers.get(fiber);
     let revoked = 0;
     if (old) {
-      revoked = old.destroy();
-      this.fibers.delete(fiber);
+      revoked = cspaceDestroy(old);
+      this.#fibers.delete(fiber);
     }
-    this.emit(
+    this.#host.emit(
       'respawn',
       fiber,
       `old CSpace destroyed (${revoked} capabilities revoked), rebuilt from manifest`,
@@ -212,49 +242,73 @@ export class Authority {
 export class CSpace {
   /** The fiber this CSpace belongs to. */
   readonly fiber: string;
-  /** Grows on every change of the CSpace (insert, revoke): caches compare it to revalidate. */
-  epoch = 0;
-  private readonly authority: Authority;
-  private readonly maxSlots: number;
-  private readonly slots: (CapNode | undefined)[] = [];
-  private readonly freeSlots: number[] = [];
-  private readonly trie: TrieNode = newTrieNode();
-  private occupied = 0;
-  private destroyed = false;
+  readonly #host: Host;
+  readonly #maxSlots: number;
+  readonly #slots: (CapNode | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  readonly #trie: TrieNode = newTrieNode();
+  #occupied = 0;
+  #epoch = 0;
+  #destroyed = false;
 
-  /** @internal */
-  constructor(authority: Authority, fiber: string, maxSlots: number) {
-    this.authority = authority;
-    this.fiber = fiber;
-    this.maxSlots = maxSlots;
+  static {
+    // Module-private doors into CSpace internals, for the Authority and revoke only.
+    cspaceInsert = (space, cap, parent) => space.#insert(cap, parent);
+    cspaceRemove = (space, node) => space.#remove(node);
+    cspaceFindCovering = (space, cap) => space.#findCovering(cap);
+    cspaceDestroy = (space) => space.#destroy();
+  }
+
+  /**
+   * Not for direct use: CSpaces are made by {@link Authority.createCSpace} and
+   * {@link Authority.spawn}; any other ticket is refused with `TypeError`.
+   */
+  constructor(ticket: object) {
+    const granted = tickets.get(ticket);
+    if (!granted) throw new TypeError('CSpace: created only by an Authority');
+    tickets.delete(ticket);
+    this.#host = granted.host;
+    this.fiber = granted.fiber;
+    this.#maxSlots = granted.maxSlots;
   }
 
   /** Number of occupied slots. */
   get size(): number {
-    return this.occupied;
+    return this.#occupied;
   }
 
-  /** @internal Places a capability in a free slot, linked under `parent` in the derivation tree. */
-  insert(cap: Cap, parent: CapNode | null): number {
-    if (this.destroyed)
+  /** Grows on every change of the CSpace (insert, revoke): caches compare it to revalidate. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  #insert(cap: Cap, parent: CapNode | null): number {
+    if (this.#destroyed)
       throw new CapabilityError('NO_SLOT', `${this.fiber}: this CSpace was destroyed (respawned fiber)`);
-    if (this.occupied >= this.maxSlots)
-      throw new CapabilityError('SLOT_LIMIT', `${this.fiber}: all ${this.maxSlots} slots are full`);
-    const slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.slots.length;
-    const node: CapNode = { cap, parent, children: new Set(), cspace: this, slot, alive: true };
-    this.slots[slot] = node;
-    this.occupied++;
+    if (this.#occupied >= this.#maxSlots)
+      throw new CapabilityError('SLOT_LIMIT', `${this.fiber}: all ${this.#maxSlots} slots are full`);
+    const slot = this.#freeSlots.length > 0 ? (this.#freeSlots.pop() as number) : this.#slots.length;
+    const node: CapNode = {
+      cap: freezeCap(cap),
+      parent,
+      children: new Set(),
+      cspace: this,
+      slot,
+      alive: true,
+    };
+    this.#slots[slot] = node;
+    this.#occupied++;
     parent?.children.add(node);
-    const trieNode = this.trieNodeFor(cap.scope, true) as TrieNode;
+    const trieNode = this.#trieNodeFor(cap.scope, true) as TrieNode;
     let list = trieNode.byVerb.get(cap.verb);
     if (!list) trieNode.byVerb.set(cap.verb, (list = []));
     list.push(node);
-    this.epoch++;
+    this.#epoch++;
     return slot;
   }
 
-  private trieNodeFor(scope: string, create: boolean): TrieNode | undefined {
-    let node = this.trie;
+  #trieNodeFor(scope: string, create: boolean): TrieNode | undefined {
+    let node = this.#trie;
     if (scope === '/') return node;
     let start = 1;
     while (start <= scope.length) {
@@ -273,28 +327,27 @@ export class CSpace {
     return node;
   }
 
-  /** @internal Unlinks one node from this CSpace's slots and index. */
-  remove(node: CapNode): void {
-    assert(node.cspace === this && this.slots[node.slot] === node, 'node lives in this CSpace');
-    this.slots[node.slot] = undefined;
-    this.freeSlots.push(node.slot);
-    this.occupied--;
-    const trieNode = this.trieNodeFor(node.cap.scope, false);
+  #remove(node: CapNode): void {
+    assert(node.cspace === this && this.#slots[node.slot] === node, 'node lives in this CSpace');
+    this.#slots[node.slot] = undefined;
+    this.#freeSlots.push(node.slot);
+    this.#occupied--;
+    const trieNode = this.#trieNodeFor(node.cap.scope, false);
     assert(trieNode !== undefined, 'indexed scope exists');
     const list = trieNode.byVerb.get(node.cap.verb) as CapNode[];
     list.splice(list.indexOf(node), 1);
     if (list.length === 0) trieNode.byVerb.delete(node.cap.verb);
-    this.epoch++;
+    this.#epoch++;
   }
 
-  private lookupAt(
+  #lookupAt(
     trieNode: TrieNode,
     verb: string,
     atMs: number,
     context: CaveatContext | undefined,
   ): CapNode | undefined {
     if (trieNode.byVerb.size === 0) return undefined;
-    const verbs = this.authority.algebra.verbs;
+    const verbs = this.#host.algebra.verbs;
     for (let v: string | undefined = verb; v !== undefined; v = verbs.parent(v)) {
       const list = trieNode.byVerb.get(v);
       if (list === undefined) continue;
@@ -310,12 +363,12 @@ export class CSpace {
     return undefined;
   }
 
-  private find(verb: string, path: string, context: CaveatContext | undefined): CapNode | undefined {
+  #find(verb: string, path: string, context: CaveatContext | undefined): CapNode | undefined {
     // Canonical paths only: `/etc/nexus/../passwd` must not match a grant on /etc/nexus.
     if (!isCanonicalPath(path)) return undefined;
-    const atMs = this.authority.clock.nowMs();
-    let node: TrieNode | undefined = this.trie;
-    let found = this.lookupAt(node, verb, atMs, context);
+    const atMs = this.#host.clock.nowMs();
+    let node: TrieNode | undefined = this.#trie;
+    let found = this.#lookupAt(node, verb, atMs, context);
     if (found) return found;
     if (path === '/') return undefined;
     let start = 1;
@@ -324,7 +377,7 @@ export class CSpace {
       if (end < 0) end = path.length;
       node = node.children.get(path.slice(start, end));
       if (node === undefined) return undefined;
-      found = this.lookupAt(node, verb, atMs, context);
+      found = this.#lookupAt(node, verb, atMs, context);
       if (found) return found;
       start = end + 1;
     }
@@ -333,7 +386,7 @@ export class CSpace {
 
   /** True when some capability in this CSpace allows `verb` on `path` now. */
   allows(verb: string, path: string, context?: CaveatContext): boolean {
-    return this.find(verb, path, context) !== undefined;
+    return this.#find(verb, path, context) !== undefined;
   }
 
   /**
@@ -341,11 +394,11 @@ export class CSpace {
    * `DENIED` naming the missing capability (and reports the denial). Call it before any effect.
    */
   check(verb: string, path: string, context?: CaveatContext): number {
-    const found = this.find(verb, path, context);
+    const found = this.#find(verb, path, context);
     if (found) return found.slot;
     const problem = scopeProblem(path);
     const missing = `${verb} ${path}`;
-    this.authority.emit(
+    this.#host.emit(
       'deny',
       this.fiber,
       `missing ${missing}${problem ? ` (malformed path: ${problem})` : ''}`,
@@ -353,15 +406,15 @@ export class CSpace {
     throw new CapabilityError('DENIED', `${this.fiber} holds no capability for ${missing}`, { missing });
   }
 
-  /** The capability in `slot`, or undefined when the slot is empty. */
+  /** The capability in `slot` (frozen), or undefined when the slot is empty. */
   get(slot: number): Cap | undefined {
-    return this.slots[slot]?.cap;
+    return this.#slots[slot]?.cap;
   }
 
   /** Occupied slots, in slot order. */
   list(): SlotEntry[] {
     const out: SlotEntry[] = [];
-    for (const node of this.slots) {
+    for (const node of this.#slots) {
       if (!node) continue;
       let depth = 0;
       for (let p = node.parent; p; p = p.parent) depth++;
@@ -370,14 +423,13 @@ export class CSpace {
     return out;
   }
 
-  /** @internal Finds a node whose capability covers `cap`. */
-  findCovering(cap: Cap): CapNode | undefined {
-    for (const node of this.slots) if (node && this.authority.algebra.leq(cap, node.cap)) return node;
+  #findCovering(cap: Cap): CapNode | undefined {
+    for (const node of this.#slots) if (node && this.#host.algebra.leq(cap, node.cap)) return node;
     return undefined;
   }
 
-  private nodeAt(slot: number): CapNode {
-    const node = Number.isSafeInteger(slot) ? this.slots[slot] : undefined;
+  #nodeAt(slot: number): CapNode {
+    const node = Number.isSafeInteger(slot) ? this.#slots[slot] : undefined;
     if (!node) throw new CapabilityError('NO_SLOT', `${this.fiber}: slot ${slot} is empty`);
     return node;
   }
@@ -388,18 +440,19 @@ export class CSpace {
    * A wider request is refused with `WIDENED` and reported as an escalation; never narrowed.
    */
   derive(slot: number, target: CSpace, spec: CapSpec): number {
-    const parent = this.nodeAt(slot);
-    const cap = resolveCapSpec(spec, this.authority.clock.nowMs(), parent.cap);
-    if (!this.authority.algebra.leq(cap, parent.cap)) {
-      this.authority.emit(
+    if (!(target instanceof CSpace)) throw new TypeError('target: a CSpace');
+    const parent = this.#nodeAt(slot);
+    const cap = resolveCapSpec(spec, this.#host.clock.nowMs(), parent.cap);
+    if (!this.#host.algebra.leq(cap, parent.cap)) {
+      this.#host.emit(
         'escalation',
         this.fiber,
         `asked ${describeCap(cap)} from slot ${slot} (${describeCap(parent.cap)}) for ${target.fiber}`,
       );
       throw new CapabilityError('WIDENED', `${describeCap(cap)} is not within ${describeCap(parent.cap)}`);
     }
-    const child = target.insert(cap, parent);
-    this.authority.emit(
+    const child = cspaceInsert(target, cap, parent);
+    this.#host.emit(
       target === this ? 'attenuate' : 'delegate',
       this.fiber,
       `${describeCap(cap)} to ${target.fiber} slot ${child}`,
@@ -412,21 +465,16 @@ export class CSpace {
    * CSpace. Returns how many capabilities were removed.
    */
   revoke(slot: number): number {
-    const node = this.nodeAt(slot);
+    const node = this.#nodeAt(slot);
     const count = revokeSubtree(node);
-    this.authority.emit(
-      'revoke',
-      this.fiber,
-      `${describeCap(node.cap)} (slot ${slot}) and ${count - 1} derived`,
-    );
+    this.#host.emit('revoke', this.fiber, `${describeCap(node.cap)} (slot ${slot}) and ${count - 1} derived`);
     return count;
   }
 
-  /** @internal Revokes everything in this CSpace (respawn). */
-  destroy(): number {
-    this.destroyed = true;
+  #destroy(): number {
+    this.#destroyed = true;
     let count = 0;
-    for (const node of this.slots) if (node?.alive) count += revokeSubtree(node);
+    for (const node of this.#slots) if (node?.alive) count += revokeSubtree(node);
     return count;
   }
 }
@@ -440,7 +488,7 @@ function revokeSubtree(root: CapNode): number {
     const node = stack.pop() as CapNode;
     if (!node.alive) continue;
     node.alive = false;
-    node.cspace.remove(node);
+    cspaceRemove(node.cspace, node);
     count++;
     for (const child of node.children) stack.push(child);
     node.children.clear();

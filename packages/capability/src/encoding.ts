@@ -4,7 +4,7 @@
  * other byte string is refused with a typed error (`TRUNCATED`, `BAD_MAGIC`, `NON_CANONICAL`...).
  */
 import { Reader, utf8, Writer } from './_bytes.js';
-import type { Cap } from './algebra.js';
+import { type Cap, freezeCap } from './algebra.js';
 import {
   type Caveat,
   compareCaveats,
@@ -195,7 +195,7 @@ export function decodeLinkBody(bytes: Uint8Array): LinkBody {
   } catch (error) {
     throw new CapabilityError('NON_CANONICAL', `caveats: ${(error as Error).message}`);
   }
-  return { nonce, holder, cap: { verb, scope, window: { notBeforeMs, notAfterMs }, caveats } };
+  return { nonce, holder, cap: freezeCap({ verb, scope, window: { notBeforeMs, notAfterMs }, caveats }) };
 }
 
 /**

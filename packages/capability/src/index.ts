@@ -11,6 +11,7 @@ export {
   type Cap,
   type CapInit,
   describeCap,
+  freezeCap,
   MAX_TIME_MS,
   makeCap,
   type Request,

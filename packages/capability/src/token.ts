@@ -352,7 +352,7 @@ export class TokenVerifier {
       checkRevocations(entry.result.revocationIds, revocations);
       entry.epoch = revocations.epoch;
     }
-    return entry.result;
+    return handOut(entry.result);
   }
 
   /**
@@ -413,13 +413,14 @@ export class TokenVerifier {
         { linkIndex: bad },
       );
     const last = decoded.links[decoded.links.length - 1];
-    const result: VerifiedToken = {
+    // Frozen: the cache hands the same object to every later caller of this chain.
+    const result: VerifiedToken = Object.freeze({
       rootKey: decoded.rootKey,
       cap: last.cap,
       holder: last.holder,
-      revocationIds,
+      revocationIds: Object.freeze(revocationIds),
       linkCount: decoded.links.length,
-    };
+    });
     if (possession) await this.checkPossession(backend, decoded, possession);
     if (this.cacheEntries > 0) {
       if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value as string);
@@ -430,7 +431,7 @@ export class TokenVerifier {
         epoch: this.options.revocations?.epoch ?? 0,
       });
     }
-    return result;
+    return handOut(result);
   }
 
   private async checkPossession(
@@ -464,6 +465,14 @@ export class TokenVerifier {
       );
     }
   }
+}
+
+/**
+ * A caller's own view of a verified chain: key bytes are copied (typed arrays cannot be frozen), so
+ * one caller cannot alter what the cache hands the next; the capability itself is frozen.
+ */
+function handOut(result: VerifiedToken): VerifiedToken {
+  return Object.freeze({ ...result, rootKey: result.rootKey.slice(), holder: result.holder.slice() });
 }
 
 function cacheKey(token: Uint8Array): string {

@@ -147,3 +147,31 @@ describe('CSpace', () => {
     );
   });
 });
+
+describe('CSpace encapsulation', () => {
+  it('capabilities handed out are frozen: mutating one cannot widen the slot', () => {
+    const { authority } = setup();
+    const a = authority.spawn({
+      fiber: 'a',
+      grants: [{ verb: 'fs.read', scope: '/etc/nexus', notAfterMs: 1e9 }],
+    });
+    const cap = a.get(0) as { scope: string; window: { notAfterMs: number } };
+    expect(() => {
+      cap.scope = '/';
+    }).toThrow(TypeError);
+    expect(() => {
+      cap.window.notAfterMs = 1e15;
+    }).toThrow(TypeError);
+    expect(a.allows('fs.read', '/etc/passwd')).toBe(false);
+  });
+
+  it('CSpaces are made only by an Authority, and their internals are not reachable', () => {
+    const { authority } = setup();
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/etc', notAfterMs: 1e9 }] });
+    const Ctor = a.constructor as new (ticket: object) => unknown;
+    expect(() => new Ctor({})).toThrow(/created only by an Authority/);
+    expect(Object.keys(a)).toEqual(['fiber']);
+    expect((a as unknown as Record<string, unknown>).insert).toBeUndefined();
+    expect((authority as unknown as Record<string, unknown>).emit).toBeUndefined();
+  });
+});

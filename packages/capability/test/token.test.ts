@@ -338,3 +338,23 @@ describe('decoding errors name the link', () => {
     expect(error.linkIndex).toBe(1);
   });
 });
+
+describe('verified results are per caller', () => {
+  it('mutating one result cannot change what the cache hands the next caller', async () => {
+    const world = await makeWorld(6);
+    const token = await mintToken(
+      world.root,
+      { verb: 'fs.read', scope: '/etc/nexus' },
+      world.keys[0].publicKey,
+      world.options,
+    );
+    const first = await world.verifier.verify(token);
+    first.holder.fill(0);
+    expect(() => {
+      (first.cap as { scope: string }).scope = '/';
+    }).toThrow(TypeError);
+    const second = world.verifier.verifyCached(token);
+    expect(second?.holder).toEqual(world.keys[0].publicKey);
+    expect(second?.cap.scope).toBe('/etc/nexus');
+  });
+});
