@@ -56,8 +56,9 @@ export function checkZstdLevel(level: number): void {
  */
 export function zstdDecode(frame: Uint8Array, plainLength: number): Uint8Array {
   checkPlainLength(plainLength);
-  // fzstd fills a caller-sized buffer without reporting how much it wrote: insist that the frame
-  // header records the content size and that it is the size the chunk frame declares.
+  // The frame header must record the content size, and it must be the size the chunk frame
+  // declares: fzstd then allocates exactly that. (Handing fzstd a preallocated buffer instead
+  // measured 3-4x slower on 64 KiB chunks.)
   const declared = zstdFrameContentSize(frame);
   if (declared !== plainLength) {
     throw new ContentError(
@@ -67,7 +68,7 @@ export function zstdDecode(frame: Uint8Array, plainLength: number): Uint8Array {
   }
   let out: Uint8Array;
   try {
-    out = fzstdDecompress(frame, new Uint8Array(plainLength));
+    out = fzstdDecompress(frame);
   } catch (e) {
     throw new ContentError('EFORMAT', `zstd.frame: ${(e as Error).message}`);
   }
