@@ -69,3 +69,18 @@ describe('core classification', () => {
     expect(calibrate(2)).toBeGreaterThan(0);
   });
 });
+
+describe('calibrating worker threads (./node)', () => {
+  it('measures each thread alone and together, and the classifier places Photon', async () => {
+    const { calibrateThreads } = await import('../src/node/index.js');
+    const units = await calibrateThreads(2, 5);
+    expect(units.map((u) => u.id)).toEqual(['thread0', 'thread1']);
+    for (const u of units) {
+      expect(u.singleThreadScore).toBeGreaterThan(0);
+      expect(u.throughputScore).toBeGreaterThan(0);
+    }
+    const p = new UnitClassifier().update(units, 0);
+    expect(['thread0', 'thread1']).toContain(p.photon);
+    await expect(calibrateThreads(0)).rejects.toThrow(RangeError);
+  });
+});
