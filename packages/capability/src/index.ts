@@ -96,6 +96,7 @@ export {
 } from './encoding.js';
 export { CapabilityError, type CapabilityErrorCode, isCapabilityError } from './errors.js';
 export {
+  type CheckpointPair,
   decodeEntry,
   ENTRY_KINDS,
   ENTRY_MAGIC,

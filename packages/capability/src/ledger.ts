@@ -343,6 +343,14 @@ export async function verifyEntryInclusion(
   return checkpoint;
 }
 
+/** Two checkpoints a witness found consistent. */
+export interface CheckpointPair {
+  /** The older checkpoint. */
+  readonly older: Checkpoint;
+  /** The newer checkpoint, which extends the older. */
+  readonly newer: Checkpoint;
+}
+
 /**
  * A witness's check: a newer signed checkpoint extends an older one. Both notes must verify, name
  * the expected origin, and the consistency proof must link their roots (RFC 9162 §2.1.4.2). A
@@ -362,7 +370,7 @@ export async function verifyCheckpointConsistency(
   newerNote: string,
   proof: readonly Uint8Array[],
   options: ReplayOptions,
-): Promise<{ older: Checkpoint; newer: Checkpoint }> {
+): Promise<CheckpointPair> {
   const backend = options.backend ?? (await detectEd25519());
   const hasher = options.hasher ?? sha256Hasher;
   const older = parseCheckpoint((await openNote(olderNote, [options.verifier], backend)).text);
