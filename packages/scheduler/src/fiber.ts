@@ -229,6 +229,12 @@ export class FiberQueue {
     this.items[(this.head + this.size) % this.items.length] = f;
     this.size++;
   }
+  /** True when some queued fiber satisfies `test` (O(size): for checks, not the hot path). */
+  some(test: (f: Fiber) => boolean): boolean {
+    for (let i = 0; i < this.size; i++)
+      if (test(this.items[(this.head + i) % this.items.length] as Fiber)) return true;
+    return false;
+  }
   shift(): Fiber | undefined {
     if (this.size === 0) return undefined;
     const f = this.items[this.head];

@@ -112,6 +112,7 @@ export class Scheduler {
   private readonly quarantined = new Set<string>();
   private readonly sliceObservers: SliceObserver[] = [];
   private readonly metricObservers: MetricObserver[] = [];
+  private readonly decisionObservers: ((fiber: Fiber) => void)[] = [];
   private nextReleaseMs = Number.POSITIVE_INFINITY;
   /** Time of construction: the origin of every periodic task's release grid. */
   readonly epochMs: number;
@@ -224,6 +225,27 @@ export class Scheduler {
   /** Adds a metric observer (the watchdog). */
   onMetric(observer: MetricObserver): void {
     this.metricObservers.push(observer);
+  }
+  /** Adds an observer called with each fiber just before its slice runs (checks, tracing). */
+  onDecision(observer: (fiber: Fiber) => void): void {
+    this.decisionObservers.push(observer);
+  }
+
+  /**
+   * The highest tier holding a ready fiber other than the one running, or `TIER_COUNT` when none
+   * does; -1 when an admitted periodic job is pending in Photon. O(fibers): meant for invariant
+   * checks (a lower tier must never run while this is lower than its tier).
+   */
+  highestReadyTier(): number {
+    for (const f of this.periodic)
+      if (f !== this.current && f.tier === Tier.Photon && f.pending.length > 0 && f.state === 'ready')
+        return -1;
+    for (let t = 0; t < TIER_COUNT; t++) {
+      const ready = (f: Fiber) =>
+        f !== this.current && f.state === 'ready' && f.tier === t && (!f.periodic || f.pending.length > 0);
+      if (this.queues[t].some(ready)) return t;
+    }
+    return TIER_COUNT;
   }
 
   /** Stops a fiber for good (kernel fibers cannot be stopped). */
@@ -466,6 +488,7 @@ export class Scheduler {
   private runSlice(f: Fiber): Promise<void> | undefined {
     this.stats.decisions++;
     this.current = f;
+    for (const o of this.decisionObservers) o(f);
     const start = this.clock.now();
     if (f.asyncPromise === null && f.iterator === null) {
       // Start (or start the next job of) the fiber.

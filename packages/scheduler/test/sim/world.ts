@@ -16,7 +16,7 @@ import {
   PARANOIA_WATCHFUL,
   Scheduler,
   SeededRandom,
-  type Tier,
+  Tier,
   UnitClassifier,
   VirtualClock,
   Watchdog,
@@ -46,6 +46,8 @@ export interface SeedResult {
   seed: number;
   violations: string[];
   slices: number;
+  /** Decisions checked for strict priority. */
+  decisions: number;
   crashes: number;
   restarts: number;
   schedulerRestarts: number;
@@ -207,6 +209,16 @@ export function runSeed(seed: number, horizonMs = 250): SeedResult {
   classifier.update(units, 0);
 
   const quarantinedAt = new Map<string, number>();
+  let decisionsChecked = 0;
+  s.onDecision((f) => {
+    // Strict priority: nothing ready in a higher tier (or an admitted periodic job ahead of an
+    // aperiodic fiber) when a fiber is picked.
+    const admittedPeriodic = f.periodic && f.tier === Tier.Photon;
+    const highest = s.highestReadyTier();
+    if (!admittedPeriodic && highest < f.tier)
+      fail(`${f.name} (tier ${f.tier}) picked while tier ${highest} had a ready fiber`);
+    decisionsChecked++;
+  });
   s.onSlice((f) => {
     if (s.isQuarantined(f.name)) fail(`${f.name}: ran while quarantined`);
     if (f.tier < f.homeTier) fail(`${f.name}: tier ${f.tier} above its home ${f.homeTier}`);
@@ -281,6 +293,7 @@ export function runSeed(seed: number, horizonMs = 250): SeedResult {
     seed,
     violations,
     slices: s.list().reduce((a, f) => a + f.slices, 0),
+    decisions: decisionsChecked,
     crashes: s.events.count('crash'),
     restarts: s.events.count('restart-warm') + s.events.count('restart-cold'),
     schedulerRestarts: lower.schedulerRestarts,
