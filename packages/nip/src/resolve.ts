@@ -3,14 +3,21 @@
  * (SOLVER.md, "Preferences"):
  *
  * 1. satisfy the request (hard clauses);
- * 2. change as little of the installed set as possible (removed or re-versioned installed
- *    packages, plus newly installed names);
- * 3. prefer newer versions (sum over chosen packages of how many newer candidates were passed);
- * 4. prefer default variant values (count of non-default values);
- * 5. prefer higher-priority sources (count of priority steps below the best source).
+ * 2. change as little of the installed set as possible: the number of installed packages
+ *    removed or moved to another version, minimised by linear SAT-UNSAT search over a
+ *    totalizer, then held as a hard bound;
+ * 3. install no package that is not needed: for each package name of the cone in discovery
+ *    order (nearest the request first), "not installed" if still possible;
+ * 4. prefer newer versions: for each installed name in the same order, the newest version
+ *    still possible;
+ * 5. prefer default variant values: for each chosen candidate and variant, the default if
+ *    still possible;
+ * 6. prefer higher-priority sources: for each chosen name, the best source still possible.
  *
- * Each level is minimised exactly by linear SAT-UNSAT search over a totalizer, then fixed as a
- * hard bound before the next: the answer is lexicographically optimal and deterministic.
+ * Levels 3 to 6 are lexicographic over single literals: each step is one incremental SAT call
+ * under the choices already fixed, asked only when the current model is not already best
+ * (solution-guided), and its answer is fixed as a unit clause. The result is the unique
+ * lexicographic optimum of that order: deterministic for the same inputs.
  * @module
  */
 import { minimize } from './_totalizer.js';
@@ -44,8 +51,14 @@ export interface Plan {
   downgrade: { from: LockedPackage; to: Selected }[];
   /** Installed packages removed. */
   remove: LockedPackage[];
-  /** The optimum of each preference level, in order. */
-  costs: { changes: number; staleness: number; nonDefaultVariants: number; sourceRank: number };
+  /** What each preference level settled at, in order (see SOLVER.md, "Preferences"). */
+  costs: {
+    changes: number;
+    newPackages: number;
+    staleness: number;
+    nonDefaultVariants: number;
+    sourceRank: number;
+  };
   /** Work done. */
   stats: { variables: number; clauses: number; conflicts: number; solves: number; cone: number };
 }
@@ -101,99 +114,141 @@ export function resolve(universe: Universe, request: Request, options: ResolveOp
   if (first === 'unknown') throw new RangeError(`timeLimitMs: no answer within ${options.timeLimitMs} ms`);
   if (first === 'unsat') throw new SolveFailure(explain(universe, e));
 
-  const levels = preferenceLevels(universe, e, request, installed);
-  const costs = {
-    changes: minimize(solver, levels.changes, []),
-    staleness: minimize(solver, levels.staleness, []),
-    nonDefaultVariants: minimize(solver, levels.nonDefault, []),
-    sourceRank: minimize(solver, levels.sourceRank, []),
-  };
+  const changes = minimize(solver, changeCosts(universe, e, request, installed), []);
+  const costs = { changes, newPackages: 0, staleness: 0, nonDefaultVariants: 0, sourceRank: 0 };
+  lexicographic(universe, e, costs);
   return planFrom(universe, e, installed, costs, solver.stats.solves);
 }
 
-interface Levels {
-  changes: number[];
-  staleness: number[];
-  nonDefault: number[];
-  sourceRank: number[];
-}
-
-function preferenceLevels(
+/** Cost literals of level 2: installed packages removed or re-versioned. */
+function changeCosts(
   universe: Universe,
   e: Encoding,
   request: Request,
   installed: LockedPackage[],
-): Levels {
+): number[] {
   const solver = e.solver;
   const upgrade = new Set(request.upgrade === 'all' ? installed.map((p) => p.name) : (request.upgrade ?? []));
-  const changes: number[] = [];
-  const installedNames = new Set(installed.map((p) => p.name));
-  const coneByName = new Map<string, number[]>();
-  for (const id of e.cone) {
-    const name = universe.packages[id].name;
-    const list = coneByName.get(name);
-    if (list) list.push(id);
-    else coneByName.set(name, [id]);
-  }
+  const costs: number[] = [];
   for (const p of installed) {
-    const ids = coneByName.get(p.name) ?? [];
+    const ids = universe.versionsOf(p.name).filter((id) => e.varOf[id] !== 0);
     if (upgrade.has(p.name)) {
-      // Only removal counts as a change: r ← no version installed.
-      const r = solver.newVariable();
+      const r = solver.newVariable(); // r ← no version installed: only removal counts
       solver.addClause([r, ...ids.map((id) => e.varOf[id])]);
-      changes.push(r);
+      costs.push(r);
       continue;
     }
     const same = ids.filter((id) => universe.packages[id].version === p.version);
-    if (same.length === 0) continue; // gone from the universe: changing it costs nothing extra
+    if (same.length === 0) continue; // gone from the universe: it has to change anyway
     const kept = solver.newVariable(); // kept → one of the same-version candidates
     solver.addClause([-kept, ...same.map((id) => e.varOf[id])]);
-    changes.push(-kept);
+    costs.push(-kept);
   }
-  for (const name of [...coneByName.keys()].sort()) {
-    if (installedNames.has(name)) continue;
-    const n = solver.newVariable(); // n ← any version of a new name
-    for (const id of coneByName.get(name)!) solver.addClause([-e.varOf[id], n]);
-    changes.push(n);
-  }
+  return costs;
+}
 
-  // Staleness: g(name, k) ← a chosen candidate with k or more newer versions in the universe.
-  const staleness: number[] = [];
-  for (const name of [...coneByName.keys()].sort()) {
-    const all = universe.versionsOf(name);
-    const distinct: string[] = [];
-    for (const id of all) {
-      const v = universe.packages[id].version;
-      if (distinct.length === 0 || universe.scheme.compare(distinct[distinct.length - 1], v) !== 0)
-        distinct.push(v);
+/** Levels 3 to 6, each literal by literal (see the module comment). */
+function lexicographic(universe: Universe, e: Encoding, costs: Plan['costs']): void {
+  const solver = e.solver;
+  const isTrue = (v: number) => solver.value(v) === true;
+  /** Fixes all of `units` if satisfiable with what is fixed so far; returns whether it was. */
+  const tryFix = (units: number[][]): boolean => {
+    const guard = solver.newVariable();
+    for (const clause of units) solver.addClause([-guard, ...clause]);
+    if (solver.solve({ assumptions: [guard] }) === 'sat') {
+      solver.addClause([guard]);
+      return true;
     }
-    const rankOf = (id: number) =>
-      distinct.findIndex((v) => universe.scheme.compare(v, universe.packages[id].version) === 0);
-    const ids = coneByName.get(name)!;
-    const maxRank = Math.max(0, ...ids.map(rankOf));
-    for (let k = 1; k <= maxRank; k++) {
-      const g = solver.newVariable();
-      for (const id of ids) if (rankOf(id) >= k) solver.addClause([-e.varOf[id], g]);
-      staleness.push(g);
-    }
-  }
-
-  const nonDefault: number[] = [];
+    solver.addClause([-guard]);
+    if (solver.solve() !== 'sat')
+      throw new Error('nip: assertion failed: fixed preferences stay satisfiable');
+    return false;
+  };
+  const names: string[] = [];
+  const byName = new Map<string, number[]>();
   for (const id of e.cone) {
-    for (const [variant, spec] of Object.entries(universe.packages[id].variants ?? {})) {
+    const name = universe.packages[id].name;
+    const list = byName.get(name);
+    if (list) list.push(id);
+    else {
+      byName.set(name, [id]);
+      names.push(name);
+    }
+  }
+  const installedNames = new Set(e.installed.map((p) => p.name));
+  // Level 3: no unneeded new package.
+  for (const name of names) {
+    if (installedNames.has(name)) continue;
+    const ids = byName.get(name)!;
+    const absent = ids.map((id) => [-e.varOf[id]]);
+    if (!ids.some((id) => isTrue(e.varOf[id]))) for (const unit of absent) solver.addClause(unit);
+    else if (!tryFix(absent)) costs.newPackages++;
+  }
+  // Level 4: newest possible version, name by name.
+  for (const name of names) {
+    const ids = byName.get(name)!;
+    const ranked = distinctRanks(universe, ids);
+    for (;;) {
+      const chosen = ids.find((id) => isTrue(e.varOf[id]));
+      if (chosen === undefined) break;
+      const rank = ranked.get(chosen)!;
+      if (rank === 0) break;
+      const better = ids.filter((id) => ranked.get(id)! < rank).map((id) => e.varOf[id]);
+      if (better.length > 0 && tryFix([better])) continue;
+      for (const id of ids) if (ranked.get(id)! > rank) solver.addClause([-e.varOf[id]]); // hold rank r or better
+      costs.staleness += rank;
+      break;
+    }
+  }
+  // Level 5: default variant values.
+  for (const id of e.cone) {
+    if (!isTrue(e.varOf[id])) continue;
+    for (const [variant, spec] of Object.entries(universe.packages[id].variants ?? {}).sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
+      const def = e.variantVar.get(variantKey(id, variant, spec.default))!;
+      if (isTrue(def)) {
+        solver.addClause([-e.varOf[id], def]);
+        continue;
+      }
+      if (tryFix([[-e.varOf[id], def]])) continue;
+      costs.nonDefaultVariants++;
       for (const value of spec.values) {
-        if (value !== spec.default) nonDefault.push(e.variantVar.get(variantKey(id, variant, value))!);
+        const x = e.variantVar.get(variantKey(id, variant, value))!;
+        if (isTrue(x)) solver.addClause([-e.varOf[id], x]);
       }
     }
   }
-
-  const sourceRank: number[] = [];
-  const priorities = [...new Set(e.cone.map((id) => universe.priority(id)))].sort((a, b) => b - a);
-  for (const id of e.cone) {
-    const steps = priorities.indexOf(universe.priority(id));
-    for (let s = 0; s < steps; s++) sourceRank.push(e.varOf[id]);
+  // Level 6: the highest-priority source among the chosen version's candidates.
+  for (const name of names) {
+    const ids = byName.get(name)!;
+    const chosen = ids.find((id) => isTrue(e.varOf[id]));
+    if (chosen === undefined) continue;
+    const version = universe.packages[chosen].version;
+    const same = ids.filter((id) => universe.scheme.compare(universe.packages[id].version, version) === 0);
+    const best = Math.max(...same.map((id) => universe.priority(id)));
+    if (universe.priority(chosen) === best) continue;
+    const top = same.filter((id) => universe.priority(id) === best).map((id) => e.varOf[id]);
+    if (tryFix([top])) continue;
+    costs.sourceRank++;
+    solver.addClause([e.varOf[chosen]]);
   }
-  return { changes, staleness, nonDefault, sourceRank };
+  if (solver.solve() !== 'sat') throw new Error('nip: assertion failed: the optimum is satisfiable');
+}
+
+/** Rank of each candidate among the distinct versions of its name (0 = newest). */
+function distinctRanks(universe: Universe, ids: number[]): Map<number, number> {
+  const all = universe.versionsOf(universe.packages[ids[0]].name);
+  const ranks = new Map<number, number>();
+  let rank = -1;
+  let previous: string | null = null;
+  for (const id of all) {
+    const v = universe.packages[id].version;
+    if (previous === null || universe.scheme.compare(previous, v) !== 0) rank++;
+    previous = v;
+    ranks.set(id, rank);
+  }
+  return ranks;
 }
 
 function planFrom(
