@@ -51,7 +51,7 @@ for (const set of sets) {
   const instances = satlib(set).slice(0, perSet);
   const dir = join(root, set.replaceAll('/', '_'));
   mkdirSync(dir, { recursive: true });
-  instances.forEach((inst, i) => writeFileSync(join(dir, `${i}.cnf`), inst.text));
+  for (const [i, inst] of instances.entries()) writeFileSync(join(dir, `${i}.cnf`), inst.text);
   const expected = instances.map((i) => (i.expected === 'SAT' ? 'sat' : 'unsat'));
 
   let nipMs = 0;
@@ -74,7 +74,7 @@ for (const set of sets) {
     ['minisat', mini],
     ['cadical', cadi],
   ] as const) {
-    if (res && res.answers.some((a, i) => a !== expected[i])) throw new Error(`${name} disagrees on ${set}`);
+    if (res?.answers.some((a, i) => a !== expected[i])) throw new Error(`${name} disagrees on ${set}`);
   }
   const child = spawnSync(
     process.execPath,
