@@ -54,7 +54,8 @@ export function splitPath(path: string): string[] {
   if (parts.length > TREE_LIMITS.depthMax) throw new RangeError(`path: deeper than ${TREE_LIMITS.depthMax}`);
   for (const p of parts) {
     if (p === '' || p === '.' || p === '..') throw new TypeError(`path: bad component '${p}' in ${path}`);
-    if (utf8.encode(p).length > TREE_LIMITS.nameBytesMax)
+    // A UTF-16 unit encodes to at most 3 UTF-8 bytes: only long names need encoding to check.
+    if (p.length * 3 > TREE_LIMITS.nameBytesMax && utf8.encode(p).length > TREE_LIMITS.nameBytesMax)
       throw new RangeError(`path: component longer than 255 bytes in ${path}`);
   }
   return parts;
