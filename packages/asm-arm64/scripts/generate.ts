@@ -136,6 +136,15 @@ function applyCondition(
   }
 }
 
+/**
+ * Field values the decode pseudocode requires (`if size != '10' then UNDEFINED`), which the
+ * encodesets of this release leave variable. Arm ARM C7.2 SDOT (vector), UDOT (vector).
+ */
+const DECODE_FIXED: Record<string, Record<string, string>> = {
+  SDOT_asimdsame2_D: { size: '10' },
+  UDOT_asimdsame2_D: { size: '10' },
+};
+
 const leaves: Leaf[] = [];
 function walk(
   node: Json,
@@ -153,6 +162,15 @@ function walk(
   const ex = [...excl];
   applyCondition(node.condition, ff, mm, ex);
   if (node._type === 'Instruction.Instruction') {
+    for (const [name, bits] of Object.entries(DECODE_FIXED[node.name] ?? {})) {
+      const f = ff.get(name);
+      if (!f) continue;
+      for (let i = 0; i < f.width; i++) {
+        mm.m |= 1 << (f.lo + i);
+        if (bits[f.width - 1 - i] === '1') mm.v |= 1 << (f.lo + i);
+        else mm.v &= ~(1 << (f.lo + i));
+      }
+    }
     leaves.push({
       name: node.name,
       group: '',
@@ -195,6 +213,8 @@ interface Ctx {
   mnemonic: string;
   /** Class of the first register operand (`x`, `w`, `q`...), which sets the access size. */
   firstClass: string;
+  /** A `<V>` size choice waiting for its register number (`<V><d>`). */
+  pendingScalar: string;
 }
 
 const base = (id: string): string => id.replace(/__\d+$/, '');
@@ -468,6 +488,62 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
     }
     return [plainImm(ctx, false, false, parts)];
   }
+  // Advanced SIMD vector registers (`<Vd>` before `.<T>`).
+  m = /^V([dnmt]\d?)$/.exec(b);
+  if (m && display && /^<V[dnmt]\d?>$/.test(display)) {
+    const f = REG_FIELD[m[1]];
+    if (!f) throw new Unresolved(`vreg ${b}`);
+    field(ctx, f);
+    ctx.used.add(f);
+    return [`%VV:${f}`];
+  }
+  // Arrangements and element sizes: `T_00_1_16B` sets size:Q, `Ts_xx100_S` sets imm5.
+  if (/^(T|Ta|Tb|Ts|V)_option$/.test(b) && r._type === 'Instruction.Rules.Choice') {
+    const alts: { groups: string[]; text: string }[] = [];
+    for (const c of r.choices) {
+      const cid: string | undefined = c?.symbols.length === 1 ? c.symbols[0].rule_id : undefined;
+      const mm = cid ? /^[A-Za-z]+((?:_[01x]+)+)_([A-Za-z0-9]+)$/.exec(base(cid)) : null;
+      if (!mm) throw new Unresolved(`arrangement ${b}`);
+      alts.push({ groups: mm[1].slice(1).split('_'), text: mm[2] });
+    }
+    const widths = alts[0].groups.map((g) => g.length);
+    // One bit: Q when the alternatives differ in lane count (2S, 4S), sz when in element size.
+    const sameElement = new Set(alts.map((a) => a.text.slice(-1))).size === 1;
+    const byWidth = (w: number, second: boolean): string => {
+      const oneBit = sameElement && widths.length === 1 ? ['Q', 'sz'] : ['sz', 'Q'];
+      const names = second
+        ? ['Q']
+        : w === 2
+          ? ['size']
+          : w === 1
+            ? oneBit
+            : w === 4
+              ? ['immh']
+              : w === 5
+                ? ['imm5']
+                : w === 3
+                  ? ['opc']
+                  : [];
+      for (const n of names) if (ctx.leaf.fields.get(n)?.width === w) return n;
+      throw new Unresolved(`arrangement ${b} field`);
+    };
+    const fields = widths.map((w, i) => byWidth(w, i > 0));
+    const spec = fields.join('+');
+    const list = alts.map((a) => `${a.text}=${a.groups.join('')}`).join(';');
+    if (b === 'V_option') {
+      ctx.pendingScalar = `${spec}:${list}`;
+      return [];
+    }
+    return [`%E:${spec}:0:${list}`];
+  }
+  if (ctx.pendingScalar && /^[dnm]$/.test(b) && display) {
+    const f = REG_FIELD[b];
+    field(ctx, f);
+    ctx.used.add(f);
+    const out = `%VS:${f}:${ctx.pendingScalar}`;
+    ctx.pendingScalar = '';
+    return [out];
+  }
   // Choices: a field enum when every alternative is named <field>_<bits>_<name> and is literal.
   if (r._type === 'Instruction.Rules.Choice') {
     const alts: { bits: string; text: string }[] = [];
@@ -502,6 +578,7 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
         op0: ['o0', 'op0'],
         targets: ['op2'],
         t: ['Rt'],
+        imm: ['Q', 'size'],
       };
       const candidates = [prefix, ...(aliases[prefix] ?? [])];
       let pick = '';
@@ -539,7 +616,7 @@ function tokenizeLiteral(text: string): Part[] {
   const fixed = /^\s*#(\d+\.\d+)\s*$/.exec(text);
   if (fixed) return [`#${fixed[1]}`]; // `#0.0` of the compare-with-zero forms
   return text
-    .split(/(\s+|,|\[|\]|!|#)/)
+    .split(/(\s+|,|\[|\]|!|#|\.)/)
     .filter((t) => t && !/^\s+$/.test(t))
     .map((t) => t.toUpperCase());
 }
@@ -581,7 +658,7 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
   const first = symbols[0];
   const mnemonicText: string = first._type === 'Instruction.Symbols.Literal' ? first.value : '';
   const mnemonic = mnemonicText.replace(/\..*$/, '').toUpperCase();
-  const ctx: Ctx = { leaf, used: new Set(), mnemonic, firstClass: '' };
+  const ctx: Ctx = { leaf, used: new Set(), mnemonic, firstClass: '', pendingScalar: '' };
   try {
     let parts = resolveSymbols(ctx, symbols);
     parts = simplify(parts);
@@ -596,6 +673,31 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
         parts.splice(i, 4, `#${parts[i + 1]}.${parts[i + 3]}`);
       }
     }
+    for (let i = 0; i + 1 < parts.length; i++) {
+      if (parts[i] === '#' && /^\d+$/.test(String(parts[i + 1]))) parts.splice(i, 2, `#${parts[i + 1]}`);
+    }
+    // `SADDL{2}`: the optional `2` is Q, written as a mnemonic suffix.
+    const second = parts[1];
+    if (
+      Array.isArray(second) &&
+      second.length === 2 &&
+      second[0] === '?' &&
+      second[1] === '2' &&
+      leaf.fields.has('Q')
+    ) {
+      parts[1] = '%SUF:Q';
+    }
+    // A choice between literals binds no field: such an operand is not resolved.
+    const literalOnly = (a: Part): boolean =>
+      Array.isArray(a) && a.length > 0 && a.every((x) => typeof x === 'string' && !x.startsWith('%'));
+    const literalChoice = (list: Part[]): boolean =>
+      list.some(
+        (p) =>
+          Array.isArray(p) &&
+          ((p[0] === '|' && p.slice(1).filter(literalOnly).length >= 2) ||
+            literalChoice(p.slice(1) as Part[])),
+      );
+    if (literalChoice(parts)) return 'choice between literals';
     // `, LSL #0` on a byte register offset is the S bit set (S = 0 omits it).
     if (leaf.fields.has('S') && !ctx.used.has('S')) {
       const rewrite = (list: Part[]): Part[] =>

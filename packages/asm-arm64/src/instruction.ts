@@ -11,6 +11,7 @@ import {
   isDefault,
   type MatchState,
   matchOperand,
+  NoSuchOperand,
   printOperand,
   type Token,
 } from './operands';
@@ -353,8 +354,10 @@ function chooseAlternative(
   return alts.find((a) => a.length > 0) ?? alts[0];
 }
 
-function joinText(tokens: string[]): string {
-  if (tokens.length === 0) return '';
+function joinText(list: string[]): string {
+  if (list.length === 0) return '';
+  // The `2` suffix of upper-half forms (`saddl2`) joins the mnemonic; without it, nothing.
+  const tokens = list[1] === '2' || list[1] === '' ? [list[0] + list[1], ...list.slice(2)] : list;
   let out = tokens[0];
   let i = 1;
   if (tokens[1] === '.' || out.endsWith('.')) {
@@ -368,8 +371,10 @@ function joinText(tokens: string[]): string {
     const t = tokens[i];
     const prev = tokens[i - 1];
     if (t === ',') out += ',';
-    else if (t === ']' || t === '!' || t === '_') out += t;
-    else out += (first ? '\t' : prev === '[' || prev === '_' ? '' : ' ') + t;
+    else if (t === ']' || t === '!' || t === '_' || t === '.') out += t;
+    else if (t === '[' && !first && prev !== ',')
+      out += t; // `v0.d[1]`
+    else out += (first ? '\t' : prev === '[' || prev === '_' || prev === '.' ? '' : ' ') + t;
     first = false;
   }
   return out;
@@ -398,7 +403,12 @@ export function printInstruction(e: Encoding, word: number, address = 0): string
   const t = templateOf(e, alias);
   if (!t) return null;
   const out: string[] = [];
-  printParts(e, alias ? alias.mnemonic : e.mnemonic, word, t, address, out);
+  try {
+    printParts(e, alias ? alias.mnemonic : e.mnemonic, word, t, address, out);
+  } catch (err) {
+    if (err instanceof NoSuchOperand) return null;
+    throw err;
+  }
   // Mnemonics with a suffix (`B.EQ`) come from the first literal and the condition operand.
   return joinText(out);
 }
@@ -471,7 +481,13 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
     else if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
       out.push({ kind: 'num', text: lower, value: BigInt(lower), column });
     } else if (/^:[a-z0-9_]+:$/.test(lower)) out.push({ kind: 'reloc', text: lower, value: 0n, column });
-    else if (/^[a-z_.$]/.test(lower)) out.push({ kind: 'id', text: lower, raw, value: 0n, column });
+    else if (/^v\d+\.\w+$/.test(lower)) {
+      // `v3.8b`: register, dot, arrangement.
+      const dot = lower.indexOf('.');
+      out.push({ kind: 'id', text: lower.slice(0, dot), value: 0n, column });
+      out.push({ kind: 'punct', text: '.', value: 0n, column: column + dot });
+      out.push({ kind: 'id', text: lower.slice(dot + 1), value: 0n, column: column + dot + 1 });
+    } else if (/^[a-z_.$]/.test(lower)) out.push({ kind: 'id', text: lower, raw, value: 0n, column });
     else out.push({ kind: 'punct', text: raw, value: 0n, column });
     pos = TOKEN_RE.lastIndex;
   }
@@ -566,9 +582,11 @@ function applyCondition(e: Encoding, word: number, c: RawCond): number {
     const rhs = c[2] as RawCond;
     if (Array.isArray(rhs) && rhs[0] === 'bits' && !String(rhs[1]).includes('x'))
       return setField(e, word, c[1], Number.parseInt(rhs[1] as string, 2));
-    // `Rn == Rm`: the template wrote the left field; the right one copies it.
-    if (typeof rhs === 'string' && e.fields.some((f) => f.name === rhs))
-      return setField(e, word, rhs, getField(e, word, c[1]));
+    // `Rn == Rm`: one side was written by the template (the other is still zero); copy it over.
+    if (typeof rhs === 'string' && e.fields.some((f) => f.name === rhs)) {
+      const left = getField(e, word, c[1]);
+      return left === 0 ? setField(e, word, c[1], getField(e, word, rhs)) : setField(e, word, rhs, left);
+    }
   }
   return word;
 }
@@ -677,10 +695,18 @@ export function encodeTokens(
       column: mnemonicColumn + dot[1].length + 1,
     };
   }
-  const entries = byMnemonic(upper);
+  let entries = byMnemonic(upper);
+  let suffix2 = false;
+  if (entries.length === 0 && /2$/.test(upper)) {
+    // `saddl2` is SADDL with Q = 1: the templates of the base mnemonic that take the suffix.
+    entries = byMnemonic(upper.slice(0, -1)).filter(
+      ({ encoding, alias }) => templateOf(encoding, alias)?.[1] === '%SUF:Q',
+    );
+    suffix2 = true;
+  }
   if (entries.length === 0) return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
   const all = condSuffix ? [condSuffix, ...tokens] : tokens;
-  const state: MatchState = { word: 0, fixups: [], error: null };
+  const state: MatchState = { word: 0, fixups: [], error: null, suffix2 };
   // The entry that matched this mnemonic and operand shape last time is tried first.
   const key = shapeKey(upper, all);
   const hit = shapeCache.get(key);
@@ -692,6 +718,7 @@ export function encodeTokens(
     state.word = e.value;
     state.fixups = [];
     state.rmClass = undefined;
+    state.enums = undefined;
     const body = condSuffix ? t.slice(1).filter((x) => x !== '.') : t.slice(1);
     let consumed = -1;
     const ok = matchParts(e, upper, body, 0, all, 0, state, (q) => {
@@ -706,7 +733,13 @@ export function encodeTokens(
     });
     if (!ok || consumed < 0) continue;
     let word = state.word;
-    if (alias) word = applyCondition(e, word, conditionOf(alias));
+    // The alias's field equalities, from its condition and from its preferred form (`mov v0.16b, v1.16b` is ORR with Rm = Rn).
+    if (alias)
+      word = applyCondition(
+        e,
+        applyCondition(e, word, conditionOf(alias)),
+        PREFERRED_OVERRIDES[alias.name] ?? alias.preferred,
+      );
     if ((word & e.mask) >>> 0 !== e.value || excluded(e, word)) {
       if (!state.error)
         state.error = { message: 'operands do not fit this encoding', column: mnemonicColumn };

@@ -156,6 +156,10 @@ export interface MatchState {
   error: { message: string; column: number } | null;
   /** Class of the Rm register as written, for register-offset consistency checks. */
   rmClass?: 'w' | 'x';
+  /** Field values set by enumerations so far (arrangements named twice must agree). */
+  enums?: Map<string, string>;
+  /** The mnemonic carried a `2` suffix (`saddl2`): the upper-half form. */
+  suffix2?: boolean;
 }
 
 const REG_RE = /^([wx])(\d+)$/;
@@ -258,6 +262,9 @@ export function splitOperand(op: string): string[] {
   return a;
 }
 
+/** Thrown when a field value has no spelling: the word is not a valid instruction. */
+export class NoSuchOperand extends Error {}
+
 /** Prints one operand in LLVM's canonical spelling. */
 export function printOperand(
   e: Encoding,
@@ -280,6 +287,16 @@ export function printOperand(
     }
     case 'V':
       return `${a[2]}${getField(e, word, a[1])}`;
+    case 'VV':
+      return `v${getField(e, word, a[1])}`;
+    case 'SUF':
+      return getField(e, word, a[1]) ? '2' : '';
+    case 'VS': {
+      const v = getField(e, word, a[2]);
+      const alt = parseEnum(a.slice(3).join(':')).find((x) => bitsMatch(x.bits, v));
+      if (!alt) throw new NoSuchOperand();
+      return `${alt.text.toLowerCase()}${getField(e, word, a[1])}`;
+    }
     case 'I': {
       const raw = getField(e, word, a[1]);
       const w = fieldWidth(e, a[1]);
@@ -316,7 +333,8 @@ export function printOperand(
         if (alt.text === 'LSL' && !lslAllowed(e, word)) continue;
         return alt.text.toLowerCase();
       }
-      return `#${v}`;
+      // No spelling: a reserved value (the 1D arrangement of a byte/half/word operation).
+      throw new NoSuchOperand();
     }
     case 'CR':
       return `c${getField(e, word, a[1])}`;
@@ -472,6 +490,25 @@ export function matchOperand(
       state.word = setField(e, state.word, a[1], Number(m[2]));
       return pos + 1;
     }
+    case 'SUF':
+      // The `2` of `saddl2` arrived with the mnemonic (see encodeTokens).
+      state.word = setField(e, state.word, a[1], state.suffix2 ? 1 : 0);
+      return pos;
+    case 'VV': {
+      const m = t && /^v(\d+)$/.exec(t.text);
+      if (!m || Number(m[1]) > 31) return need('a vector register');
+      state.word = setField(e, state.word, a[1], Number(m[1]));
+      return pos + 1;
+    }
+    case 'VS': {
+      const m = t && /^([bhsdq])(\d+)$/.exec(t.text);
+      if (!m || Number(m[2]) > 31) return need('a scalar SIMD register');
+      const alt = parseEnum(a.slice(3).join(':')).find((x) => x.text.toLowerCase() === m[1]);
+      if (!alt) return fail(state, `wrong register class ${m[1]}`, column) ? -1 : -1;
+      state.word = setField(e, state.word, a[1], Number(m[2]));
+      state.word = setField(e, state.word, a[2], Number.parseInt(alt.bits.replace(/x/g, '0'), 2));
+      return pos + 1;
+    }
     case 'I': {
       const reloc =
         tokens[pos]?.kind === 'reloc'
@@ -605,6 +642,16 @@ export function matchOperand(
           p++;
         }
         if (ok) {
+          // One field may be named by several operands (`v0.8b, v1.8b`): they must agree.
+          if (a[1].includes('+') || a[1] === 'size' || a[1] === 'imm5') {
+            const previous = state.enums?.get(a[1]);
+            if (previous !== undefined && previous !== alt.bits) {
+              fail(state, 'operands disagree on the arrangement', column);
+              continue;
+            }
+            if (!state.enums) state.enums = new Map();
+            state.enums.set(a[1], alt.bits);
+          }
           const bits = lslBits(e, alt.bits).replace(/x/g, '0');
           const cur = getField(e, state.word, a[1]);
           const v = (cur & ~(((1 << bits.length) - 1) << shift)) | (Number.parseInt(bits, 2) << shift);

@@ -21,7 +21,8 @@ export function llvmMc(): string | null {
 }
 
 /** Target features used for every llvm-mc run. */
-export const MATTR = '+lse,+v8.5a,+rcpc,+crc,+fp-armv8,+neon,+bti,+fullfp16';
+export const MATTR =
+  '+lse,+v8.5a,+rcpc,+crc,+fp-armv8,+neon,+bti,+fullfp16,+dotprod,+i8mm,+sm4,+sha2,+sha3,+fp16fml,+bf16,+aes,+rdm';
 
 /** Disassembles words; returns canonical text per word or null for invalid encodings. */
 export function llvmDisassemble(bin: string, words: readonly number[]): (string | null)[] {

@@ -96,6 +96,7 @@ describe.skipIf(!bin && !ci)('differential vs llvm-mc', () => {
     console.log(
       `differential instructions: ${encoded} (${covered.length} encodings, ${printed} disassembled identically, ${rejected} unpredictable forms rejected by both, ${unnamedSysreg} named system registers and operations not compared)`,
     );
+    if (failures.length) console.log(failures.join('\n'));
     expect(failures.slice(0, 30)).toEqual([]);
     expect(encoded).toBeGreaterThanOrEqual(100_000);
   });
