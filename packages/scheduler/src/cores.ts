@@ -14,6 +14,7 @@
  * unit wobbling at the edge (thermal throttling that comes and goes) does not flap. Tier
  * placement is sticky in the same way: Photon stays on its unit while that unit remains Sprint.
  */
+import type { EventStream } from './events.js';
 
 /** One unit's latest measurement. */
 export interface UnitMeasurement {
@@ -54,6 +55,8 @@ export interface ClassifierOptions {
   hysteresis?: number;
   /** Consecutive low measurements needed to leave (default 3). */
   confirmations?: number;
+  /** Receives a `reclassify` event for every unit joining or leaving a class. */
+  events?: EventStream;
 }
 
 /** Largest number of units the classifier accepts. */
@@ -86,6 +89,7 @@ export class UnitClassifier {
   private sticky: { photon?: string; matter?: string; gravity?: string } = {};
   /** Class membership changes so far (joins and leaves). */
   changes = 0;
+  private readonly events: EventStream | undefined;
 
   constructor(options: ClassifierOptions = {}) {
     this.band = fraction(options.band ?? 0.1, 'band');
@@ -93,6 +97,7 @@ export class UnitClassifier {
     this.confirmations = options.confirmations ?? 3;
     if (!Number.isSafeInteger(this.confirmations) || this.confirmations < 1)
       throw new RangeError('confirmations: a positive integer is required');
+    this.events = options.events;
   }
 
   /** Feeds the latest measurements of every unit; returns the placement. */
@@ -151,6 +156,11 @@ export class UnitClassifier {
     };
   }
 
+  private change(unit: string, cls: UnitClass, joined: boolean): void {
+    this.changes++;
+    this.events?.emit('reclassify', undefined, { unit, class: cls, joined });
+  }
+
   private classify(
     cls: 'sprint' | 'bulk' | 'ember',
     units: readonly UnitMeasurement[],
@@ -166,14 +176,14 @@ export class UnitClassifier {
     for (const u of units) {
       const s = score(u);
       if (s >= join) {
-        if (!m.has(u.id)) this.changes++;
+        if (!m.has(u.id)) this.change(u.id, cls, true);
         m.set(u.id, 0);
       } else if (m.has(u.id)) {
         if (s < leave) {
           const low = (m.get(u.id) as number) + 1;
           if (low >= this.confirmations) {
             m.delete(u.id);
-            this.changes++;
+            this.change(u.id, cls, false);
           } else m.set(u.id, low);
         } else m.set(u.id, 0);
       }

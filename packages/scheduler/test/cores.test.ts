@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, UnitClassifier, type UnitMeasurement } from '../src/index.js';
+import { calibrate, EventStream, UnitClassifier, type UnitMeasurement } from '../src/index.js';
 
 const topology = (): UnitMeasurement[] => [
   { id: 'p0', singleThreadScore: 100, throughputScore: 200, powerW: 15 },
@@ -22,9 +22,11 @@ describe('core classification', () => {
   });
 
   it('a throttled unit leaves Sprint only after 3 confirmations below the hysteresis line, and Photon moves', () => {
-    const c = new UnitClassifier({ band: 0.1, hysteresis: 0.1, confirmations: 3 });
+    const events = new EventStream(() => 0);
+    const c = new UnitClassifier({ band: 0.1, hysteresis: 0.1, confirmations: 3, events });
     const units = topology();
     c.update(units, 0);
+    const joins = events.count('reclassify');
     units[0].singleThreadScore = 85; // 15% down: inside band + hysteresis, stays Sprint
     for (let i = 0; i < 5; i++) expect(c.update(units, i).photon).toBe('p0');
     units[0].singleThreadScore = 60; // throttled hard
@@ -37,6 +39,8 @@ describe('core classification', () => {
     const back = c.update(units, 13);
     expect(back.classes.sprint).toEqual(['p0', 'p1']);
     expect(back.photon).toBe('p1');
+    expect(events.count('reclassify') - joins).toBe(2); // p0 left Sprint, then rejoined
+    expect(events.recent().at(-2)?.detail).toEqual({ unit: 'p0', class: 'sprint', joined: false });
   });
 
   it('a wobbling unit does not flap', () => {
