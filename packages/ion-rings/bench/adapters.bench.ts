@@ -13,6 +13,7 @@ import {
   PipeReader,
   readableStream,
 } from '../src/index.js';
+import { machineNote } from './_machine.js';
 
 const N = sized(10_000, 100);
 const PAYLOAD = new Uint8Array(64).fill(5);
@@ -94,6 +95,9 @@ await compare(
       },
     },
   ],
-  { itemsPerOp: N, note: 'Same thread, no waiting: the figures are the per-message cost of each API layer.' },
+  {
+    itemsPerOp: N,
+    note: `Same thread, no waiting: the per-message cost of each API layer. ${machineNote()}`,
+  },
 );
 if (sink === 0) console.log('');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSmoke, table } from '@nexus/bench';
 import ts from 'typescript';
+import { machineNote } from './_machine.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = new URL('..', import.meta.url).pathname;
@@ -75,6 +76,8 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 try {
   const page = await browser.newPage();
+  page.on('console', (message) => console.log(`  chromium: ${message.text()}`));
+  page.on('pageerror', (error) => console.log(`  chromium page error: ${error.message}`));
   await page.goto(`http://localhost:${port}/${isSmoke() ? '?smoke=1' : ''}`);
   const result = (await page.evaluate('window.benchResult', undefined)) as {
     rows: [string, number, number, number, number][];
@@ -98,13 +101,13 @@ try {
       fmt(pm),
       `${(ion / rb).toFixed(2)}×`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread.`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,
     ['implementation', 'p50 µs', 'p90 µs', 'p99 µs'],
     result.latency.map(([name, p50, p90, p99]) => [name, p50, p90, p99]),
-    'The page busy-polls for the echo (a main thread may not block); resolution is bounded by performance.now() (5 µs in isolated pages).',
+    'The page busy-polls for the echo (a main thread may not block). Each sample is the mean of 20 round trips (ports: 5), as performance.now() is coarsened to 5 µs.',
   );
 } finally {
   await browser.close();

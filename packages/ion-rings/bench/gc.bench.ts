@@ -6,6 +6,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { sized, table } from '@nexus/bench';
 import { createRingBuffer, FrameProducer } from '../src/index.js';
+import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
 const RING_MESSAGES = sized(10_000_000, 10_000);
@@ -93,5 +94,5 @@ table(
   'Garbage collections during steady-state messaging (16 B messages)',
   ['path', 'messages', 'GCs main thread', 'GCs worker', 'msgs/s'],
   [await ring(false), await ring(true), await post()],
-  'Counted with PerformanceObserver({ entryTypes: ["gc"] }) in each thread after a warm-up and a forced GC.',
+  `Counted with PerformanceObserver({ entryTypes: ["gc"] }) in each thread after a warm-up and a forced GC. ${machineNote()}`,
 );

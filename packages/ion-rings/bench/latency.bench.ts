@@ -7,6 +7,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import { sized, table } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
 import { createRingBuffer, FrameConsumer, FrameProducer } from '../src/index.js';
+import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
 const ROUNDS = sized(200_000, 200);
@@ -104,5 +105,5 @@ table(
   `Round trip latency, ${MESSAGE_BYTES} B message, main thread <-> worker (µs)`,
   ['implementation', 'round trips', 'p50 µs', 'p90 µs', 'p99 µs', 'p99.9 µs'],
   rows,
-  'Each round trip: one message to the worker, echoed back. performance.now() resolution bounds the smallest values.',
+  `Each round trip: one message to the worker, echoed back, timed one by one with performance.now(). ${machineNote()}`,
 );

@@ -8,6 +8,7 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import { compare, sized } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
 import { createRingBuffer, FrameProducer } from '../src/index.js';
+import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
 const RECEIVED = 0;
@@ -164,7 +165,7 @@ async function row(title: string, messageBytes: number, batched: boolean, bytesR
         batched
           ? `batched: one publication per ${BATCH} messages (ringbuf.js: one push of ${BATCH})`
           : 'unbatched: one publication per message'
-      }. ion-rings reads in place; ringbuf.js pops (copies) into a buffer; ports structured-clone each message.`,
+      }. ion-rings reads in place; ringbuf.js pops (copies) into a buffer; ports structured-clone each message. ${machineNote()}`,
     },
   );
   for (const p of peers) await p.close();

@@ -129,6 +129,7 @@ const roles = {
 
 self.onmessage = (event) => {
   self.onmessage = null;
+  self.postMessage('started');
   const result = roles[event.data.role](event.data);
   if (result !== 'async') self.postMessage('done');
 };
