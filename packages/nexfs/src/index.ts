@@ -103,6 +103,7 @@ export {
   MemoryBlockStore,
   nameKey,
   type ScrubError,
+  type ScrubOptions,
   type ScrubReport,
 } from './content/store';
 export {

@@ -139,14 +139,24 @@ export interface ScrubError {
   code: string;
 }
 
-/** What a scrub of the store found. */
+/** What a scrub of the store found (also its progress while it runs). */
 export interface ScrubReport {
   /** Blocks checked. */
   blocksChecked: number;
+  /** Blocks the scrub will check in all (known at its start). */
+  blocksTotal: number;
   /** Frame bytes read and verified. */
   bytesChecked: number;
-  /** Blocks whose frame or content failed verification. */
+  /** Blocks whose frame or content failed verification and could not be repaired. */
   errors: ScrubError[];
+  /** Keys of bad blocks rewritten from a verified redundant copy. */
+  repaired: string[];
+}
+
+/** Options of a scrub. */
+export interface ScrubOptions {
+  /** A redundant copy (a mirror, another device): a bad block is replaced by its verified copy. */
+  redundant?: BlockStore;
 }
 
 /** Result of a mark-and-sweep collection. */
@@ -305,24 +315,61 @@ export class ChunkStore {
 
   /**
    * Verifies every stored block: frame checksum, decoding, and that the plaintext hashes to the
-   * block's key. Returns what it found; never throws on bad data.
+   * block's key. A bad block is repaired from `options.redundant` when that holds a copy that
+   * verifies. Never throws on bad data; returns what it found.
    */
-  scrub(): ScrubReport {
-    const report: ScrubReport = { blocksChecked: 0, bytesChecked: 0, errors: [] };
-    for (const key of [...this.blocks.keys()]) {
+  scrub(options: ScrubOptions = {}): ScrubReport {
+    const steps = this.scrubSteps(options);
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * The same scrub one block at a time: yields its progress after every block, so a caller can
+   * run it in the background, pause it (stop pulling), resume it, and report progress. The
+   * generator's return value is the final report.
+   */
+  *scrubSteps(options: ScrubOptions = {}): Generator<ScrubReport, ScrubReport, undefined> {
+    const keys = [...this.blocks.keys()];
+    const report: ScrubReport = {
+      blocksChecked: 0,
+      blocksTotal: keys.length,
+      bytesChecked: 0,
+      errors: [],
+      repaired: [],
+    };
+    for (const key of keys) {
       const frame = this.blocks.get(key);
       if (frame === undefined) continue;
       report.blocksChecked++;
       report.bytesChecked += frame.length;
-      try {
-        const plain = this.framer.decode(frame);
-        if (nameKey(this.framer.nameOf(plain)) !== key)
-          throw new ContentError('ECHECKSUM', `chunk ${key}: name mismatch`);
-      } catch (e) {
-        if (!(e instanceof ContentError)) throw e;
-        report.errors.push({ key, code: e.code });
+      const code = this.verifyFrame(key, frame);
+      if (code !== undefined) {
+        const copy = options.redundant?.get(key);
+        if (copy !== undefined && this.verifyFrame(key, copy) === undefined) {
+          this.blocks.put(key, copy.slice());
+          report.repaired.push(key);
+        } else {
+          report.errors.push({ key, code });
+        }
       }
+      yield report;
     }
     return report;
+  }
+
+  /** undefined when `frame` is a good frame of the chunk named `key`, else the error code. */
+  private verifyFrame(key: string, frame: Uint8Array): string | undefined {
+    try {
+      const plain = this.framer.decode(frame);
+      if (nameKey(this.framer.nameOf(plain)) !== key)
+        throw new ContentError('ECHECKSUM', `chunk ${key}: name mismatch`);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof ContentError)) throw e;
+      return e.code;
+    }
   }
 }

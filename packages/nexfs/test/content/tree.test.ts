@@ -10,7 +10,7 @@ import {
   SNAPSHOT_FIELDS,
   SNAPSHOT_RECORD_BYTES,
 } from '../../src/content/snapshot';
-import { nameKey } from '../../src/content/store';
+import { MemoryBlockStore, nameKey } from '../../src/content/store';
 import {
   commitTree,
   decodeNode,
@@ -87,6 +87,29 @@ describe('chunk store', () => {
     }
     expect(store.scrub().errors).toEqual([]);
     console.log(`scrub bit flips caught: ${caught}`);
+  });
+
+  it('scrub repairs from a redundant copy, reports what it cannot, and runs step by step', () => {
+    const { blocks, store } = sampleTree();
+    const mirror = new MemoryBlockStore();
+    for (const key of blocks.keys()) mirror.put(key, blocks.get(key)!.slice());
+    const keys = [...blocks.keys()];
+    blocks.get(keys[0])![30] ^= 4; // repairable: the mirror is good
+    blocks.get(keys[1])![30] ^= 4;
+    mirror.get(keys[1])![31] ^= 4; // not repairable: both copies bad
+    const steps = store.scrubSteps({ redundant: mirror });
+    let progress = 0;
+    let step = steps.next();
+    while (!step.done) {
+      expect(step.value.blocksChecked).toBe(++progress);
+      step = steps.next();
+    }
+    expect(step.value.blocksTotal).toBe(keys.length);
+    expect(step.value.repaired).toEqual([keys[0]]);
+    expect(step.value.errors.map((e) => e.key)).toEqual([keys[1]]);
+    const again = store.scrub();
+    expect(again.errors.map((e) => e.key)).toEqual([keys[1]]);
+    expect(again.repaired).toEqual([]);
   });
 
   it('mark-and-sweep keeps what a root reaches and frees the rest; interrupted sweeps lose nothing live', () => {
