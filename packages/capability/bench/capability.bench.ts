@@ -58,6 +58,7 @@ const clock = new ManualClock(1_800_000_000_000);
       if (algebra.check(cap, { verb: probe.verb, path: probe.path, atMs: at })) return true;
     return false;
   };
+  const access = fiber.open(probe.verb, probe.path);
   if (!fiber.allows(probe.verb, probe.path) || !scan())
     throw new Error('bench setup: the probe must be allowed');
   await compare(
@@ -68,6 +69,12 @@ const clock = new ManualClock(1_800_000_000_000);
         ours: true,
         fn: () => {
           for (let i = 0; i < batch; i++) fiber.check(probe.verb, probe.path);
+        },
+      },
+      {
+        name: 'revalidate an open access (stillAllows: epoch + clock)',
+        fn: () => {
+          for (let i = 0; i < batch; i++) fiber.stillAllows(access);
         },
       },
       {

@@ -9,7 +9,8 @@
  *   each, looks up the request verb and its ancestors: O(path depth × verb depth) map lookups,
  *   independent of how many capabilities the CSpace holds.
  * - `revoke` removes a node and every node derived from it, in every CSpace, and bumps each touched
- *   CSpace's epoch (so holders of cached lookups revalidate with one integer comparison).
+ *   CSpace's revocation epoch, so an {@link Access} opened earlier revalidates with one integer
+ *   comparison and one clock read.
  * - A fiber's CSpace is built from its {@link Manifest} at spawn and rebuilt from scratch on
  *   respawn.
  */
@@ -67,6 +68,22 @@ let cspaceInsert: (space: CSpace, cap: Cap, parent: CapNode | null) => number;
 let cspaceRemove: (space: CSpace, node: CapNode) => void;
 let cspaceFindCovering: (space: CSpace, cap: Cap) => CapNode | undefined;
 let cspaceDestroy: (space: CSpace) => number;
+
+/** A checked access to revalidate cheaply (see {@link CSpace.open}). */
+export interface Access {
+  /** The verb checked. */
+  readonly verb: string;
+  /** The path checked. */
+  readonly path: string;
+  /** The caveat context checked. */
+  readonly context: CaveatContext | undefined;
+  /** Slot of the capability that allowed it (refreshed on revalidation). */
+  slot: number;
+  /** The CSpace's revocation epoch when last checked. */
+  revocationEpoch: number;
+  /** End of the allowing capability's window. */
+  validUntilMs: number;
+}
 
 /** A fiber's capability manifest: what it is granted at load, from the authority's root grants. */
 export interface Manifest {
@@ -277,8 +294,11 @@ export class CSpace {
     return this.#occupied;
   }
 
-  /** Grows on every change of the CSpace (insert, revoke): caches compare it to revalidate. */
-  get epoch(): number {
+  /**
+   * The revocation epoch: grows whenever a capability leaves this CSpace (revoke, respawn). Adding
+   * capabilities never invalidates an earlier positive check, so it does not move the epoch.
+   */
+  get revocationEpoch(): number {
     return this.#epoch;
   }
 
@@ -303,7 +323,6 @@ export class CSpace {
     let list = trieNode.byVerb.get(cap.verb);
     if (!list) trieNode.byVerb.set(cap.verb, (list = []));
     list.push(node);
-    this.#epoch++;
     return slot;
   }
 
@@ -404,6 +423,33 @@ export class CSpace {
       `missing ${missing}${problem ? ` (malformed path: ${problem})` : ''}`,
     );
     throw new CapabilityError('DENIED', `${this.fiber} holds no capability for ${missing}`, { missing });
+  }
+
+  /**
+   * Checks once and returns an {@link Access} to revalidate cheaply later (a file descriptor, a
+   * socket): {@link CSpace.stillAllows} costs one epoch comparison and one clock read while no
+   * capability has left this CSpace and the granting capability's window is open. Throws `DENIED`
+   * like {@link CSpace.check}.
+   */
+  open(verb: string, path: string, context?: CaveatContext): Access {
+    const slot = this.check(verb, path, context);
+    const cap = (this.#slots[slot] as CapNode).cap;
+    return { verb, path, context, slot, revocationEpoch: this.#epoch, validUntilMs: cap.window.notAfterMs };
+  }
+
+  /**
+   * True while `access` is still allowed: the fast path when no revocation happened since it was
+   * opened (or last revalidated) and its window is open; otherwise a full lookup, which refreshes
+   * the access in place when another capability still allows it.
+   */
+  stillAllows(access: Access): boolean {
+    if (access.revocationEpoch === this.#epoch && this.#host.clock.nowMs() < access.validUntilMs) return true;
+    const node = this.#find(access.verb, access.path, access.context);
+    if (!node) return false;
+    access.slot = node.slot;
+    access.revocationEpoch = this.#epoch;
+    access.validUntilMs = node.cap.window.notAfterMs;
+    return true;
   }
 
   /** The capability in `slot` (frozen), or undefined when the slot is empty. */

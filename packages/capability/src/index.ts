@@ -55,6 +55,7 @@ export {
   signNote,
 } from './checkpoint.js';
 export {
+  type Access,
   Authority,
   type AuthorityOptions,
   CSpace,

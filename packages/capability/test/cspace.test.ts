@@ -175,3 +175,37 @@ describe('CSpace encapsulation', () => {
     expect((authority as unknown as Record<string, unknown>).emit).toBeUndefined();
   });
 });
+
+describe('open accesses and the revocation epoch', () => {
+  it('revalidates in O(1) until a revocation or expiry, then falls back to a lookup', () => {
+    const { authority, clock } = setup();
+    const a = authority.spawn({
+      fiber: 'a',
+      grants: [
+        { verb: 'fs.read', scope: '/data', notAfterMs: 1e9 },
+        { verb: 'fs.read', scope: '/data/log', ttlMs: 1000 },
+      ],
+    });
+    const access = a.open('fs.read', '/data/log/today');
+    const epoch = a.revocationEpoch;
+    authority.createCSpace('b');
+    a.derive(0, a, { verb: 'fs.read', scope: '/data/extra', notAfterMs: 1e8 });
+    expect(a.revocationEpoch).toBe(epoch);
+    expect(a.stillAllows(access)).toBe(true);
+    // The lookup walks from the root, so the /data grant (slot 0) allowed it. Revoking that one:
+    // the /data/log grant still allows, and the access is refreshed to it.
+    expect(access.slot).toBe(0);
+    a.revoke(0);
+    expect(a.revocationEpoch).toBeGreaterThan(epoch);
+    expect(a.stillAllows(access)).toBe(true);
+    expect(access.slot).toBe(1);
+    a.revoke(1);
+    expect(a.stillAllows(access)).toBe(false);
+    // Expiry: the window ends and the fast path is not taken.
+    const b = authority.spawn({ fiber: 'c', grants: [{ verb: 'fs.read', scope: '/tmpfs', ttlMs: 50 }] });
+    const short = b.open('fs.read', '/tmpfs/x');
+    clock.advance(50);
+    expect(b.stillAllows(short)).toBe(false);
+    expect(() => b.open('fs.read', '/tmpfs/x')).toThrow(/DENIED/);
+  });
+});
