@@ -33,7 +33,12 @@ for (const [name, period, budget] of [
     },
   });
 }
+const cpuBefore = process.cpuUsage();
+const wallBefore = performance.now();
 await s.run(clock.now() + durationMs);
+const cpu = process.cpuUsage(cpuBefore);
+// The main thread only waits for this worker's message, so the process's CPU time is this thread's.
+const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
 parentPort?.postMessage({
   startLatencyMs,
   responseMs,
@@ -42,4 +47,6 @@ parentPort?.postMessage({
   silences: s.stats.silences,
   idleMs: s.stats.idleMs,
   utilization: s.admission?.utilization,
+  cpuShare,
+  releasesExpected: Math.floor(durationMs / 10) + Math.floor(durationMs / 20) + Math.floor(durationMs / 40),
 });
