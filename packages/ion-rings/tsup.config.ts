@@ -9,4 +9,6 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   external: [/^node:/],
+  // Keep the `node:` prefix in the Node-only subpath (Deno resolves Node built-ins only by the prefixed names).
+  removeNodeProtocol: false,
 });

@@ -90,7 +90,7 @@ describe.each(variants)('$kind frames (shared: $shared)', ({ kind, shared }) => 
           frames += received;
         },
       ),
-      { numRuns: 200, seed: 8 },
+      { numRuns: 500, seed: 8 },
     );
     console.log(`${kind} frames checked (shared: ${shared}): ${frames}`);
   });
