@@ -368,7 +368,7 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
   m = /^([WX])([st])Plus1$/.exec(b);
   if (m) return [`%R+:${REG_FIELD[m[2]]}:${m[1].toLowerCase()}`];
   // Scalar FP/SIMD registers named by their size letter.
-  m = /^(?:fpfar_)?([bhsdqBHSDQ])([dntma]\d?)$/.exec(b);
+  m = /^(?:fpfar_)?([bhsdqBHSDQ])([dntmas]\d?)$/.exec(b);
   if (m && display && /^<[BHSDQ][a-z]\d?>$/.test(display)) {
     const f = REG_FIELD[m[2]];
     if (!f) throw new Unresolved(`vreg ${b}`);
@@ -487,6 +487,26 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       return ['%I:uimm6:u:16'];
     }
     return [plainImm(ctx, false, false, parts)];
+  }
+  // Registers after the first of a list (`{<Vt>.<T>, <Vt2>.<T>}`): Vt plus one, two, three.
+  m = /^Vt([234])$/.exec(b);
+  if (m && display) {
+    field(ctx, 'Rt');
+    return [`%VV+:Rt:${Number(m[1]) - 1}`];
+  }
+  // Element index in imm5 above the size marker (DUP, INS, SMOV, UMOV).
+  if (/^imm5_index$/.test(b) && ctx.leaf.fields.has('imm5'))
+    return [display === '<index2>' ? '%IDX4' : '%IDX5'];
+  // Shift amounts in immh:immb, relative to the element size the arrangement set.
+  if (/^immh_shift$/.test(b) && ctx.leaf.fields.has('immh') && ctx.leaf.fields.has('immb')) {
+    ctx.used.add('immb');
+    const left = /^(SHL|SQSHL|UQSHL|SQSHLU|SLI|SSHLL|USHLL)$/.test(ctx.mnemonic);
+    return [left ? '%SHL' : '%SHR'];
+  }
+  // Fixed-point fraction bits: fbits = 64 - scale.
+  if (b === 'fbits' && ctx.leaf.fields.has('scale')) {
+    ctx.used.add('scale');
+    return ['%FBITS'];
   }
   // Advanced SIMD vector registers (`<Vd>` before `.<T>`).
   m = /^V([dnmt]\d?)$/.exec(b);

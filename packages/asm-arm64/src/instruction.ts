@@ -75,6 +75,7 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
       ['?', '#', '%I:imm3:u:1'],
     ],
   ],
+  MOV_UMOV_advsimd: ['MOV', '%R:Rd:*:zr', ',', '%VV:Rn', '.', '%UMOVSIZE', '[', '%IDX5', ']'],
   DMB_BO_barriers: ['DMB', '%BARRIER'],
   DSB_BO_barriers: ['DSB', '%BARRIER'],
   PRFM_P_ldst_pos: ['PRFM', '%PRFOP', ',', '[', '%R:Rn:x:sp', ['?', ',', '#', '%I:imm12:u:8'], ']'],
@@ -94,14 +95,18 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
 };
 
 /** Specification aliases LLVM does not print (it keeps the base mnemonic). */
-const NOT_PREFERRED_BY_LLVM = new Set<string>([]);
+const NOT_PREFERRED_BY_LLVM = new Set<string>(['SXTL_SSHLL_advsimd', 'UXTL_USHLL_advsimd']);
 
 /** Resolves `*` register classes in overrides from the encoding's data size. */
 function concretise(e: Encoding, parts: readonly RawPart[]): readonly RawPart[] {
   const c = dataSize(e) === 64 ? 'x' : 'w';
   const opt = c === 'x' ? 'opt' : 'w';
+  // `mov w0, v1.s[2]` / `mov x0, v1.d[1]`: the element size follows the register width.
+  const umov = c === 'x' ? '%E:imm5:0:D=x1000' : '%E:imm5:0:S=xx100';
   return parts.map((p) =>
-    typeof p === 'string' ? p.replace(':*:', `:${c}:`).replace(':opt*:', `:${opt}:`) : concretise(e, p),
+    typeof p === 'string'
+      ? p.replace(':*:', `:${c}:`).replace(':opt*:', `:${opt}:`).replace('%UMOVSIZE', umov)
+      : concretise(e, p),
   );
 }
 

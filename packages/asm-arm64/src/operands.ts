@@ -188,7 +188,7 @@ function regClass(e: Encoding, word: number, cls: string): 'w' | 'x' {
 
 /** Data size (32 or 64) of an integer encoding. */
 export function dataSize(e: Encoding): 32 | 64 {
-  return /_64/.test(e.name) ? 64 : 32;
+  return /_64|_X_/.test(e.name) ? 64 : 32;
 }
 
 function fail(state: MatchState, message: string, column: number): false {
@@ -291,6 +291,30 @@ export function printOperand(
       return `v${getField(e, word, a[1])}`;
     case 'SUF':
       return getField(e, word, a[1]) ? '2' : '';
+    case 'VV+':
+      return `v${(getField(e, word, a[1]) + Number(a[2])) & 31}`;
+    case 'IDX5': {
+      const imm5 = getField(e, word, 'imm5');
+      const size = 31 - Math.clz32(imm5 & -imm5);
+      if (imm5 === 0 || size > 3) throw new NoSuchOperand();
+      return `${imm5 >>> (size + 1)}`;
+    }
+    case 'IDX4': {
+      const imm5 = getField(e, word, 'imm5');
+      const size = 31 - Math.clz32(imm5 & -imm5);
+      if (imm5 === 0 || size > 3) throw new NoSuchOperand();
+      return `${getField(e, word, 'imm4') >>> size}`;
+    }
+    case 'SHL':
+    case 'SHR': {
+      const immh = getField(e, word, 'immh');
+      if (immh === 0) throw new NoSuchOperand();
+      const esize = 8 << (31 - Math.clz32(immh));
+      const v = getField(e, word, 'immh+immb');
+      return `#${a[0] === 'SHL' ? v - esize : 2 * esize - v}`;
+    }
+    case 'FBITS':
+      return `#${64 - getField(e, word, 'scale')}`;
     case 'VS': {
       const v = getField(e, word, a[2]);
       const alt = parseEnum(a.slice(3).join(':')).find((x) => bitsMatch(x.bits, v));
@@ -494,6 +518,54 @@ export function matchOperand(
       // The `2` of `saddl2` arrived with the mnemonic (see encodeTokens).
       state.word = setField(e, state.word, a[1], state.suffix2 ? 1 : 0);
       return pos;
+    case 'VV+': {
+      const m = t && /^v(\d+)$/.exec(t.text);
+      const want = (getField(e, state.word, a[1]) + Number(a[2])) & 31;
+      if (!m || Number(m[1]) !== want) return need(`v${want} (registers of a list are consecutive)`);
+      return pos + 1;
+    }
+    case 'IDX5': {
+      const n = t?.kind === 'num' ? Number(t.value) : -1;
+      const imm5 = getField(e, state.word, 'imm5');
+      const size = 31 - Math.clz32(imm5 & -imm5);
+      if (n < 0 || imm5 === 0) return need('an element index');
+      if (n >= 16 >> size)
+        return fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'imm5', (n << (size + 1)) | (1 << size));
+      return pos + 1;
+    }
+    case 'IDX4': {
+      const n = t?.kind === 'num' ? Number(t.value) : -1;
+      const imm5 = getField(e, state.word, 'imm5');
+      const size = 31 - Math.clz32(imm5 & -imm5);
+      if (n < 0 || imm5 === 0) return need('an element index');
+      if (n >= 16 >> size)
+        return fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'imm4', n << size);
+      return pos + 1;
+    }
+    case 'SHL':
+    case 'SHR': {
+      const n = parseNumber(tokens, pos);
+      const immh = getField(e, state.word, 'immh');
+      if (!n || immh === 0) return need('a shift amount');
+      const esize = 8 << (31 - Math.clz32(immh));
+      const v = Number(n.value);
+      const lo = a[0] === 'SHL' ? 0 : 1;
+      const hi = a[0] === 'SHL' ? esize - 1 : esize;
+      if (v < lo || v > hi) return fail(state, `shift ${v} out of range [${lo}, ${hi}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'immh+immb', a[0] === 'SHL' ? esize + v : 2 * esize - v);
+      return n.next;
+    }
+    case 'FBITS': {
+      const n = parseNumber(tokens, pos);
+      if (!n) return need('a number of fraction bits');
+      const v = Number(n.value);
+      const max = e.fields.some((f) => f.name === 'sf') && getField(e, state.word, 'sf') === 0 ? 32 : 64;
+      if (v < 1 || v > max) return fail(state, `fbits ${v} out of range [1, ${max}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'scale', 64 - v);
+      return n.next;
+    }
     case 'VV': {
       const m = t && /^v(\d+)$/.exec(t.text);
       if (!m || Number(m[1]) > 31) return need('a vector register');

@@ -251,6 +251,13 @@ export function undefinedReason(e: Encoding, word: number): string | null {
       if (sf !== f('N')) return 'N must equal sf';
       if (sf === 0 && f('imms') > 31) return 'lsb out of range [0, 31]';
       return null;
+    case 'float2fix':
+      if (sf === 0 && f('scale') < 32) return 'fbits out of range [1, 32]';
+      return null;
+    case 'asimdshf':
+    case 'asisdshf':
+      if (f('immh') === 0) return 'immh = 0 is the modified-immediate group';
+      return null;
     case 'ldst_regoff':
       if ((f('option') & 2) === 0) return 'extend must be UXTW, LSL, SXTW or SXTX';
       return null;
