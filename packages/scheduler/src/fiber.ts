@@ -153,7 +153,9 @@ export class Fiber implements FiberInfo {
   /** @internal */
   jobStruck = false;
   /** @internal */
-  readonly ctx: FiberContext;
+  ctx: FiberContext;
+  /** @internal Incarnation: bumped by every restart, so an abandoned body cannot touch the new one. */
+  generation = 0;
   /** @internal */
   constructor(
     /** The scheduler running the fiber. */
@@ -173,9 +175,17 @@ export class Fiber implements FiberInfo {
   ) {
     this.tier = homeTier;
     this.body = spec.body;
+    this.ctx = this.makeContext();
+  }
+
+  /** @internal A context bound to the current incarnation; an older one is inert and its slice() never returns. */
+  makeContext(): FiberContext {
     const fiber = this;
-    this.ctx = {
-      name: spec.name,
+    const scheduler = this.scheduler;
+    const generation = this.generation;
+    const live = () => fiber.generation === generation;
+    return {
+      name: this.spec.name,
       get restored() {
         return fiber.restored;
       },
@@ -187,10 +197,15 @@ export class Fiber implements FiberInfo {
       },
       now: () => scheduler.clock.now(),
       spend: (ms: number) => scheduler.clock.spend(ms),
-      checkpoint: (blob: Uint8Array) => scheduler.saveCheckpoint(fiber, blob),
-      report: (metric: string, value: number) => scheduler.reportMetric(fiber, metric, value),
+      checkpoint: (blob: Uint8Array) => {
+        if (live()) scheduler.saveCheckpoint(fiber, blob);
+      },
+      report: (metric: string, value: number) => {
+        if (live()) scheduler.reportMetric(fiber, metric, value);
+      },
       slice: () =>
         new Promise<void>((resolve) => {
+          if (!live()) return; // an abandoned incarnation parks here for good
           fiber.asyncResume = resolve;
           const end = fiber.asyncSliceEnd;
           fiber.asyncSliceEnd = null;

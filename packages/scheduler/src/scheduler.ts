@@ -117,6 +117,7 @@ export class Scheduler {
   /** Time of construction: the origin of every periodic task's release grid. */
   readonly epochMs: number;
   private current: Fiber | null = null;
+  private kick: (() => void) | null = null;
 
   constructor(options: SchedulerOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -313,6 +314,13 @@ export class Scheduler {
     }
     f.restored = done === 'warm' ? restored : null;
     f.restarts++;
+    f.generation++;
+    f.ctx = f.makeContext();
+    if (this.current === f) {
+      // Restarting the fiber whose async slice is in flight: abandon that slice.
+      this.current = null;
+      this.kick?.();
+    }
     f.iterator = null;
     f.asyncPromise = null;
     f.asyncResume = null;
@@ -343,6 +351,8 @@ export class Scheduler {
    */
   restartSelf(): void {
     this.hung = false;
+    this.current = null;
+    this.kick?.();
     this.stats.restarts++;
     for (const q of this.queues) while (q.shift());
     this.events.emit('scheduler-restart', undefined, { restarts: this.stats.restarts });
@@ -390,7 +400,11 @@ export class Scheduler {
         continue;
       }
       const pending = this.runSlice(f);
-      if (pending) await pending;
+      if (pending) {
+        // A restart of a hung async fiber (or of the scheduler) kicks the loop free.
+        await Promise.race([pending, new Promise<void>((resolve) => (this.kick = resolve))]);
+        this.kick = null;
+      }
     }
   }
 
@@ -519,17 +533,20 @@ export class Scheduler {
 
   private startAsync(f: Fiber, start: number, promise: Promise<unknown>): Promise<void> {
     f.asyncPromise = promise;
+    const generation = f.generation;
     const sliceEnded = new Promise<void>((resolve) => {
       f.asyncSliceEnd = resolve;
     });
     promise.then(
       () => {
+        if (f.generation !== generation) return;
         f.asyncSettled = { error: null };
         const end = f.asyncSliceEnd;
         f.asyncSliceEnd = null;
         end?.();
       },
       (e: unknown) => {
+        if (f.generation !== generation) return;
         f.asyncSettled = { error: e ?? new Error('rejected') };
         const end = f.asyncSliceEnd;
         f.asyncSliceEnd = null;
@@ -542,7 +559,9 @@ export class Scheduler {
       f.asyncSliceEnd = null;
       end?.();
     }
-    return sliceEnded.then(() => this.finishAsync(f, start));
+    return sliceEnded.then(() => {
+      if (f.generation === generation) this.finishAsync(f, start);
+    });
   }
 
   private resumeAsync(f: Fiber, start: number): Promise<void> {
@@ -552,7 +571,10 @@ export class Scheduler {
     const resume = f.asyncResume;
     f.asyncResume = null;
     resume?.();
-    return sliceEnded.then(() => this.finishAsync(f, start));
+    const generation = f.generation;
+    return sliceEnded.then(() => {
+      if (f.generation === generation) this.finishAsync(f, start);
+    });
   }
 
   private finishAsync(f: Fiber, start: number): void {

@@ -5,6 +5,7 @@ import {
   analyze,
   CLEAN_SLICES_TO_PROMOTE,
   type FiberContext,
+  LowerObserver,
   RealClock,
   Scheduler,
   SchedulerError,
@@ -388,5 +389,35 @@ describe('release grid', () => {
     expect(() => s.spawn({ name: 'd', rateHz: 10, periodMs: 100, budgetMs: 1, body: () => {} })).toThrow(
       TypeError,
     );
+  });
+});
+
+describe('hung async slices', () => {
+  it('a hung async fiber does not wedge run(): the lower observer restarts the scheduler and the loop goes on', async () => {
+    const clock = new VirtualClock();
+    const s = new Scheduler({ clock });
+    const lower = new LowerObserver({ clock, scheduler: () => s, phoenix: () => {}, heartbeatTimeoutMs: 5 });
+    let incarnation = 0;
+    s.spawn({
+      name: 'stuck',
+      body: async (ctx) => {
+        incarnation++;
+        if (incarnation === 1) await new Promise(() => {}); // hangs inside its first slice
+        for (let i = 0; i < 3; i++) {
+          ctx.spend(1);
+          await ctx.slice();
+        }
+      },
+    });
+    s.spawn({ name: 'other', body: (ctx) => spin(ctx, 1, 5) });
+    const running = s.run(100);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(lower.check()).toBe('ok');
+    clock.advance(10); // the lower layer's own time passes; the heartbeat does not move
+    expect(lower.check()).toBe('restarted');
+    await running;
+    expect(s.fiber('stuck')?.state).toBe('done');
+    expect(s.fiber('stuck')?.restarts).toBe(1);
+    expect(s.fiber('other')?.state).toBe('done');
   });
 });
