@@ -107,7 +107,7 @@ try {
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,
     ['implementation', 'p50 µs', 'p90 µs', 'p99 µs'],
     result.latency.map(([name, p50, p90, p99]) => [name, p50, p90, p99]),
-    'The page busy-polls for the echo (a main thread may not block). Each sample is the mean of 20 round trips (ports: 5), as performance.now() is coarsened to 5 µs.',
+    'The page busy-polls for the echo (a main thread may not block). Each sample is the mean of 100 round trips (ports: 10), as performance.now() is coarsened to 5 µs.',
   );
 } finally {
   await browser.close();

@@ -9,8 +9,8 @@ const params = new URLSearchParams(location.search);
 const smoke = params.get('smoke') === '1';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Round trips per latency sample (ring, port): the page's clock has 5 µs resolution. */
-const BATCH = 20;
-const PORT_BATCH = 5;
+const BATCH = 100;
+const PORT_BATCH = 10;
 
 /** Starts a worker on `job`; resolves once the worker runs it (so the page never spins first). */
 async function spawn(job, transfer = []) {
