@@ -4,15 +4,16 @@
  */
 import { compare, sized, table } from '@nexus/bench';
 import PQueue from 'p-queue';
-import { Scheduler, Tier, VirtualClock } from '../src/index.js';
+import { Scheduler, Tier, VirtualClock, Watchdog } from '../src/index.js';
 
 const FIBERS = 1000;
 const SWITCHES = sized(100_000, 2_000);
 
 /** Ours: 1,000 generator fibers round-robin in Matter; each slice is a bare `yield`. */
-function makeScheduler(): { s: Scheduler; clock: VirtualClock } {
+function makeScheduler(watched = false): { s: Scheduler; clock: VirtualClock } {
   const clock = new VirtualClock();
   const s = new Scheduler({ clock });
+  if (watched) new Watchdog(s, { baseline: { lockAfter: 1000 } });
   for (let i = 0; i < FIBERS; i++) {
     s.spawn({
       name: `f${i}`,
@@ -28,13 +29,14 @@ function makeScheduler(): { s: Scheduler; clock: VirtualClock } {
   return { s, clock };
 }
 
-const ours = makeScheduler();
-const runOurs = () => {
-  const { s, clock } = ours;
+const runner = (world: { s: Scheduler; clock: VirtualClock }) => () => {
+  const { s, clock } = world;
   const before = s.stats.decisions;
   s.runSync(clock.now() + SWITCHES * 0.001 - 1e-9);
   if (s.stats.decisions - before < SWITCHES - 1) throw new Error(`ran ${s.stats.decisions - before} slices`);
 };
+const runOurs = runner(makeScheduler());
+const runWatched = runner(makeScheduler(true));
 
 const microtaskLoop = () =>
   new Promise<void>((resolve) => {
@@ -69,13 +71,14 @@ await compare(
   `context switches among ${FIBERS} fibers`,
   [
     { name: '@nexus/scheduler (runSync)', ours: true, fn: runOurs },
+    { name: '@nexus/scheduler + watchdog baselines', fn: runWatched },
     { name: 'queueMicrotask loop (floor)', fn: microtaskLoop },
     { name: 'setImmediate loop', fn: immediateLoop },
     { name: 'p-queue 9 (concurrency 1)', fn: pQueueJobs },
   ],
   {
     itemsPerOp: SWITCHES,
-    note: `${SWITCHES} switches per operation. Ours: pick the next fiber from the tier rings, resume its generator, account the slice (budget, strikes, promotion) on a virtual clock.`,
+    note: `${SWITCHES} switches per operation. Ours: pick the next fiber from the tier rings, resume its generator, account the slice (budget, strikes, promotion) on a virtual clock; with the watchdog, every slice also feeds the fiber's slice-duration baseline.`,
   },
 );
 
