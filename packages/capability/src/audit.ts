@@ -1,6 +1,7 @@
 /**
  * Audit events: what the token, CSpace and pledge layers report (grants, attenuations,
- * delegations, revocations, denials, escalation attempts, respawns), and the sink type a ledger
+ * delegations, revocations, denials, escalation attempts, respawns and, when asked for, every
+ * allowed use), and the sink type a ledger
  * or log implements to receive them.
  */
 
@@ -19,7 +20,8 @@ export interface AuditEvent {
     | 'escalation'
     | 'respawn'
     | 'pledge'
-    | 'unveil';
+    | 'unveil'
+    | 'use';
   /** Who did it: a fiber name or a hex key prefix. */
   readonly subject: string;
   /** What it concerned, e.g. `fs.read /etc/nexus`. */

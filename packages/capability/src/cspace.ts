@@ -51,6 +51,7 @@ function newTrieNode(): TrieNode {
 interface Host {
   readonly algebra: Algebra;
   readonly clock: Clock;
+  readonly auditUses: boolean;
   emit(kind: AuditEvent['kind'], subject: string, detail: string): void;
 }
 
@@ -103,6 +104,11 @@ export interface AuthorityOptions {
   audit?: AuditSink;
   /** Slot limit per CSpace (default {@link DEFAULT_MAX_SLOTS}). */
   maxSlots?: number;
+  /**
+   * Also report every allowed `check` and `open` as a `use` event (default false: at millions of
+   * checks per second the ledger, not the check, would become the hot path).
+   */
+  auditUses?: boolean;
 }
 
 /** One occupied slot, as listed by {@link CSpace.list}. */
@@ -153,6 +159,7 @@ export class Authority {
     this.#host = {
       algebra: options.algebra,
       clock: options.clock,
+      auditUses: options.auditUses === true && options.audit !== undefined,
       emit: (kind, subject, detail) =>
         options.audit?.({ kind, subject, detail, atMs: options.clock.nowMs() }),
     };
@@ -414,7 +421,10 @@ export class CSpace {
    */
   check(verb: string, path: string, context?: CaveatContext): number {
     const found = this.#find(verb, path, context);
-    if (found) return found.slot;
+    if (found) {
+      if (this.#host.auditUses) this.#host.emit('use', this.fiber, `${verb} ${path} via slot ${found.slot}`);
+      return found.slot;
+    }
     const problem = scopeProblem(path);
     const missing = `${verb} ${path}`;
     this.#host.emit(

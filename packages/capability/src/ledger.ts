@@ -39,6 +39,7 @@ export const ENTRY_KINDS = [
   'respawn',
   'pledge',
   'unveil',
+  'use',
 ] as const;
 
 /** One decoded ledger entry. */

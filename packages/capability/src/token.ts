@@ -295,6 +295,10 @@ export interface TokenVerifierOptions {
   backend?: Ed25519Backend;
   /** Cache size in chains (default {@link DEFAULT_VERIFY_CACHE_ENTRIES}; 0 disables). */
   cacheEntries?: number;
+  /** Where `authorize` reports denials (and, with `auditUses`, allowed uses). */
+  audit?: AuditSink;
+  /** Also report every allowed `authorize` as a `use` event (default false). */
+  auditUses?: boolean;
 }
 
 interface CacheEntry {
@@ -455,15 +459,31 @@ export class TokenVerifier {
 
   /** Throws `DENIED` naming the capability the request needed unless the verified chain allows it. */
   authorize(verified: VerifiedToken, request: Request): void {
-    if (!this.options.algebra.check(verified.cap, request)) {
-      throw new CapabilityError(
-        'DENIED',
-        `${request.verb} ${request.path} is not allowed by ${describeCap(verified.cap)}`,
-        {
-          missing: `${request.verb} ${request.path}`,
-        },
-      );
+    const { audit } = this.options;
+    if (this.options.algebra.check(verified.cap, request)) {
+      if (audit && this.options.auditUses) {
+        audit({
+          kind: 'use',
+          subject: keyName(verified.holder),
+          detail: `${request.verb} ${request.path}`,
+          atMs: request.atMs,
+        });
+      }
+      return;
     }
+    audit?.({
+      kind: 'deny',
+      subject: keyName(verified.holder),
+      detail: `missing ${request.verb} ${request.path}`,
+      atMs: request.atMs,
+    });
+    throw new CapabilityError(
+      'DENIED',
+      `${request.verb} ${request.path} is not allowed by ${describeCap(verified.cap)}`,
+      {
+        missing: `${request.verb} ${request.path}`,
+      },
+    );
   }
 }
 

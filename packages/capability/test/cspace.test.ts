@@ -209,3 +209,29 @@ describe('open accesses and the revocation epoch', () => {
     expect(() => b.open('fs.read', '/tmpfs/x')).toThrow(/DENIED/);
   });
 });
+
+describe('use auditing', () => {
+  it('with auditUses, every allowed check is a use event; without it, none', () => {
+    const clock = new ManualClock(0);
+    const events: string[] = [];
+    const authority = new Authority({
+      algebra,
+      clock,
+      audit: (e) => events.push(`${e.kind} ${e.detail}`),
+      auditUses: true,
+    });
+    authority.grantRoot({ verb: 'fs.read', scope: '/', notAfterMs: 1e9 });
+    const a = authority.spawn({ fiber: 'a', grants: [{ verb: 'fs.read', scope: '/etc', notAfterMs: 1e9 }] });
+    a.check('fs.read', '/etc/hosts');
+    a.open('fs.read', '/etc/passwd');
+    expect(events.filter((e) => e.startsWith('use'))).toEqual([
+      'use fs.read /etc/hosts via slot 0',
+      'use fs.read /etc/passwd via slot 0',
+    ]);
+    const quiet: string[] = [];
+    const other = new Authority({ algebra, clock, audit: (e) => quiet.push(e.kind) });
+    other.grantRoot({ verb: 'fs.read', scope: '/', notAfterMs: 1e9 });
+    other.root.check('fs.read', '/etc');
+    expect(quiet).toEqual(['grant']);
+  });
+});

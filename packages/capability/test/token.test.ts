@@ -358,3 +358,29 @@ describe('verified results are per caller', () => {
     expect(second?.cap.scope).toBe('/etc/nexus');
   });
 });
+
+describe('authorize auditing', () => {
+  it('reports denials always and uses when asked', async () => {
+    const world = await makeWorld(8);
+    const events: string[] = [];
+    const verifier = new TokenVerifier({
+      algebra,
+      roots: [world.root.publicKey],
+      clock: world.clock,
+      audit: (e) => events.push(`${e.kind} ${e.detail}`),
+      auditUses: true,
+    });
+    const token = await mintToken(
+      world.root,
+      { verb: 'fs.read', scope: '/etc' },
+      world.keys[0].publicKey,
+      world.options,
+    );
+    const verified = await verifier.verify(token);
+    verifier.authorize(verified, { verb: 'fs.read', path: '/etc/hosts', atMs: world.clock.nowMs() });
+    expect(() =>
+      verifier.authorize(verified, { verb: 'fs.write', path: '/etc/hosts', atMs: world.clock.nowMs() }),
+    ).toThrow(/DENIED/);
+    expect(events).toEqual(['use fs.read /etc/hosts', 'deny missing fs.write /etc/hosts']);
+  });
+});
