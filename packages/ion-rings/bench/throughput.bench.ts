@@ -33,8 +33,13 @@ interface Peer {
   close(): Promise<void>;
 }
 
+/** Ring capacity for a message size: 1 MiB, or room for 128 frames of the large sizes. */
+function ringBytes(messageBytes: number): number {
+  return Math.max(1 << 20, 2 ** Math.ceil(Math.log2((messageBytes + 8) * 128)));
+}
+
 async function ionPeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
-  const ring = createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 20 }) as SharedArrayBuffer;
+  const ring = createRingBuffer({ kind: 'spsc', capacityBytes: ringBytes(messageBytes) }) as SharedArrayBuffer;
   const control = controlWords();
   const worker = await spawn('ionSink', { ring, control: control.sab, spin: 2000 });
   const producer = new FrameProducer(ring);
@@ -65,7 +70,7 @@ async function ionPeer(messageBytes: number, burst: number, batched: boolean): P
 }
 
 async function ringbufPeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
-  const ring = RingBuffer.getStorageForCapacity(1 << 20, Uint8Array);
+  const ring = RingBuffer.getStorageForCapacity(ringBytes(messageBytes), Uint8Array);
   const control = controlWords();
   const worker = await spawn('ringbufSink', { ring, control: control.sab, messageBytes });
   const rb = new RingBuffer(ring, Uint8Array);
@@ -165,7 +170,7 @@ async function row(title: string, messageBytes: number, batched: boolean, bytesR
         batched
           ? `batched: one publication per ${BATCH} messages (ringbuf.js: one push of ${BATCH})`
           : 'unbatched: one publication per message'
-      }. ion-rings reads in place; ringbuf.js pops (copies) into a buffer; ports structured-clone each message. ${machineNote()}`,
+      }. ion-rings reads in place; ringbuf.js pops (copies) into a buffer; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB for both rings. ${machineNote()}`,
     },
   );
   for (const p of peers) await p.close();
