@@ -6,6 +6,16 @@
 
 export type { DebianIndex, DebianOptions } from './adapters/debian.js';
 export { DebianIndexError, parseDebianPackages, parseDebianRelations } from './adapters/debian.js';
+export type { Manifest } from './adapters/manifest.js';
+export {
+  MANIFEST_LIMIT_CHARS,
+  MANIFEST_MAGIC,
+  ManifestError,
+  parseManifest,
+  parseRequirement,
+} from './adapters/manifest.js';
+export type { NpmManifest, NpmPackument } from './adapters/npm.js';
+export { fromNpm } from './adapters/npm.js';
 export type { BrokenPackage, DistcheckOptions, DistcheckReport } from './distcheck.js';
 export { distcheck, formatDistcheck } from './distcheck.js';
 export type { EncodeOptions, Encoding, Fact, LockedPackage, Request } from './encode.js';

@@ -6,10 +6,10 @@
  * 2. change as little of the installed set as possible: the number of installed packages
  *    removed or moved to another version, minimised by linear SAT-UNSAT search over a
  *    totalizer, then held as a hard bound;
- * 3. install no package that is not needed: for each package name of the cone in discovery
- *    order (nearest the request first), "not installed" if still possible;
- * 4. prefer newer versions: for each installed name in the same order, the newest version
- *    still possible;
+ * 3. prefer newer versions: for each package name of the cone in discovery order (nearest
+ *    the request first), if it is installed, the newest version still possible;
+ * 4. install no package that is not needed: for each name in the same order, "not installed"
+ *    if still possible;
  * 5. prefer default variant values: for each chosen candidate and variant, the default if
  *    still possible;
  * 6. prefer higher-priority sources: for each chosen name, the best source still possible.
@@ -115,7 +115,7 @@ export function resolve(universe: Universe, request: Request, options: ResolveOp
   if (first === 'unsat') throw new SolveFailure(explain(universe, e));
 
   const changes = minimize(solver, changeCosts(universe, e, request, installed), []);
-  const costs = { changes, newPackages: 0, staleness: 0, nonDefaultVariants: 0, sourceRank: 0 };
+  const costs = { changes, staleness: 0, newPackages: 0, nonDefaultVariants: 0, sourceRank: 0 };
   lexicographic(universe, e, costs);
   return planFrom(universe, e, installed, costs, solver.stats.solves);
 }
@@ -176,7 +176,30 @@ function lexicographic(universe: Universe, e: Encoding, costs: Plan['costs']): v
     }
   }
   const installedNames = new Set(e.installed.map((p) => p.name));
-  // Level 3: no unneeded new package.
+  // Level 3: newest possible version, name by name ("not installed" stays allowed).
+  for (const name of names) {
+    const ids = byName.get(name)!;
+    const ranked = distinctRanks(universe, ids);
+    const installedVar = solver.newVariable(); // installedVar ← any version of the name
+    for (const id of ids) solver.addClause([-e.varOf[id], installedVar]);
+    for (;;) {
+      const chosen = ids.find((id) => isTrue(e.varOf[id]));
+      if (chosen === undefined) {
+        // Not installed now: if a later choice installs it, only its newest version will do.
+        solver.addClause([
+          -installedVar,
+          ...ids.filter((id) => ranked.get(id) === 0).map((id) => e.varOf[id]),
+        ]);
+        break;
+      }
+      const rank = ranked.get(chosen)!;
+      const better = ids.filter((id) => ranked.get(id)! < rank).map((id) => e.varOf[id]);
+      if (better.length > 0 && tryFix([[-installedVar, ...better]])) continue;
+      for (const id of ids) if (ranked.get(id)! > rank) solver.addClause([-e.varOf[id]]); // hold rank r or better
+      break;
+    }
+  }
+  // Level 4: no unneeded new package.
   for (const name of names) {
     if (installedNames.has(name)) continue;
     const ids = byName.get(name)!;
@@ -184,21 +207,10 @@ function lexicographic(universe: Universe, e: Encoding, costs: Plan['costs']): v
     if (!ids.some((id) => isTrue(e.varOf[id]))) for (const unit of absent) solver.addClause(unit);
     else if (!tryFix(absent)) costs.newPackages++;
   }
-  // Level 4: newest possible version, name by name.
   for (const name of names) {
     const ids = byName.get(name)!;
-    const ranked = distinctRanks(universe, ids);
-    for (;;) {
-      const chosen = ids.find((id) => isTrue(e.varOf[id]));
-      if (chosen === undefined) break;
-      const rank = ranked.get(chosen)!;
-      if (rank === 0) break;
-      const better = ids.filter((id) => ranked.get(id)! < rank).map((id) => e.varOf[id]);
-      if (better.length > 0 && tryFix([better])) continue;
-      for (const id of ids) if (ranked.get(id)! > rank) solver.addClause([-e.varOf[id]]); // hold rank r or better
-      costs.staleness += rank;
-      break;
-    }
+    const chosen = ids.find((id) => isTrue(e.varOf[id]));
+    if (chosen !== undefined) costs.staleness += distinctRanks(universe, ids).get(chosen)!;
   }
   // Level 5: default variant values.
   for (const id of e.cone) {

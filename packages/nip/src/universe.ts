@@ -140,6 +140,13 @@ export class Universe {
         );
       }
     }
+    for (const req of [
+      ...(pkg.depends ?? []).flatMap((d) => d.anyOf),
+      ...(pkg.conflicts ?? []),
+      ...(pkg.breaks ?? []),
+    ]) {
+      if (req.range !== undefined) this.range(req.range); // reject a bad range now, naming it
+    }
     const id = this.packages.length;
     this.matchCache.clear();
     this.packages.push(pkg);

@@ -103,6 +103,14 @@ describe('resolve', () => {
     );
   });
 
+  it('keeps the newest version fixed while later levels run (regression: b then d chose d 1.0.0)', () => {
+    const u = new Universe(semver);
+    for (const v of ['3.0.0', '2.0.0', '1.0.0']) u.add({ name: 'd', version: v });
+    u.add({ name: 'b', version: '1.0.0' });
+    const plan = resolve(u, { install: [{ name: 'b' }, { name: 'd' }] });
+    expect(plan.packages.map((p) => `${p.name}@${p.version}`)).toEqual(['b@1.0.0', 'd@3.0.0']);
+  });
+
   it('changes the installed set as little as possible, and upgrades only on request', () => {
     const u = new Universe(semver);
     u.add({ name: 'lib', version: '1.0.0' });
