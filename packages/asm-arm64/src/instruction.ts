@@ -23,6 +23,7 @@ import {
   type Encoding,
   excluded,
   getField,
+  hasField,
   setField,
   undefinedReason,
 } from './tables';
@@ -499,6 +500,58 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
   return out;
 }
 
+/** One step of a successful match, replayed for the next instruction of the same shape. */
+interface Step {
+  kind: 'op' | 'fixed' | 'hash' | 'lit' | 'omit';
+  part: RawPart;
+  pos: number;
+  next: number;
+}
+
+/** Runs the rest of a match with `step` on the trace; the trace keeps only the successful path. */
+function traced(state: MatchState, step: Step, rest: () => boolean): boolean {
+  const trace = state.trace;
+  if (!trace) return rest();
+  trace.push(step);
+  if (rest()) return true;
+  trace.pop();
+  return false;
+}
+
+/** Replays a recorded path against new tokens of the same shape; false when it does not fit. */
+function replay(
+  e: Encoding,
+  mnemonic: string,
+  plan: readonly Step[],
+  tokens: Token[],
+  state: MatchState,
+): boolean {
+  for (const step of plan) {
+    switch (step.kind) {
+      case 'op':
+        if (matchOperand(e, mnemonic, step.part as string, tokens, step.pos, state) !== step.next)
+          return false;
+        break;
+      case 'lit':
+        if (tokens[step.pos]?.text !== step.part) return false;
+        break;
+      case 'hash':
+        if ((tokens[step.pos]?.text === '#') !== (step.next === step.pos + 1)) return false;
+        break;
+      case 'fixed': {
+        const t = tokens[step.next - 1];
+        if (t?.kind !== 'num' || Number(t.text) !== Number((step.part as string).slice(1))) return false;
+        if ((step.next === step.pos + 2) !== (tokens[step.pos]?.text === '#')) return false;
+        break;
+      }
+      default:
+        for (const q of (step.part as RawPart[]).slice(1))
+          if (typeof q === 'string' && q.startsWith('%')) applyOmitted(e, q, state, mnemonic);
+    }
+  }
+  return true;
+}
+
 function matchParts(
   e: Encoding,
   mnemonic: string,
@@ -518,7 +571,9 @@ function matchParts(
     if (p.startsWith('%')) {
       const next = matchOperand(e, mnemonic, p, tokens, pos, state);
       if (next < 0) return false;
-      return matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k);
+      return traced(state, { kind: 'op', part: p, pos, next }, () =>
+        matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k),
+      );
     }
     const lit = p.toLowerCase();
     if (/^#\d+(\.\d+)?$/.test(lit)) {
@@ -529,19 +584,15 @@ function matchParts(
           state.error = { message: `expected '${lit}'`, column };
         return false;
       }
-      return matchParts(e, mnemonic, parts, i + 1, tokens, q + 1, state, k);
+      return traced(state, { kind: 'fixed', part: lit, pos, next: q + 1 }, () =>
+        matchParts(e, mnemonic, parts, i + 1, tokens, q + 1, state, k),
+      );
     }
     if (lit === '#') {
       // `#` is optional before an immediate in GNU syntax.
-      return matchParts(
-        e,
-        mnemonic,
-        parts,
-        i + 1,
-        tokens,
-        tokens[pos]?.text === '#' ? pos + 1 : pos,
-        state,
-        k,
+      const next = tokens[pos]?.text === '#' ? pos + 1 : pos;
+      return traced(state, { kind: 'hash', part: '#', pos, next }, () =>
+        matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k),
       );
     }
     if (tokens[pos]?.text !== lit) {
@@ -549,7 +600,9 @@ function matchParts(
         state.error = { message: `expected '${lit}'`, column };
       return false;
     }
-    return matchParts(e, mnemonic, parts, i + 1, tokens, pos + 1, state, k);
+    return traced(state, { kind: 'lit', part: lit, pos, next: pos + 1 }, () =>
+      matchParts(e, mnemonic, parts, i + 1, tokens, pos + 1, state, k),
+    );
   }
   const saved = state.word;
   const savedFixups = state.fixups.length;
@@ -564,7 +617,9 @@ function matchParts(
     state.fixups.length = savedFixups;
     for (const q of p.slice(1))
       if (typeof q === 'string' && q.startsWith('%')) applyOmitted(e, q, state, mnemonic);
-    return matchParts(e, mnemonic, parts, i + 1, tokens, pos, state, k);
+    return traced(state, { kind: 'omit', part: p, pos, next: pos }, () =>
+      matchParts(e, mnemonic, parts, i + 1, tokens, pos, state, k),
+    );
   }
   for (const alt of p.slice(1) as RawPart[][]) {
     if (
@@ -615,32 +670,55 @@ function consistent(e: Encoding, word: number, rmClass: 'w' | 'x' | undefined): 
  * refuse (Arm ARM K1.2: exclusive stores whose status register overlaps the data or base, and
  * writeback to a base register that is also transferred).
  */
+/** Encodings with an unpredictable-operand rule (most have none: the check is skipped). */
+const unpredictableGroups =
+  /^(ldstexclr|ldstexclp|ldst_immpre|ldst_immpost|ldstpair_off|ldstpair_pre|ldstpair_post|ldst_pac)$/;
+const unpredictableCache = new Map<Encoding, boolean>();
+
+function mayBeUnpredictable(e: Encoding): boolean {
+  let v = unpredictableCache.get(e);
+  if (v === undefined) {
+    v = unpredictableGroups.test(e.group.slice(e.group.indexOf('/') + 1));
+    unpredictableCache.set(e, v);
+  }
+  return v;
+}
+
 function unpredictable(e: Encoding, word: number): string | null {
-  const has = (f: string) => e.fields.some((x) => x.name === f);
-  const reg = (f: string) => getField(e, word, f);
   const group = e.group.slice(e.group.indexOf('/') + 1);
-  const load = has('L') ? reg('L') === 1 : /^LD/.test(e.mnemonic);
-  if ((group === 'ldstexclr' || group === 'ldstexclp') && has('Rs') && !load) {
-    const rs = reg('Rs');
-    if (rs === reg('Rt') || (has('Rt2') && group === 'ldstexclp' && rs === reg('Rt2')))
+  const load = hasField(e, 'L') ? getField(e, word, 'L') === 1 : /^LD/.test(e.mnemonic);
+  if ((group === 'ldstexclr' || group === 'ldstexclp') && hasField(e, 'Rs') && !load) {
+    const rs = getField(e, word, 'Rs');
+    if (
+      rs === getField(e, word, 'Rt') ||
+      (hasField(e, 'Rt2') && group === 'ldstexclp' && rs === getField(e, word, 'Rt2'))
+    )
       return 'unpredictable: the status register must differ from the data registers';
-    if (rs === reg('Rn') && reg('Rn') !== 31)
+    if (rs === getField(e, word, 'Rn') && getField(e, word, 'Rn') !== 31)
       return 'unpredictable: the status register must differ from the base register';
   }
   const writeback = /^ldst(pair)?_(immpre|immpost|pre|post)$/.test(group) || e.name.endsWith('W_ldst_pac');
   const llvmGap = e.name === 'LDPSW_64_ldstpair_post'; // LLVM 14 checks this form for Rt2 == Rt only
-  if (writeback && reg('Rn') !== 31 && !llvmGap) {
-    const rn = reg('Rn');
+  if (writeback && getField(e, word, 'Rn') !== 31 && !llvmGap) {
+    const rn = getField(e, word, 'Rn');
     const gpr =
       !/_[BHSDQ]_|_[SDQ]_ldstpair/.test(e.name) &&
       !e.name.includes('_B_') &&
       !/LDR_[BHSDQ]|STR_[BHSDQ]/.test(e.name);
-    if (gpr && (reg('Rt') === rn || (has('Rt2') && group.startsWith('ldstpair') && reg('Rt2') === rn)))
+    if (
+      gpr &&
+      (getField(e, word, 'Rt') === rn ||
+        (hasField(e, 'Rt2') && group.startsWith('ldstpair') && getField(e, word, 'Rt2') === rn))
+    )
       return 'unpredictable: writeback base is also transferred';
   }
   // LDP with one destination twice (LLVM checks this for all but the GPR writeback forms, which
   // it checks for base overlap instead; this assembler refuses what LLVM refuses).
-  if (/^ldstpair_(off|pre|post)$/.test(group) && load && reg('Rt') === reg('Rt2')) {
+  if (
+    /^ldstpair_(off|pre|post)$/.test(group) &&
+    load &&
+    getField(e, word, 'Rt') === getField(e, word, 'Rt2')
+  ) {
     const gprWriteback =
       ((group === 'ldstpair_pre' || group === 'ldstpair_post') && /^LDP_(32|64)_/.test(e.name)) ||
       e.name === 'LDPSW_64_ldstpair_pre';
@@ -651,7 +729,13 @@ function unpredictable(e: Encoding, word: number): string | null {
 
 /** Entries remembered per mnemonic and operand shape (bounded; cleared when full). */
 const SHAPE_CACHE_LIMIT = 4096;
-const shapeCache = new Map<string, number>();
+const shapeCache = new Map<string, ShapeHit>();
+
+/** A remembered match: the entry and the path through its template. */
+interface ShapeHit {
+  entry: { encoding: Encoding; alias: Alias | null };
+  plan: readonly Step[];
+}
 
 /** Mnemonic plus the operand shape: register classes, punctuation, numbers, names. */
 function shapeKey(mnemonic: string, tokens: Token[]): string {
@@ -712,11 +796,12 @@ export function encodeTokens(
   if (entries.length === 0) return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
   const all = condSuffix ? [condSuffix, ...tokens] : tokens;
   const state: MatchState = { word: 0, fixups: [], error: null, suffix2 };
-  // The entry that matched this mnemonic and operand shape last time is tried first.
+  // The path that matched this mnemonic and operand shape last time is replayed first; the
+  // search over the mnemonic's templates runs only when it does not fit.
   const key = shapeKey(upper, all);
   const hit = shapeCache.get(key);
-  const order = hit !== undefined ? [entries[hit], ...entries] : entries;
-  for (const entry of order) {
+  for (let n = hit ? -1 : 0; n < entries.length; n++) {
+    const entry = n < 0 ? (hit as ShapeHit).entry : entries[n];
     const { encoding: e, alias } = entry;
     const t = templateOf(e, alias);
     if (!t) continue;
@@ -724,19 +809,26 @@ export function encodeTokens(
     state.fixups = [];
     state.rmClass = undefined;
     state.enums = undefined;
-    const body = condSuffix ? t.slice(1).filter((x) => x !== '.') : t.slice(1);
-    let consumed = -1;
-    const ok = matchParts(e, upper, body, 0, all, 0, state, (q) => {
-      if (q !== all.length) {
-        const col = all[q].column;
-        if (!state.error || col >= state.error.column)
-          state.error = { message: `unexpected '${all[q].text}'`, column: col };
-        return false;
-      }
-      consumed = q;
-      return true;
-    });
-    if (!ok || consumed < 0) continue;
+    if (n < 0) {
+      if (!replay(e, upper, (hit as ShapeHit).plan, all, state)) continue;
+    } else {
+      const body = condSuffix ? t.slice(1).filter((x) => x !== '.') : t.slice(1);
+      let consumed = -1;
+      state.trace = [];
+      const ok = matchParts(e, upper, body, 0, all, 0, state, (q) => {
+        if (q !== all.length) {
+          const col = all[q].column;
+          if (!state.error || col >= state.error.column)
+            state.error = { message: `unexpected '${all[q].text}'`, column: col };
+          return false;
+        }
+        consumed = q;
+        return true;
+      });
+      if (!ok || consumed < 0) continue;
+    }
+    const plan = state.trace as Step[] | undefined;
+    state.trace = undefined;
     let word = state.word;
     // The alias's field equalities, from its condition and from its preferred form (`mov v0.16b, v1.16b` is ORR with Rm = Rn).
     if (alias)
@@ -758,11 +850,11 @@ export function encodeTokens(
         state.error = { message: reserved, column: mnemonicColumn };
       continue;
     }
-    const bad = unpredictable(e, word);
+    const bad = mayBeUnpredictable(e) ? unpredictable(e, word) : null;
     if (bad) return { message: bad, column: mnemonicColumn };
-    if (entry !== order[0] || hit === undefined) {
+    if (n >= 0 && plan) {
       if (shapeCache.size > SHAPE_CACHE_LIMIT) shapeCache.clear();
-      shapeCache.set(key, entries.indexOf(entry));
+      shapeCache.set(key, { entry, plan });
     }
     return { word: word >>> 0, encoding: e, fixups: state.fixups };
   }

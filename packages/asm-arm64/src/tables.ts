@@ -219,24 +219,22 @@ export function setField(e: Encoding, word: number, spec: string, value: number)
  */
 export function undefinedReason(e: Encoding, word: number): string | null {
   const group = e.group.slice(e.group.indexOf('/') + 1);
-  const has = (f: string) => e.fields.some((x) => x.name === f);
-  const f = (name: string) => getField(e, word, name);
-  const sf = has('sf') ? f('sf') : -1;
+  const sf = hasField(e, 'sf') ? getField(e, word, 'sf') : -1;
   switch (group) {
     case 'addsub_shift':
-      if (f('shift') === 3) return 'ROR is not a shift for add/subtract';
-      if (sf === 0 && f('imm6') > 31) return 'shift amount out of range [0, 31]';
+      if (getField(e, word, 'shift') === 3) return 'ROR is not a shift for add/subtract';
+      if (sf === 0 && getField(e, word, 'imm6') > 31) return 'shift amount out of range [0, 31]';
       return null;
     case 'log_shift':
-      if (sf === 0 && f('imm6') > 31) return 'shift amount out of range [0, 31]';
+      if (sf === 0 && getField(e, word, 'imm6') > 31) return 'shift amount out of range [0, 31]';
       return null;
     case 'addsub_ext':
-      if (f('imm3') > 4) return 'extend shift out of range [0, 4]';
+      if (getField(e, word, 'imm3') > 4) return 'extend shift out of range [0, 4]';
       return null;
     case 'log_imm': {
-      if (sf === 0 && f('N') === 1) return 'reserved logical immediate';
-      const n = f('N');
-      const imms = f('imms');
+      if (sf === 0 && getField(e, word, 'N') === 1) return 'reserved logical immediate';
+      const n = getField(e, word, 'N');
+      const imms = getField(e, word, 'imms');
       const combined = (n << 6) | (~imms & 0x3f);
       if (combined === 0) return 'reserved logical immediate';
       const len = 31 - Math.clz32(combined);
@@ -244,28 +242,30 @@ export function undefinedReason(e: Encoding, word: number): string | null {
       return null;
     }
     case 'bitfield':
-      if (sf !== f('N')) return 'N must equal sf';
-      if (sf === 0 && (f('immr') > 31 || f('imms') > 31)) return 'bit position out of range [0, 31]';
+      if (sf !== getField(e, word, 'N')) return 'N must equal sf';
+      if (sf === 0 && (getField(e, word, 'immr') > 31 || getField(e, word, 'imms') > 31))
+        return 'bit position out of range [0, 31]';
       return null;
     case 'extract':
-      if (sf !== f('N')) return 'N must equal sf';
-      if (sf === 0 && f('imms') > 31) return 'lsb out of range [0, 31]';
+      if (sf !== getField(e, word, 'N')) return 'N must equal sf';
+      if (sf === 0 && getField(e, word, 'imms') > 31) return 'lsb out of range [0, 31]';
       return null;
     case 'float2fix':
-      if (sf === 0 && f('scale') < 32) return 'fbits out of range [1, 32]';
+      if (sf === 0 && getField(e, word, 'scale') < 32) return 'fbits out of range [1, 32]';
       return null;
     case 'asimdshf':
     case 'asisdshf':
-      if (f('immh') === 0) return 'immh = 0 is the modified-immediate group';
+      if (getField(e, word, 'immh') === 0) return 'immh = 0 is the modified-immediate group';
       return null;
     case 'ldst_regoff':
-      if ((f('option') & 2) === 0) return 'extend must be UXTW, LSL, SXTW or SXTX';
+      if ((getField(e, word, 'option') & 2) === 0) return 'extend must be UXTW, LSL, SXTW or SXTX';
       return null;
     case 'comswappr':
-      if ((f('Rs') & 1) !== 0 || (f('Rt') & 1) !== 0) return 'register pairs must start at an even register';
+      if ((getField(e, word, 'Rs') & 1) !== 0 || (getField(e, word, 'Rt') & 1) !== 0)
+        return 'register pairs must start at an even register';
       return null;
     case 'movewide':
-      if (sf === 0 && f('hw') > 1) return 'shift out of range for a 32-bit move';
+      if (sf === 0 && getField(e, word, 'hw') > 1) return 'shift out of range for a 32-bit move';
       return null;
     default:
       return null;
@@ -300,4 +300,10 @@ export function coverage(): GroupCoverage[] {
     if (e.template) g.covered++;
   }
   return [...byTop.values()];
+}
+
+/** True when an encoding has a field of that name. */
+export function hasField(e: Encoding, name: string): boolean {
+  for (const f of e.fields) if (f.name === name) return true;
+  return false;
 }
