@@ -212,11 +212,10 @@ export class Watchdog {
 
   private slice(f: Fiber, durationMs: number): void {
     const w = this.watch(f);
-    if (f.state !== 'crashed')
-      w.breaker.state === 'half-open' &&
-        w.breaker.success() === 'closed' &&
-        this.scheduler.events.emit('breaker-closed', f.name);
-    if (this.paranoia.has(Paranoia.BASELINES)) {
+    if (w.breaker.state === 'half-open' && f.state !== 'crashed' && w.breaker.success() === 'closed') {
+      this.scheduler.events.emit('breaker-closed', f.name);
+    }
+    if ((this.paranoia.mask & Paranoia.BASELINES) !== 0) {
       if (w.slice.observe(durationMs) === 'anomaly') this.anomaly(f, 'slice-ms', durationMs, w.slice);
       if (w.perJob) {
         w.slicesThisJob++;
@@ -229,7 +228,8 @@ export class Watchdog {
         }
       }
     }
-    if (this.scheduler.clock.now() >= this.nextDeferredMs) this.poll();
+    if (this.nextDeferredMs !== Number.POSITIVE_INFINITY && this.scheduler.clock.now() >= this.nextDeferredMs)
+      this.poll();
   }
 
   private anomaly(f: Fiber, metric: string, value: number, b: Baseline): void {
