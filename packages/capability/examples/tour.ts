@@ -87,7 +87,7 @@ say(
 
 // The service verifies offline with the root public key, and the helper proves possession.
 const revocations = new RevocationList();
-const verifier = new TokenVerifier({ algebra, roots: [root.publicKey], clock, revocations, backend });
+const verifier = new TokenVerifier({ algebra, roots: [root.publicKey], clock, revocations, backend, audit });
 const challenge = random.fill(new Uint8Array(16));
 const verified = await verifier.verify(delegated, {
   challenge,
@@ -172,12 +172,7 @@ say(
 for (const line of checkpoint.trimEnd().split('\n')) say(`   | ${line}`);
 for (let seq = 0; seq < ledger.size; seq++) {
   const entry = ledger.entry(seq);
-  if (
-    entry.kind === 'escalation' ||
-    entry.kind === 'revoke' ||
-    entry.kind === 'pledge' ||
-    entry.kind === 'unveil'
-  ) {
+  if (entry.kind !== 'grant' && entry.kind !== 'attenuate' && entry.kind !== 'delegate') {
     say(`   #${seq} ${entry.kind.padEnd(10)} ${entry.subject}: ${entry.detail}`);
   }
 }
