@@ -380,3 +380,83 @@ describe('the boot error buffer', () => {
     expect(c.written).toBe(0);
   });
 });
+
+describe('injected hooks', () => {
+  it('cold restart rebuilds the body through the hook (a fresh capability space); a throwing hook falls back to the factory', () => {
+    const built: string[] = [];
+    let hookThrows = false;
+    const s = new Scheduler({
+      coldRestart: (name) => {
+        if (hookThrows) throw new Error('no capability space');
+        built.push(name);
+        return function* (ctx) {
+          ctx.spend(1);
+          yield;
+        };
+      },
+    });
+    new Watchdog(s, { restartMode: 'cold', breaker: { failureThreshold: 100 }, maxRestarts: 10 });
+    let factoryRuns = 0;
+    s.spawn({
+      name: 'svc',
+      *body(ctx) {
+        factoryRuns++;
+        ctx.spend(1);
+        yield;
+        throw new Error('fault');
+      },
+    });
+    s.runSync(10);
+    expect(built).toEqual(['svc']);
+    expect(s.fiber('svc')?.state).toBe('done'); // the rebuilt body ran to completion
+    hookThrows = true;
+    expect(s.restart('svc', 'cold')).toBe('cold');
+    expect(
+      s.events
+        .recent()
+        .some((e) => e.type === 'restore-failed' && String(e.detail?.reason).includes('cold restart hook')),
+    ).toBe(true);
+    s.runSync(40);
+    // The factory body crashes again; every later cold restart also falls back to it (the hook
+    // keeps failing) until the restart intensity (10 in 5 s) escalates: 1 + 10 runs.
+    expect(factoryRuns).toBe(11);
+    expect(s.events.count('intensity-exceeded')).toBe(1);
+  });
+
+  it('the capability-space audit hook can refuse a restart: the fiber is quarantined instead', () => {
+    const audited: string[] = [];
+    const s = new Scheduler();
+    new Watchdog(s, {
+      paranoia: PARANOIA_FULL,
+      audit: (fiber, action) => {
+        audited.push(`${fiber}:${action}`);
+        return false;
+      },
+    });
+    s.spawn({
+      name: 'rogue',
+      *body(ctx) {
+        ctx.spend(1);
+        yield;
+        throw new Error('tried to forge a capability');
+      },
+    });
+    s.runSync(10);
+    expect(audited).toEqual(['rogue:restart-warm']);
+    expect(s.fiber('rogue')?.state).toBe('quarantined');
+    expect(s.events.count('quarantine')).toBe(1);
+  });
+
+  it('a sink that throws is counted and never stops the scheduler', () => {
+    const s = new Scheduler();
+    s.events.subscribe(() => {
+      throw new Error('ledger full');
+    });
+    const seen: string[] = [];
+    s.events.subscribe((e) => seen.push(e.type));
+    s.spawn({ name: 'x', body: (ctx) => ctx.spend(1) });
+    s.runSync(5);
+    expect(seen).toEqual(['spawn', 'exit']);
+    expect(s.events.sinkFailures).toBe(2);
+  });
+});
