@@ -418,7 +418,8 @@ describe('injected hooks', () => {
     ).toBe(true);
     s.runSync(40);
     // The factory body crashes again; every later cold restart also falls back to it (the hook
-    // keeps failing) until the restart intensity (10 in 5 s) escalates: 1 + 10 runs.
+    // keeps failing) until the restart intensity (10 in 5 s, the hook's rebuild used one)
+    // escalates: the first run, the manual restart and 9 watchdog restarts.
     expect(factoryRuns).toBe(11);
     expect(s.events.count('intensity-exceeded')).toBe(1);
   });
