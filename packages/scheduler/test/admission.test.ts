@@ -249,3 +249,28 @@ describe('random task sets: simulation from the critical instant equals RTA', ()
     expect(unschedulable).toBeLessThan(9500);
   });
 });
+
+describe('random task sets under EDF: the demand test agrees with simulation', () => {
+  it('10,000 seeded sets: admitted iff the synchronous EDF schedule misses nothing', () => {
+    let admitted = 0;
+    for (let seed = 0; seed < 10_000; seed++) {
+      const set = randomTaskSet(new SeededRandom(0xedf0000 + seed));
+      const report = analyze(set, { policy: 'edf' });
+      const sim = simulate(
+        set.map((t) => ({ ...t })),
+        hyperperiod(set.map((t) => t.period)),
+        'edf',
+      );
+      const misses = sim.reduce((a, t) => a + t.misses, 0);
+      // Synchronous release is the worst case for EDF (Baruah, Rosier & Howell 1990).
+      if (report.schedulable !== (misses === 0))
+        throw new Error(
+          `replay seed ${0xedf0000 + seed}: demand test says ${report.schedulable}, simulation ${misses} misses`,
+        );
+      if (report.schedulable) admitted++;
+    }
+    console.log(`random EDF task sets: 10000 (${admitted} admitted)`);
+    expect(admitted).toBeGreaterThan(1000);
+    expect(admitted).toBeLessThan(9900);
+  });
+});
