@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { rng } from '../test/_random3sat.js';
 
-const names = sized(10_000, 500);
+const names = sized(10_000, 300);
 const versionsPerName = 10;
 const next = rng(2024);
 const pick = (n: number) => Math.floor(next() * n);
@@ -50,18 +50,33 @@ const t0 = performance.now();
 const plan = resolve(u, request);
 const resolveMs = performance.now() - t0;
 
-// A planted failure: the request also asks for a version of a deep dependency that no chosen path admits.
-const victim = plan.packages[plan.packages.length - 1];
-const failing = { install: [...request.install, { name: victim.name, range: `>=99.0.0` }] };
+// A planted failure: a new package conflicts with something a requested package cannot do
+// without, and the request asks for both.
+// The victim: a name every version of some requested package depends on (else that package).
+let victim = request.install[0].name;
+for (const req of request.install) {
+  const versions = u.packages.filter((p) => p.name === req.name);
+  const common = versions
+    .map((p) => new Set((p.depends ?? []).map((d) => d.anyOf[0].name)))
+    .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+  if (common.size > 0) {
+    victim = [...common][0];
+    break;
+  }
+}
+u.add({ name: 'breaker', version: '1.0.0', conflicts: [{ name: victim }] });
+const failing = { install: [...request.install, { name: 'breaker' }] };
 const t1 = performance.now();
 let lines = 0;
 let core = 0;
+let text = '';
 try {
   resolve(u, failing);
 } catch (e) {
   if (!(e instanceof SolveFailure)) throw e;
   lines = e.explanation.lines.length;
   core = e.explanation.core.length;
+  text = e.explanation.lines[e.explanation.lines.length - 1];
 }
 const explainMs = performance.now() - t1;
 table(
@@ -76,4 +91,5 @@ table(
     ],
     ['explain a failure', explainMs, `minimal core of ${core} facts; ${lines} lines of derivation`],
   ],
+  `Last line of the explanation: "${text}"`,
 );
