@@ -8,6 +8,9 @@ import { RingError } from './errors.js';
 import type { FrameConsumer } from './frame-consumer.js';
 import type { FrameProducer } from './frame-producer.js';
 
+/** How often a closed ring with claims still in progress is re-checked, in ms. */
+const CLOSED_POLL_MS = 5;
+
 /**
  * A frame copied out of the ring by the adapters.
  *
@@ -62,6 +65,9 @@ export async function* frames(
 ): AsyncGenerator<FrameChunk> {
   const idle = options.idleTimeoutMs ?? Number.POSITIVE_INFINITY;
   const dead = options.deadProducerTimeoutMs;
+  let lastProgress = performance.now();
+  /** When the head frame was first seen claimed but not committed, or -1. */
+  let stuckSince = -1;
   for (;;) {
     const frame = consumer.tryRead();
     if (frame !== null) {
@@ -70,16 +76,29 @@ export async function* frames(
         payload: frame.bytes.slice(frame.offset, frame.offset + frame.length),
       };
       frame.release();
+      lastProgress = performance.now();
+      stuckSince = -1;
       yield chunk;
       continue;
     }
-    if (consumer.producerClosed && !consumer.hasData) return;
-    const waitMs = dead !== undefined && consumer.pendingBytes > 0 ? Math.min(dead, idle) : idle;
-    if (!(await consumer.waitForDataAsync(waitMs))) {
-      if (dead !== undefined && consumer.pendingBytes > 0 && consumer.unblock()) continue;
-      if (consumer.producerClosed) continue;
-      throw new RingError('ETIMEDOUT', `no frame within ${idle} ms`);
+    // Claimed space with nothing readable: a claim in progress (or a dead producer), which the
+    // end of the stream must wait for.
+    const pending = consumer.pendingBytes > 0;
+    if (consumer.producerClosed && !pending) return;
+    const now = performance.now();
+    if (!pending) stuckSince = -1;
+    else if (stuckSince < 0) stuckSince = now;
+    if (dead !== undefined && pending && now - stuckSince >= dead && consumer.unblock()) {
+      stuckSince = -1;
+      continue;
     }
+    if (now - lastProgress >= idle) throw new RingError('ETIMEDOUT', `no frame within ${idle} ms`);
+    let waitMs = idle - (now - lastProgress);
+    if (dead !== undefined && pending) waitMs = Math.min(waitMs, Math.max(1, dead - (now - stuckSince)));
+    // Once the producing side closed, waits return at once; sleep on a timer for the last claims.
+    if (consumer.producerClosed)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, CLOSED_POLL_MS)));
+    else await consumer.waitForDataAsync(waitMs);
   }
 }
 

@@ -113,3 +113,28 @@ describe('Node streams (./node)', () => {
     expect(got).toEqual(payloads.filter((p) => p.length > 0));
   });
 });
+
+describe('dead-producer recovery through the iterator', () => {
+  it('frames({ deadProducerTimeoutMs }) pads over a claim that never commits and delivers what follows', async () => {
+    const sab = createRingBuffer({ kind: 'mpsc', capacityBytes: 1024 });
+    const dead = new FrameProducer(sab);
+    dead.tryClaim(20, 1); // never committed: this producer "died"
+    const live = new FrameProducer(sab);
+    live.offer(new Uint8Array([42]), 6);
+    live.close();
+    const got: number[] = [];
+    for await (const { type, payload } of frames(new FrameConsumer(sab), {
+      deadProducerTimeoutMs: 20,
+      idleTimeoutMs: 2000,
+    })) {
+      got.push(type, payload[0]);
+    }
+    expect(got).toEqual([6, 42]);
+  });
+
+  it('frames({ idleTimeoutMs }) gives up with ETIMEDOUT when nothing arrives', async () => {
+    const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1024 });
+    const iterator = frames(new FrameConsumer(sab), { idleTimeoutMs: 20 });
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
