@@ -56,9 +56,11 @@ const resolveMs = performance.now() - t0;
 let victim = request.install[0].name;
 for (const req of request.install) {
   const versions = u.packages.filter((p) => p.name === req.name);
-  const common = versions
-    .map((p) => new Set((p.depends ?? []).map((d) => d.anyOf[0].name)))
-    .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+  const common = new Set((versions[0]?.depends ?? []).map((d) => d.anyOf[0].name));
+  for (const p of versions) {
+    const names = new Set((p.depends ?? []).map((d) => d.anyOf[0].name));
+    for (const x of common) if (!names.has(x)) common.delete(x);
+  }
   if (common.size > 0) {
     victim = [...common][0];
     break;
