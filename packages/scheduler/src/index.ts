@@ -59,6 +59,7 @@ export {
   type MetricObserver,
   type SliceObserver,
 } from './fiber.js';
+export { GrubAccounting, type GrubServerParams, type GrubState } from './grub.js';
 export { LowerObserver, type LowerObserverOptions } from './observer.js';
 export { PARANOIA_FULL, PARANOIA_MINIMAL, PARANOIA_WATCHFUL, Paranoia, ParanoiaLevel } from './paranoia.js';
 export { type Random, SeededRandom } from './random.js';
