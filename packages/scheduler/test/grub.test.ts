@@ -48,7 +48,7 @@ describe('GRUB reclaiming: the sched-deadline.rst walk-through (vector set J)', 
     expect(g.runningBw).toBe(j.expected.running_bw[2].value);
   });
 
-  it('without reclaiming (Uextra = Umax) the budget depletes at the server's own bandwidth; overload is refused', () => {
+  it('without reclaiming (Uextra = Umax) the budget depletes at the server bandwidth; overload is refused', () => {
     const g = new GrubAccounting([{ id: 'A', runtime: 2, period: 8 }], { uextra: 1 });
     g.wake('A', 0);
     expect(g.depletionRate('A')).toBe(0.25);
