@@ -143,6 +143,8 @@ function applyCondition(
 const DECODE_FIXED: Record<string, Record<string, string>> = {
   SDOT_asimdsame2_D: { size: '10' },
   UDOT_asimdsame2_D: { size: '10' },
+  SDOT_asimdelem_D: { size: '10' },
+  UDOT_asimdelem_D: { size: '10' },
 };
 
 const leaves: Leaf[] = [];
@@ -494,6 +496,22 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
     field(ctx, 'Rt');
     return [`%VV+:Rt:${Number(m[1]) - 1}`];
   }
+  // By-element forms: Vm and the index share H:L:M by element size (Arm ARM C7.2, "by element").
+  if ((b === 'Vm_option' || b === 'M_Rm') && ctx.leaf.fields.has('M') && ctx.leaf.fields.has('H')) {
+    ctx.used.add('Rm');
+    ctx.used.add('M');
+    return ['%ELVM'];
+  }
+  if (
+    (b === 'index_option' || b === 'index') &&
+    display === '<index>' &&
+    ctx.leaf.fields.has('H') &&
+    ctx.leaf.fields.has('M')
+  ) {
+    ctx.used.add('H');
+    ctx.used.add('L');
+    return ['%ELIDX'];
+  }
   // Element index in imm5 above the size marker (DUP, INS, SMOV, UMOV).
   if (/^imm5_index$/.test(b) && ctx.leaf.fields.has('imm5'))
     return [display === '<index2>' ? '%IDX4' : '%IDX5'];
@@ -527,6 +545,19 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       alts.push({ groups: mm[1].slice(1).split('_'), text: mm[2] });
     }
     const widths = alts[0].groups.map((g) => g.length);
+    // Two one-bit groups: the one that tells 2S from 4S (same element, other lane count) is Q.
+    let qFirst = false;
+    if (widths.length === 2 && widths[0] === 1 && widths[1] === 1) {
+      for (const x of alts)
+        for (const y of alts)
+          if (
+            x !== y &&
+            x.text.slice(-1) === y.text.slice(-1) &&
+            x.groups[0] !== y.groups[0] &&
+            x.groups[1] === y.groups[1]
+          )
+            qFirst = true;
+    }
     // One bit: Q when the alternatives differ in lane count (2S, 4S), sz when in element size.
     const sameElement = new Set(alts.map((a) => a.text.slice(-1))).size === 1;
     const byWidth = (w: number, second: boolean): string => {
@@ -547,7 +578,9 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       for (const n of names) if (ctx.leaf.fields.get(n)?.width === w) return n;
       throw new Unresolved(`arrangement ${b} field`);
     };
-    const fields = widths.map((w, i) => byWidth(w, i > 0));
+    const fields = qFirst
+      ? ['Q', byWidth(1, false) === 'Q' ? 'sz' : byWidth(1, false)]
+      : widths.map((w, i) => byWidth(w, i > 0));
     const spec = fields.join('+');
     const list = alts.map((a) => `${a.text}=${a.groups.join('')}`).join(';');
     if (b === 'V_option') {
@@ -695,6 +728,24 @@ function template(leaf: Leaf, symbols: Json[]): { mnemonic: string; parts: Part[
     }
     for (let i = 0; i + 1 < parts.length; i++) {
       if (parts[i] === '#' && /^\d+$/.test(String(parts[i + 1]))) parts.splice(i, 2, `#${parts[i + 1]}`);
+    }
+    // By-element operands with a fixed element (`v2.h[3]`, `v2.4b[1]`): the element size
+    // decides how Vm and the index share H:L:M.
+    const elementOf: Record<string, string> = { H: 'h', S: 's', D: 'd', '4B': 's', '2H': 's' };
+    for (let i = 0; i + 4 < parts.length; i++) {
+      const x = parts[i + 2];
+      if (
+        parts[i + 1] === '.' &&
+        typeof x === 'string' &&
+        elementOf[x] &&
+        parts[i + 3] === '[' &&
+        parts[i + 4] === '%ELIDX'
+      ) {
+        const size = elementOf[x];
+        if (parts[i] === '%ELVM') parts[i] = `%ELVM:${size}`;
+        else if (parts[i] === '%VV:Rm') parts[i] = '%VV:Rm';
+        parts[i + 4] = `%ELIDX:${size}`;
+      }
     }
     // `SADDL{2}`: the optional `2` is Q, written as a mnemonic suffix.
     const second = parts[1];

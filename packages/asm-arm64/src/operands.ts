@@ -21,7 +21,7 @@
  * @module
  */
 import { decodeBitmask, encodeBitmask } from './_bits';
-import { type Encoding, fieldWidth, getField, setField } from './tables';
+import { type Encoding, fieldWidth, getField, hasField, setField } from './tables';
 
 /** Condition code names, Arm ARM C1.2.4. */
 export const CONDITIONS = [
@@ -160,6 +160,8 @@ export interface MatchState {
   enums?: Map<string, string>;
   /** The mnemonic carried a `2` suffix (`saddl2`): the upper-half form. */
   suffix2?: boolean;
+  /** The register of a by-element operand, checked once the element size is known. */
+  elementRegister?: number;
   /** While searching: the steps of the path taken so far (see `encodeTokens`). */
   trace?: { kind: string; part: unknown; pos: number; next: number }[];
 }
@@ -322,6 +324,17 @@ export function printOperand(
       const size = 31 - Math.clz32(imm5 & -imm5);
       if (imm5 === 0 || size > 3) throw new NoSuchOperand();
       return `${imm5 >>> (size + 1)}`;
+    }
+    case 'ELVM': {
+      const esize = (a[1] as 'h' | 's' | 'd' | undefined) ?? elementSize(e, word);
+      return `v${esize === 'h' ? getField(e, word, 'Rm') : getField(e, word, 'M+Rm')}`;
+    }
+    case 'ELIDX': {
+      const esize = (a[1] as 'h' | 's' | 'd' | undefined) ?? elementSize(e, word);
+      if (esize === 'h') return `${getField(e, word, 'H+L+M')}`;
+      if (esize === 's') return `${getField(e, word, 'H+L')}`;
+      if (getField(e, word, 'L') !== 0) throw new NoSuchOperand();
+      return `${getField(e, word, 'H')}`;
     }
     case 'IDX4': {
       const imm5 = getField(e, word, 'imm5');
@@ -554,6 +567,32 @@ export function matchOperand(
       if (n >= 16 >> size)
         return fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column) ? -1 : -1;
       state.word = setField(e, state.word, 'imm5', (n << (size + 1)) | (1 << size));
+      return pos + 1;
+    }
+    case 'ELVM': {
+      const m = t && /^v(\d+)$/.exec(t.text);
+      if (!m || Number(m[1]) > 31) return need(state, column, 'a vector register');
+      const n = Number(m[1]);
+      state.word = setField(e, state.word, 'Rm', n & 15);
+      state.word = setField(e, state.word, 'M', n >> 4);
+      state.elementRegister = n;
+      return pos + 1;
+    }
+    case 'ELIDX': {
+      const n = t?.kind === 'num' ? Number(t.value) : -1;
+      if (n < 0) return need(state, column, 'an element index');
+      const esize = (a[1] as 'h' | 's' | 'd' | undefined) ?? elementSize(e, state.word);
+      const max = esize === 'h' ? 7 : esize === 's' ? 3 : 1;
+      if (n > max) return fail(state, `element index ${n} out of range [0, ${max}]`, column) ? -1 : -1;
+      if (esize === 'h') {
+        if ((state.elementRegister ?? 0) > 15)
+          return fail(state, 'with 16-bit elements the register must be v0..v15', column) ? -1 : -1;
+        state.word = setField(e, state.word, 'H+L+M', n);
+      } else if (esize === 's') state.word = setField(e, state.word, 'H+L', n);
+      else {
+        state.word = setField(e, state.word, 'H', n);
+        state.word = setField(e, state.word, 'L', 0);
+      }
       return pos + 1;
     }
     case 'IDX4': {
@@ -896,4 +935,17 @@ export function expandFloatImmediate(imm8: number): number {
   const efgh = imm8 & 15;
   const exponent = (((b ^ 1) << 2) | cd) - 3;
   return (sign * (16 + efgh) * 2 ** exponent) / 16;
+}
+
+/**
+ * Element size of a by-element form: `size` 01/10/11 is H/S/D; `sz` 0/1 is S/D; a `size` fixed
+ * at 00 is the half-precision form.
+ */
+function elementSize(e: Encoding, word: number): 'h' | 's' | 'd' {
+  if (hasField(e, 'size')) {
+    const size = getField(e, word, 'size');
+    return size === 2 ? 's' : size === 3 ? 'd' : 'h';
+  }
+  if (hasField(e, 'sz')) return getField(e, word, 'sz') ? 'd' : 's';
+  return 'h';
 }
