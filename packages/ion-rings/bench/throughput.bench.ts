@@ -39,7 +39,10 @@ function ringBytes(messageBytes: number): number {
 }
 
 async function ionPeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
-  const ring = createRingBuffer({ kind: 'spsc', capacityBytes: ringBytes(messageBytes) }) as SharedArrayBuffer;
+  const ring = createRingBuffer({
+    kind: 'spsc',
+    capacityBytes: ringBytes(messageBytes),
+  }) as SharedArrayBuffer;
   const control = controlWords();
   const worker = await spawn('ionSink', { ring, control: control.sab, spin: 2000 });
   const producer = new FrameProducer(ring);

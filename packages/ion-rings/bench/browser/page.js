@@ -26,13 +26,19 @@ async function spawn(job, transfer = []) {
   return worker;
 }
 
+/** Ring capacity for a message size: 1 MiB, or room for 128 frames of the large sizes (as in Node). */
+function ringBytes(messageBytes) {
+  return Math.max(1 << 20, 2 ** Math.ceil(Math.log2((messageBytes + 8) * 128)));
+}
+
 async function ringRate(kind, messageBytes, batched, count) {
   const control = new SharedArrayBuffer(16);
   const c = new Int32Array(control);
+  const capacity = ringBytes(messageBytes);
   const ring =
     kind === 'ion'
-      ? createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 20 })
-      : RingBuffer.getStorageForCapacity(1 << 20, Uint8Array);
+      ? createRingBuffer({ kind: 'spsc', capacityBytes: capacity })
+      : RingBuffer.getStorageForCapacity(capacity, Uint8Array);
   const consumer = await spawn({
     role: kind === 'ion' ? 'ionConsume' : 'rbConsume',
     ring,
