@@ -47,7 +47,7 @@ export function put64(b: Uint8Array, at: number, v: number): void {
 
 /** Lexicographic comparison of two byte strings. */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = a.length < b.length ? a.length : b.length;
+  const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const d = a[i] - b[i];
     if (d !== 0) return d;

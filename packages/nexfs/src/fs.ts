@@ -17,6 +17,7 @@ import {
   type Inode,
   inodeKey,
   KeyKind,
+  orphanKey,
   pageKey,
 } from './records.js';
 import { Volume, type VolumeOptions, type VolumeStats } from './volume.js';
@@ -87,6 +88,7 @@ interface OpenInode {
 
 const ROOT_INODE = 1;
 const MAX_PATH_DEPTH = 256;
+const MAX_ORPHANS_PER_MOUNT = 1024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -177,6 +179,7 @@ export class Nexfs {
     const fs = new Nexfs(volume, options);
     if (volume.get(inodeKey(ROOT_INODE)) === undefined)
       throw new NexfsError('ECORRUPT', 'the root directory is missing');
+    if (!volume.readOnly) fs.removeOrphans();
     return fs;
   }
 
@@ -268,21 +271,46 @@ export class Nexfs {
    * ```
    */
   async writeFile(path: string, data: Uint8Array): Promise<void> {
+    this.live();
+    this.writable();
     checkBytes(data, 'data');
     const names = this.parse(path);
     if (names.length === 0) throw new NexfsError('EISDIR', 'cannot write the root directory', path);
-    const dir = `/${names
-      .slice(0, -1)
-      .map((n) => decoder.decode(n))
-      .join('/')}`;
-    const tmp = `${dir === '/' ? '' : dir}/.nexfs-tmp-${this.volume.nextInode}`;
-    const fh = await this.open(tmp, 'wx');
+    const parent = this.resolveDir(names.slice(0, -1), path);
+    const name = names[names.length - 1];
+    const existing = this.lookupEntry(parent, name);
+    if (existing && existing.kind !== 'file') throw new NexfsError('EISDIR', 'is a directory', path);
+    if (existing && this.openInodes.has(existing.ino)) throw new NexfsError('EBUSY', 'file is open', path);
+    if (this.handles >= this.maxOpenFiles)
+      throw new NexfsError('EMFILE', `${this.maxOpenFiles} files are open`, path);
+    // The new contents go to a fresh inode listed as an orphan (mount deletes orphans), then one
+    // transaction links it in place of the old file: a power cut leaves the old or the new file.
+    this.volume.ensureSpace(4);
+    const ino = this.volume.nextInode++;
+    this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent)));
+    this.volume.put(orphanKey(ino), EMPTY);
+    const o = this.acquire(ino, path);
     try {
-      await fh.write(data, 0);
+      this.writeAt(o, data, 0);
+      this.flushBuffer(o);
+      if (existing) this.removeFile(existing.ino);
+      this.volume.put(direntKey(parent, name), direntValue(ino, 'file'));
+      this.volume.del(orphanKey(ino));
+    } catch (e) {
+      if (e instanceof NexfsError && e.code === 'ENOSPC') {
+        // Nothing was linked: drop the half-built file now rather than at the next mount.
+        o.bufIndex = -1;
+        o.sizeDirty = false;
+        this.removeFile(ino);
+        this.volume.del(orphanKey(ino));
+      }
+      throw e;
     } finally {
-      await fh.close();
+      o.refs--;
+      this.handles--;
+      this.volume.commit();
+      if (o.refs === 0) this.openInodes.delete(ino);
     }
-    await this.rename(tmp, path);
   }
 
   /**
@@ -757,6 +785,21 @@ export class Nexfs {
         o.sizeDirty = false;
       }
     }
+  }
+
+  /** Deletes the files an interrupted writeFile left unlinked (at most one per cut write). */
+  private removeOrphans(): void {
+    const orphans: number[] = [];
+    this.volume.tree.scan(orphanKey(0), orphanKey(Number.MAX_SAFE_INTEGER), (k) => {
+      orphans.push(u64(k, 1));
+      return orphans.length < MAX_ORPHANS_PER_MOUNT;
+    });
+    if (orphans.length === 0) return;
+    for (const ino of orphans) {
+      this.removeFile(ino);
+      this.volume.del(orphanKey(ino));
+    }
+    this.volume.commit();
   }
 
   private removeFile(ino: number): void {

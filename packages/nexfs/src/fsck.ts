@@ -62,6 +62,7 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   const dirents: { parent: number; child: number; kind: number }[] = [];
   const pages: { ino: number; index: number; address: number; length: number; crc: number }[] = [];
   const seenPages = new Set<number>();
+  const orphans = new Set<number>();
   let prev: Uint8Array | null = null;
   try {
     volume.tree.walk((address, node) => {
@@ -99,6 +100,8 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
             length: u32(v, PAGEMAP.lengthBytes),
             crc: u32(v, PAGEMAP.crc),
           });
+        } else if (k[0] === KeyKind.Orphan && k.length === 9) {
+          orphans.add(u64(k, 1));
         } else {
           err(`unknown key kind ${k[0]} of length ${k.length}`);
         }
@@ -111,7 +114,7 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (const d of dirents) {
     const child = inodes.get(d.child);
     const parent = inodes.get(d.parent);
-    if (!parent || parent.kind !== 'dir') err(`directory entry under ${d.parent}, which is not a directory`);
+    if (parent?.kind !== 'dir') err(`directory entry under ${d.parent}, which is not a directory`);
     if (!child) {
       err(`directory entry in ${d.parent} names missing inode ${d.child}`);
       continue;
@@ -124,7 +127,7 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (const [ino, n] of inodes) {
     if (ino === 1) {
       if (n.kind !== 'dir') err('the root is not a directory');
-    } else if (n.links !== 1) err(`inode ${ino} has ${n.links} directory entries`);
+    } else if (n.links !== (orphans.has(ino) ? 0 : 1)) err(`inode ${ino} has ${n.links} directory entries`);
     if (n.kind === 'file') report.files++;
     else report.directories++;
   }
@@ -134,7 +137,7 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (const p of pages) {
     report.dataPages++;
     const owner = inodes.get(p.ino);
-    if (!owner || owner.kind !== 'file') err(`data page of missing file ${p.ino}`);
+    if (owner?.kind !== 'file') err(`data page of missing file ${p.ino}`);
     else if (p.index * P >= owner.size)
       err(`file ${p.ino}: page ${p.index} lies past its size ${owner.size}`);
     if (p.length === 0 || p.length > P) err(`file ${p.ino}: page ${p.index} has length ${p.length}`);

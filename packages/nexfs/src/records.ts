@@ -245,7 +245,15 @@ export function decodeJournalRecords(b: Uint8Array): JournalRecord[] | null {
 }
 
 /** B-tree key prefixes. */
-export const KeyKind = { Inode: 1, Dirent: 2, Page: 3 } as const;
+export const KeyKind = { Inode: 1, Dirent: 2, Page: 3, Orphan: 4 } as const;
+
+/** Key of an orphan record: an inode being built by an atomic whole-file write, not yet linked. */
+export function orphanKey(ino: number): Uint8Array {
+  const k = new Uint8Array(9);
+  k[0] = KeyKind.Orphan;
+  put64(k, 1, ino);
+  return k;
+}
 
 /** Key of an inode record. */
 export function inodeKey(ino: number): Uint8Array {

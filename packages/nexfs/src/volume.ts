@@ -150,7 +150,13 @@ export class Volume {
     this.blockCount = sb.blockCount;
     this.readOnly = options.readOnly ?? false;
     this.cacheNodes = options.cacheNodes ?? 64;
-    this.maxDirtyNodes = options.maxDirtyNodes ?? 128;
+    // A checkpoint after a power cut must fit in the GC reserve (less the journal's next block
+    // and one block of slack): each dirty node costs a mirrored pair of pages.
+    const tablePages = Math.ceil(
+      sb.blockCount / Math.floor((io.metaBodyBytes - BT.headerBytes) / BT.entryBytes),
+    );
+    const fits = Math.floor(((sb.reserveBlocks - 2) * sb.pagesPerBlock) / 2) - tablePages;
+    this.maxDirtyNodes = Math.max(4, Math.min(options.maxDirtyNodes ?? 128, fits));
     this.wearLevelGap = options.wearLevelGap ?? 32;
     const n = sb.blockCount;
     this.eraseCounts = new Uint32Array(n);
@@ -739,7 +745,10 @@ export class Volume {
    */
   ensureSpace(pages: number): void {
     this.writable();
-    const blocksNeeded = Math.ceil(pages / this.ppb) + 2 + this.sb.journalMaxBlocks;
+    // Each data page also costs a journal record and a page-map entry written at the checkpoint,
+    // both in mirrored metadata pages: about 2 x 2 x 40 bytes per data page.
+    const metaPages = Math.ceil((pages * 160) / this.io.metaBodyBytes);
+    const blocksNeeded = Math.ceil((pages + metaPages) / this.ppb) + 2;
     for (let round = 0; round < this.blockCount + 8; round++) {
       if (this.freeCount >= this.sb.reserveBlocks + blocksNeeded) return;
       if (!this.collect()) throw new NexfsError('ENOSPC', `no room for ${pages} pages`);
@@ -747,21 +756,31 @@ export class Volume {
     throw new NexfsError('ENOSPC', `no room for ${pages} pages`);
   }
 
-  /** One garbage-collection round: frees dead blocks; returns false when nothing can be freed. */
+  /**
+   * One garbage-collection round: commits, then either frees the blocks that died since the last
+   * checkpoint or moves the live pages out of the emptiest blocks (greedy) until at least two
+   * blocks' worth of dead pages are reclaimed, and checkpoints. Returns false when nothing could be
+   * freed.
+   */
   collect(): boolean {
     const before = this.freeCount;
     this.commit();
     let zombies = 0;
     for (let b = 0; b < this.blockCount; b++) if (this.isZombie(b)) zombies++;
     if (zombies === 0) {
-      // Greedy victim: the used block with the fewest live pages.
-      let victim = -1;
-      for (let b = 0; b < this.blockCount; b++) {
-        if (this.use[b] !== Use.Used || this.gcSkip.has(b) || this.state[b] === BlockState.System) continue;
-        if (victim < 0 || this.live[b] < this.live[victim]) victim = b;
+      let reclaimed = 0;
+      while (reclaimed < 2 * this.ppb && this.freeCount > 2) {
+        let victim = -1;
+        for (let b = 0; b < this.blockCount; b++) {
+          if (this.use[b] !== Use.Used || this.gcSkip.has(b) || this.state[b] === BlockState.System) continue;
+          if (this.state[b] === BlockState.Bad) continue;
+          if (victim < 0 || this.live[b] < this.live[victim]) victim = b;
+        }
+        if (victim < 0 || this.live[victim] >= this.ppb) break;
+        reclaimed += this.ppb - this.live[victim];
+        this.relocateBlock(victim);
       }
-      if (victim < 0 || this.live[victim] >= this.ppb - 1) return false;
-      this.relocateBlock(victim);
+      if (reclaimed === 0) return false;
     }
     this.checkpoint();
     return this.freeCount > before;

@@ -246,6 +246,7 @@ export class EmulatedFlash implements FlashDevice {
   sync(): void {
     this.checkPower();
     this.counters.syncs++;
+    this.inner.sync();
     this.pending = [];
     this.snapshots.clear();
   }

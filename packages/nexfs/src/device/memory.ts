@@ -25,6 +25,8 @@ export class MemoryFlash implements FlashDevice {
   private readonly blocks: (Uint8Array | null)[];
   private readonly lastProgrammed: Int32Array;
   private readonly bad: Uint8Array;
+  /** 1 where the block's bytes are shared with the part this one was forked from. */
+  private shared: Uint8Array | null = null;
 
   /** @param geometry the part to model */
   constructor(geometry: FlashGeometry) {
@@ -81,6 +83,7 @@ export class MemoryFlash implements FlashDevice {
   erase(block: number): boolean {
     checkAddress(this.geometry, block);
     this.blocks[block] = null;
+    if (this.shared) this.shared[block] = 0;
     this.lastProgrammed[block] = -1;
     this.eraseCounts[block]++;
     return true;
@@ -115,7 +118,7 @@ export class MemoryFlash implements FlashDevice {
 
   /** Sets every bit of one page back to 1 (a torn erase that reached this page). */
   erasePageRaw(block: number, page: number): void {
-    const mem = this.blocks[block];
+    const mem = this.blocks[block] === null ? null : this.block(block);
     if (mem !== null) mem.fill(0xff, page * this.stride, (page + 1) * this.stride);
   }
 
@@ -135,6 +138,7 @@ export class MemoryFlash implements FlashDevice {
   /** Puts back a block captured by {@link snapshotBlock}. */
   restoreBlock(block: number, snap: { data: Uint8Array | null; last: number }): void {
     this.blocks[block] = snap.data === null ? null : snap.data.slice();
+    if (this.shared) this.shared[block] = 0;
     this.lastProgrammed[block] = snap.last;
   }
 
@@ -151,6 +155,25 @@ export class MemoryFlash implements FlashDevice {
     return c;
   }
 
+  /**
+   * A copy-on-write copy: blocks are shared until the fork writes them.
+   * The parent must not be written while a fork is in use (the power-loss runner forks a part at
+   * every cut point, checks the fork, and drops it before the parent moves on).
+   */
+  fork(): MemoryFlash {
+    const c = new MemoryFlash(this.geometry);
+    const shared = new Uint8Array(this.blocks.length);
+    for (let b = 0; b < this.blocks.length; b++) {
+      c.blocks[b] = this.blocks[b];
+      if (this.blocks[b] !== null) shared[b] = 1;
+    }
+    c.shared = shared;
+    c.lastProgrammed.set(this.lastProgrammed);
+    c.bad.set(this.bad);
+    c.eraseCounts.set(this.eraseCounts);
+    return c;
+  }
+
   /** Bytes of RAM holding programmed blocks. */
   get residentBytes(): number {
     let n = 0;
@@ -160,6 +183,11 @@ export class MemoryFlash implements FlashDevice {
 
   private block(block: number): Uint8Array {
     let mem = this.blocks[block];
+    if (mem && this.shared?.[block]) {
+      mem = mem.slice();
+      this.blocks[block] = mem;
+      this.shared[block] = 0;
+    }
     if (mem === null) {
       mem = new Uint8Array(this.geometry.pagesPerBlock * this.stride).fill(0xff);
       this.blocks[block] = mem;

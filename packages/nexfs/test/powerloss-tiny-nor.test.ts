@@ -1,0 +1,6 @@
+import { describe } from 'vitest';
+import { powerLossSuite } from './_plc-suite.js';
+
+describe('power loss', () => {
+  powerLossSuite('tiny-nor', { rounds: 30, resumeEvery: 32, heavyStride: 1, heavyResumeEvery: 16 });
+});
