@@ -83,7 +83,15 @@ export interface EncodeOptions {
   whole?: boolean;
 }
 
-/** Key of a variant value variable. */
+/**
+ * Key of a variant value variable in {@link Encoding.variantVar}.
+ *
+ * @example
+ * ```ts
+ * import { variantKey } from '@nexus/nip';
+ * variantKey(3, 'cuda', true); // '3\u0000cuda\u0000true'
+ * ```
+ */
 export function variantKey(id: number, variant: string, value: VariantValue): string {
   return `${id}\u0000${variant}\u0000${String(value)}`;
 }

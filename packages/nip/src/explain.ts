@@ -32,7 +32,15 @@ export interface Explanation {
   solves: number;
 }
 
-/** Ceiling on SAT calls spent shrinking a core (each fact costs one). */
+/**
+ * Ceiling on SAT calls spent shrinking a core (each fact costs one).
+ *
+ * @example
+ * ```ts
+ * import { CORE_MINIMIZATION_LIMIT } from '@nexus/nip';
+ * CORE_MINIMIZATION_LIMIT; // 4096
+ * ```
+ */
 export const CORE_MINIMIZATION_LIMIT = 4096;
 
 /**
@@ -60,7 +68,17 @@ export function explain(universe: Universe, e: Encoding): Explanation {
   };
 }
 
-/** Deletion-based minimal unsatisfiable subset of the facts (structural clauses always on). */
+/**
+ * Deletion-based minimal unsatisfiable subset of the facts (structural clauses always on).
+ *
+ * @example
+ * ```ts
+ * import { Universe, semver, encode, minimalCore } from '@nexus/nip';
+ * const u = new Universe(semver);
+ * u.add({ name: 'a', version: '1.0.0', depends: [{ anyOf: [{ name: 'b' }] }] });
+ * minimalCore(encode(u, { install: [{ name: 'a' }] })).facts.length; // 2
+ * ```
+ */
 export function minimalCore(e: Encoding): { facts: number[]; solves: number } {
   const s = new Solver();
   s.reserve(e.solver.variableCount);
@@ -89,7 +107,18 @@ export function minimalCore(e: Encoding): { facts: number[]; solves: number } {
   return { facts: core, solves };
 }
 
-/** A fact in plain words. */
+/**
+ * A fact in plain words.
+ *
+ * @example
+ * ```ts
+ * import { Universe, semver, encode, describeFact } from '@nexus/nip';
+ * const u = new Universe(semver);
+ * u.add({ name: 'a', version: '1.0.0' });
+ * const e = encode(u, { install: [{ name: 'a' }] });
+ * describeFact(u, e.facts[0]); // 'the request asks for a'
+ * ```
+ */
 export function describeFact(universe: Universe, fact: Fact): string {
   const who = fact.pkg === 'root' ? 'root' : versionsText(universe, fact.ids);
   const alts = fact.anyOf.map(formatRequirement).join(' or ');

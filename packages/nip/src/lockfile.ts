@@ -9,9 +9,25 @@ import type { LockedPackage } from './encode.js';
 import type { Selected } from './resolve.js';
 import type { VariantValue } from './universe.js';
 
-/** First line of every lockfile (format version 1). */
+/**
+ * First line of every lockfile (format version 1).
+ *
+ * @example
+ * ```ts
+ * import { LOCKFILE_MAGIC } from '@nexus/nip';
+ * LOCKFILE_MAGIC; // 'nip-lock 1'
+ * ```
+ */
 export const LOCKFILE_MAGIC = 'nip-lock 1';
-/** Largest lockfile accepted by {@link parseLockfile}: 64 MiB of text. */
+/**
+ * Largest lockfile accepted by {@link parseLockfile}: 64 MiB of text.
+ *
+ * @example
+ * ```ts
+ * import { LOCKFILE_LIMIT_CHARS } from '@nexus/nip';
+ * LOCKFILE_LIMIT_CHARS; // 67108864
+ * ```
+ */
 export const LOCKFILE_LIMIT_CHARS = 64 << 20;
 
 /** A lockfile's content. */
@@ -24,7 +40,15 @@ export interface Lockfile {
   hash: string;
 }
 
-/** A parse or integrity failure of a lockfile, with the 1-based line. */
+/**
+ * A parse or integrity failure of a lockfile, with the 1-based line.
+ *
+ * @example
+ * ```ts
+ * import { parseLockfile, LockfileError } from '@nexus/nip';
+ * try { parseLockfile('nope\n'); } catch (e) { (e as LockfileError).line; } // 1
+ * ```
+ */
 export class LockfileError extends Error {
   /** 1-based line of the problem. */
   readonly line: number;

@@ -76,7 +76,15 @@ export interface SourceSpec {
   priority: number;
 }
 
-/** Limits of a universe (a number with a unit, not an accident). */
+/**
+ * Limits of a universe (a number with a unit, not an accident).
+ *
+ * @example
+ * ```ts
+ * import { UNIVERSE_LIMITS } from '@nexus/nip';
+ * UNIVERSE_LIMITS.candidates; // 16777216
+ * ```
+ */
 export const UNIVERSE_LIMITS = {
   /** Candidates per universe. */
   candidates: 1 << 24,

@@ -32,7 +32,15 @@ export interface DebianIndex {
   skipped: number;
 }
 
-/** A malformed index, naming the 1-based line. */
+/**
+ * A malformed index, naming the 1-based line.
+ *
+ * @example
+ * ```ts
+ * import { parseDebianPackages, DebianIndexError } from '@nexus/nip';
+ * try { parseDebianPackages('Version: 1\n'); } catch (e) { (e as DebianIndexError).line; } // 1
+ * ```
+ */
 export class DebianIndexError extends Error {
   /** 1-based line. */
   readonly line: number;

@@ -12,12 +12,36 @@ import { nipVersions } from '../versions/nip.js';
 import type { VersionScheme } from '../versions/scheme.js';
 import { semver } from '../versions/semver.js';
 
-/** First line of every manifest (format version 1). */
+/**
+ * First line of every manifest (format version 1).
+ *
+ * @example
+ * ```ts
+ * import { MANIFEST_MAGIC } from '@nexus/nip';
+ * MANIFEST_MAGIC; // 'nip-manifest 1'
+ * ```
+ */
 export const MANIFEST_MAGIC = 'nip-manifest 1';
-/** Largest manifest accepted: 256 MiB of text. */
+/**
+ * Largest manifest accepted: 256 MiB of text.
+ *
+ * @example
+ * ```ts
+ * import { MANIFEST_LIMIT_CHARS } from '@nexus/nip';
+ * MANIFEST_LIMIT_CHARS; // 268435456
+ * ```
+ */
 export const MANIFEST_LIMIT_CHARS = 256 << 20;
 
-/** A malformed manifest, naming the 1-based line. */
+/**
+ * A malformed manifest, naming the 1-based line.
+ *
+ * @example
+ * ```ts
+ * import { parseManifest, ManifestError } from '@nexus/nip';
+ * try { parseManifest('hello'); } catch (e) { (e as ManifestError).line; } // 1
+ * ```
+ */
 export class ManifestError extends Error {
   /** 1-based line. */
   readonly line: number;

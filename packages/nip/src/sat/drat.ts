@@ -14,7 +14,15 @@ export interface ProofSink {
   delete(lits: ArrayLike<number>, length: number): void;
 }
 
-/** Default ceiling on the text a {@link DratWriter} keeps: 1 GiB of characters. */
+/**
+ * Default ceiling on the text a {@link DratWriter} keeps: 1 GiB of characters.
+ *
+ * @example
+ * ```ts
+ * import { DRAT_TEXT_LIMIT_CHARS } from '@nexus/nip/sat';
+ * DRAT_TEXT_LIMIT_CHARS; // 1073741824
+ * ```
+ */
 export const DRAT_TEXT_LIMIT_CHARS = 1 << 30;
 
 /**

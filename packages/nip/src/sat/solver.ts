@@ -68,7 +68,15 @@ export interface SolverStats {
   minimizedLiterals: number;
 }
 
-/** Hard ceiling on variables: literals must fit an Int32 with room for flags (2^28). */
+/**
+ * Hard ceiling on variables: literals must fit an Int32 with room for flags (2^28).
+ *
+ * @example
+ * ```ts
+ * import { MAX_VARIABLES } from '@nexus/nip/sat';
+ * MAX_VARIABLES; // 268435456
+ * ```
+ */
 export const MAX_VARIABLES = 1 << 28;
 
 const HEADER = 2; // arena words before a clause's literals: [size, flags]
@@ -955,7 +963,15 @@ function growInt32(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** The Luby sequence 1 1 2 1 1 2 4 ... (Luby, Sinclair, Zuckerman 1993), 0-based. */
+/**
+ * The Luby sequence 1 1 2 1 1 2 4 ... (Luby, Sinclair, Zuckerman 1993), 0-based.
+ *
+ * @example
+ * ```ts
+ * import { luby } from '@nexus/nip/sat';
+ * luby(6); // 4
+ * ```
+ */
 export function luby(index: number): number {
   let size = 1;
   let seq = 0;

@@ -93,7 +93,15 @@ export function compareDebian(a: string, b: string): number {
 
 const VALID = /^(?:\d+:)?[0-9A-Za-z][0-9A-Za-z.+~:-]*$/;
 
-/** Tests one Debian relation (`>= 1.2`, `<< 2`, `= 1.0-1`, plus the obsolete `<` and `>`). */
+/**
+ * Tests one Debian relation (`>= 1.2`, `<< 2`, `= 1.0-1`, plus the obsolete `<` and `>`).
+ *
+ * @example
+ * ```ts
+ * import { debianRelation } from '@nexus/nip';
+ * debianRelation('<<', '2.0')('1.9'); // true
+ * ```
+ */
 export function debianRelation(op: string, reference: string): (version: string) => boolean {
   switch (op) {
     case '<<':
