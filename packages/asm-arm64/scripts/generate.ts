@@ -536,7 +536,7 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
     return [`%VV:${f}`];
   }
   // Arrangements and element sizes: `T_00_1_16B` sets size:Q, `Ts_xx100_S` sets imm5.
-  if (/^(T|Ta|Tb|Ts|V)_option$/.test(b) && r._type === 'Instruction.Rules.Choice') {
+  if (/^(T|Ta|Tb|Ts|V|Va|Vb)_option$/.test(b) && r._type === 'Instruction.Rules.Choice') {
     const alts: { groups: string[]; text: string }[] = [];
     for (const c of r.choices) {
       const cid: string | undefined = c?.symbols.length === 1 ? c.symbols[0].rule_id : undefined;
@@ -583,7 +583,7 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       : widths.map((w, i) => byWidth(w, i > 0));
     const spec = fields.join('+');
     const list = alts.map((a) => `${a.text}=${a.groups.join('')}`).join(';');
-    if (b === 'V_option') {
+    if (b === 'V_option' || b === 'Va_option' || b === 'Vb_option') {
       ctx.pendingScalar = `${spec}:${list}`;
       return [];
     }
