@@ -96,7 +96,7 @@ const add = (name: string, samples: Float64Array) => {
   const [p50, p90, p99, p999] = percentiles(samples);
   rows.push([name, samples.length, p50, p90, p99, p999]);
 };
-add('ion-rings, busy poll (spinCount 10^6, then sleep)', await ion(1_000_000));
+add('ion-rings, busy poll (waitForData spinCount 10^6, then sleep)', await ion(1_000_000));
 add('ion-rings, sleep at once (Atomics.wait)', await ion(0));
 add('ringbuf.js 0.4.0 (busy poll)', await ringbuf());
 add('MessageChannel', await port(true));

@@ -360,7 +360,10 @@ export class FrameConsumer {
    * `spinCount`, re-checks that many times before sleeping (a bounded spin, then a real sleep).
    */
   waitForData(timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
-    return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats, spinCount);
+    // The spin stays here, monomorphic: through blockUntil's shared `ready` call site it cost
+    // 0.88 µs per round trip against 0.30 µs inline (bench/latency.bench.ts, Node 20).
+    for (let i = 0; i < spinCount; i++) if (this.hasData) return true;
+    return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
   }
 
   /** Like {@link FrameConsumer.waitForData} without blocking the thread. */

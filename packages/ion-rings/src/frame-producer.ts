@@ -384,7 +384,8 @@ export class FrameProducer {
    */
   waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
     this.#waitLength = length;
-    return blockUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats, spinCount);
+    for (let i = 0; i < spinCount; i++) if (this.#fits(length)) return true;
+    return blockUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats);
   }
 
   /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */
