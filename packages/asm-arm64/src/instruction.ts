@@ -6,6 +6,8 @@
 import type { RawCond, RawPart } from './generated/a64';
 import {
   applyOmitted,
+  CACHE_OPS,
+  cacheOp,
   dataSize,
   type Fixup,
   isDefault,
@@ -77,6 +79,8 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
     ],
   ],
   MOV_UMOV_advsimd: ['MOV', '%R:Rd:*:zr', ',', '%VV:Rn', '.', '%UMOVSIZE', '[', '%IDX5', ']'],
+  DC_SYS: ['DC', '%SYSOP:DC', ',', '%R:Rt:x:zr'],
+  IC_SYS: ['IC', '%SYSOP:IC', ['?', ',', '%R:Rt:x:zr']],
   DMB_BO_barriers: ['DMB', '%BARRIER'],
   DSB_BO_barriers: ['DSB', '%BARRIER'],
   PRFM_P_ldst_pos: ['PRFM', '%PRFOP', ',', '[', '%R:Rn:x:sp', ['?', ',', '#', '%I:imm12:u:8'], ']'],
@@ -138,6 +142,9 @@ const CONDITION_OVERRIDES: Record<string, RawCond> = {
 const ZERO_IMMR: RawCond = ['==', ['call', 'UInt', 'immr'], ['int', 0]];
 const IMMS_LT_IMMR: RawCond = ['<', ['call', 'UInt', 'imms'], ['call', 'UInt', 'immr']];
 const PREFERRED_OVERRIDES: Record<string, RawCond> = {
+  // Named cache operations this package lists, with a register exactly when the operation takes one.
+  DC_SYS: ['call', 'CacheOpNamed', 'DC'],
+  IC_SYS: ['call', 'CacheOpNamed', 'IC'],
   BFXIL_BFM: ['&&', ['!', IMMS_LT_IMMR], ['!', ['&&', ['==', 'Rn', ['bits', '11111']], ZERO_IMMR]]],
   BFI_BFM: IMMS_LT_IMMR,
   BFC_BFM: ['||', IMMS_LT_IMMR, ZERO_IMMR],
@@ -288,6 +295,18 @@ export function evaluate(e: Encoding, word: number, c: RawCond): Value {
         }
         case 'BFXPreferred':
           return bfxPreferred(num(args[0]), num(args[1]), num(args[2]), num(args[3]));
+        case 'CacheOpNamed': {
+          const kind = c[2] as 'DC' | 'IC';
+          const name = cacheOp(
+            kind,
+            getField(e, word, 'op1'),
+            getField(e, word, 'CRn'),
+            getField(e, word, 'CRm'),
+            getField(e, word, 'op2'),
+          );
+          if (!name) return false;
+          return CACHE_OPS[kind][name].register || getField(e, word, 'Rt') === 31;
+        }
         case 'MoveWidePreferred':
           return moveWidePreferred(num(args[0]), num(args[1]), num(args[2]), num(args[3]));
         default:
@@ -809,6 +828,7 @@ export function encodeTokens(
     state.fixups = [];
     state.rmClass = undefined;
     state.enums = undefined;
+    state.cacheOpRegister = undefined;
     if (n < 0) {
       if (!replay(e, upper, (hit as ShapeHit).plan, all, state)) continue;
     } else {
@@ -843,6 +863,18 @@ export function encodeTokens(
       continue;
     }
     if (alias && evaluate(e, word, conditionOf(alias)) !== true) continue;
+    if (alias && state.cacheOpRegister !== undefined) {
+      const given = getField(e, word, 'Rt') !== 31 || all.length > 1;
+      if (given !== state.cacheOpRegister) {
+        state.error = {
+          message: state.cacheOpRegister
+            ? 'this operation needs a register'
+            : 'this operation takes no register',
+          column: mnemonicColumn,
+        };
+        continue;
+      }
+    }
     if (!consistent(e, word, state.rmClass)) continue;
     const reserved = undefinedReason(e, word);
     if (reserved) {

@@ -83,6 +83,48 @@ export const PREFETCH_OPS: Record<number, string> = {
 };
 
 /**
+ * Cache maintenance operations by name, as `[op1, CRm, op2]` with CRn = 7 (Arm ARM C5.3,
+ * "A64 system instructions for cache maintenance"); `register` is false for the operations that
+ * take none (`ic iallu`).
+ */
+export const CACHE_OPS: Record<
+  'DC' | 'IC',
+  Record<string, { code: readonly [number, number, number]; register: boolean }>
+> = {
+  DC: {
+    ivac: { code: [0, 6, 1], register: true },
+    isw: { code: [0, 6, 2], register: true },
+    csw: { code: [0, 10, 2], register: true },
+    cisw: { code: [0, 14, 2], register: true },
+    zva: { code: [3, 4, 1], register: true },
+    cvac: { code: [3, 10, 1], register: true },
+    cvau: { code: [3, 11, 1], register: true },
+    cvap: { code: [3, 12, 1], register: true },
+    cvadp: { code: [3, 13, 1], register: true },
+    civac: { code: [3, 14, 1], register: true },
+  },
+  IC: {
+    ialluis: { code: [0, 1, 0], register: false },
+    iallu: { code: [0, 5, 0], register: false },
+    ivau: { code: [3, 5, 1], register: true },
+  },
+};
+
+/** The named cache operation of `(op1, CRn, CRm, op2)`, or undefined. */
+export function cacheOp(
+  kind: 'DC' | 'IC',
+  op1: number,
+  crn: number,
+  crm: number,
+  op2: number,
+): string | undefined {
+  if (crn !== 7) return undefined;
+  for (const [name, op] of Object.entries(CACHE_OPS[kind]))
+    if (op.code[0] === op1 && op.code[1] === crm && op.code[2] === op2) return name;
+  return undefined;
+}
+
+/**
  * System registers by name, as `op0:op1:CRn:CRm:op2` (Arm ARM D19, the EL0-visible set and the
  * common EL1 registers). Others are written in the generic form `S3_3_C13_C0_2`.
  */
@@ -162,6 +204,8 @@ export interface MatchState {
   suffix2?: boolean;
   /** The register of a by-element operand, checked once the element size is known. */
   elementRegister?: number;
+  /** Whether the cache operation just matched takes a register (`dc civac, x0`, `ic iallu`). */
+  cacheOpRegister?: boolean;
   /** While searching: the steps of the path taken so far (see `encodeTokens`). */
   trace?: { kind: string; part: unknown; pos: number; next: number }[];
 }
@@ -433,6 +477,17 @@ export function printOperand(
       const name = SYSREG_BY_CODE.get(code.join(':'));
       return name ? name.toUpperCase() : `S${code[0]}_${code[1]}_C${code[2]}_C${code[3]}_${code[4]}`;
     }
+    case 'SYSOP': {
+      const name = cacheOp(
+        a[1] as 'DC' | 'IC',
+        getField(e, word, 'op1'),
+        getField(e, word, 'CRn'),
+        getField(e, word, 'CRm'),
+        getField(e, word, 'op2'),
+      );
+      if (!name) throw new NoSuchOperand();
+      return name;
+    }
     case 'BARRIER': {
       const crm = getField(e, word, 'CRm');
       return BARRIER_OPTIONS[crm] ?? `#${crm}`;
@@ -463,6 +518,7 @@ export function isDefault(e: Encoding, word: number, op: string, mnemonic: strin
       return v === 0;
     }
     case 'R':
+      if (mnemonic === 'IC') return getField(e, word, a[1]) === 31;
       return mnemonic.startsWith('RET') && getField(e, word, a[1]) === 30;
     default:
       return false;
@@ -878,6 +934,17 @@ export function matchOperand(
       state.word = setField(e, state.word, 'CRn', code[2]);
       state.word = setField(e, state.word, 'CRm', code[3]);
       state.word = setField(e, state.word, 'op2', code[4]);
+      return pos + 1;
+    }
+    case 'SYSOP': {
+      const op = t && t.kind === 'id' ? CACHE_OPS[a[1] as 'DC' | 'IC'][t.text] : undefined;
+      if (!op) return need(state, column, `a ${a[1].toLowerCase()} operation`);
+      state.word = setField(e, state.word, 'op1', op.code[0]);
+      state.word = setField(e, state.word, 'CRn', 7);
+      state.word = setField(e, state.word, 'CRm', op.code[1]);
+      state.word = setField(e, state.word, 'op2', op.code[2]);
+      state.word = setField(e, state.word, 'Rt', 31);
+      state.cacheOpRegister = op.register;
       return pos + 1;
     }
     case 'BARRIER': {

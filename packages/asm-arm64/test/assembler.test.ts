@@ -113,6 +113,24 @@ describe('text assembler', () => {
     expect(error('a: nop\na: nop').message).toMatch(/already defined/);
   });
 
+  it('names cache maintenance operations as LLVM does (encodings from llvm-mc)', () => {
+    const m = assemble(
+      'dc civac, x0\ndc zva, x1\ndc cvau, x2\ndc ivac, x3\nic iallu\nic ivau, x9\nic ialluis',
+    );
+    expect(words(m.text).map((w) => w.toString(16))).toEqual([
+      'd50b7e20',
+      'd50b7421',
+      'd50b7b22',
+      'd5087623',
+      'd508751f',
+      'd50b7529',
+      'd508711f',
+    ]);
+    expect(listing('ic iallu\nsys #0, c7, c5, #0, x3')).toEqual(['ic iallu', 'sys #0, c7, c5, #0, x3']);
+    expect(error('  ic iallu, x0').message).toMatch(/takes no register/);
+    expect(error('  ic ivau').message).toMatch(/needs a register/);
+  });
+
   it('refuses immediates that are not logical immediates', () => {
     expect(error('  and x0, x1, #5').message).toMatch(/not a valid logical immediate/);
   });
