@@ -32,10 +32,15 @@ export interface DistcheckReport {
   broken: BrokenPackage[];
   /** Work done: SAT conflicts over all checks, largest cone, milliseconds. */
   stats: {
+    /** SAT conflicts over all checks. */
     conflicts: number;
+    /** Candidates in the largest dependency cone searched. */
     largestCone: number;
+    /** Sum of the cone sizes: the decisions available over the whole run. */
     totalConeSize: number;
+    /** Milliseconds encoding and checking. */
     checkMs: number;
+    /** Milliseconds explaining the broken packages. */
     explainMs: number;
   };
 }

@@ -32,6 +32,14 @@ export interface Explanation {
   solves: number;
 }
 
+/** A minimal unsatisfiable set of facts. */
+export interface MinimalCore {
+  /** Indices into {@link Encoding.facts}. */
+  facts: number[];
+  /** SAT calls spent. */
+  solves: number;
+}
+
 /**
  * Ceiling on SAT calls spent shrinking a core (each fact costs one).
  *
@@ -79,7 +87,7 @@ export function explain(universe: Universe, e: Encoding): Explanation {
  * minimalCore(encode(u, { install: [{ name: 'a' }] })).facts.length; // 2
  * ```
  */
-export function minimalCore(e: Encoding): { facts: number[]; solves: number } {
+export function minimalCore(e: Encoding): MinimalCore {
   const s = new Solver();
   s.reserve(e.solver.variableCount);
   const selector = e.facts.map(() => s.newVariable());

@@ -20,7 +20,7 @@ export type { BrokenPackage, DistcheckOptions, DistcheckReport } from './distche
 export { distcheck, formatDistcheck } from './distcheck.js';
 export type { EncodeOptions, Encoding, Fact, LockedPackage, Request } from './encode.js';
 export { encode, variantKey } from './encode.js';
-export type { Explanation } from './explain.js';
+export type { Explanation, MinimalCore } from './explain.js';
 export { CORE_MINIMIZATION_LIMIT, describeFact, explain, minimalCore } from './explain.js';
 export type { Lockfile } from './lockfile.js';
 export {
@@ -31,7 +31,7 @@ export {
   parseLockfile,
   writeLockfile,
 } from './lockfile.js';
-export type { Plan, ResolveOptions, Selected } from './resolve.js';
+export type { Plan, ResolveOptions, Selected, VersionChange } from './resolve.js';
 export { resolve, SolveFailure } from './resolve.js';
 export * from './sat/index.js';
 export type {

@@ -39,6 +39,14 @@ export interface Selected {
   flags: string[];
 }
 
+/** An installed package moved to another version. */
+export interface VersionChange {
+  /** As installed. */
+  from: LockedPackage;
+  /** As chosen. */
+  to: Selected;
+}
+
 /** What to do to go from the installed set to the answer. */
 export interface Plan {
   /** The whole resulting set, sorted by name. */
@@ -46,21 +54,37 @@ export interface Plan {
   /** Newly installed packages. */
   install: Selected[];
   /** Installed packages moved to a newer version. */
-  upgrade: { from: LockedPackage; to: Selected }[];
+  upgrade: VersionChange[];
   /** Installed packages moved to an older version. */
-  downgrade: { from: LockedPackage; to: Selected }[];
+  downgrade: VersionChange[];
   /** Installed packages removed. */
   remove: LockedPackage[];
   /** What each preference level settled at, in order (see SOLVER.md, "Preferences"). */
   costs: {
+    /** Installed packages removed or moved to another version (level 2, minimised). */
     changes: number;
-    newPackages: number;
+    /** Versions behind the newest, summed over the chosen packages (level 3). */
     staleness: number;
+    /** Packages not installed before that the answer needs (level 4). */
+    newPackages: number;
+    /** Variant values other than the default (level 5). */
     nonDefaultVariants: number;
+    /** Chosen packages not from their best source (level 6). */
     sourceRank: number;
   };
   /** Work done. */
-  stats: { variables: number; clauses: number; conflicts: number; solves: number; cone: number };
+  stats: {
+    /** SAT variables. */
+    variables: number;
+    /** Clauses of the encoding (before the preference levels). */
+    clauses: number;
+    /** SAT conflicts. */
+    conflicts: number;
+    /** SAT calls. */
+    solves: number;
+    /** Candidates in the request's cone. */
+    cone: number;
+  };
 }
 
 /** Options of {@link resolve}. */

@@ -20,7 +20,13 @@ export interface NpmManifest {
   /** Peer dependencies: name to range. */
   peerDependencies?: Record<string, string>;
   /** Peer dependencies marked optional. */
-  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  peerDependenciesMeta?: Record<
+    string,
+    {
+      /** The peer need not be installed. */
+      optional?: boolean;
+    }
+  >;
   /** Optional dependencies (not constraints). */
   optionalDependencies?: Record<string, string>;
 }

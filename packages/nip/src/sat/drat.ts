@@ -47,6 +47,7 @@ export class DratWriter implements ProofSink {
   additions = 0;
   /** Deletion lines so far. */
   deletions = 0;
+  /** Ceiling on the proof's size in characters. */
   readonly limitChars: number;
 
   /** @param limitChars - ceiling on the proof's size; past it, `add` throws a RangeError. */
