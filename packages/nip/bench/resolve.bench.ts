@@ -15,7 +15,7 @@ import {
 } from '../src/index.js';
 import { rng } from '../test/_random3sat.js';
 
-const names = sized(10_000, 300);
+const names = Number(process.env.NIP_RESOLVE_NAMES) || sized(10_000, 300); // NIP_RESOLVE_NAMES overrides the size
 const versionsPerName = 10;
 const next = rng(2024);
 const pick = (n: number) => Math.floor(next() * n);
