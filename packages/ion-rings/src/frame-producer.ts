@@ -21,6 +21,8 @@ const HEAD = Offset.head >> 2;
 const CONSUMER_WAITING = Offset.consumerWaiting >> 2;
 /** Compare-and-swap attempts per claim before reporting the ring as contended-full. */
 const MAX_CLAIM_ATTEMPTS = 1 << 16;
+/** Successive head/tail snapshots more than a capacity apart before a claim reports corruption. */
+const MAX_INCONSISTENT_READS = 1024;
 
 /**
  * A claimed, writable region of the ring (a reusable flyweight: one per producer, no allocation).
@@ -199,15 +201,28 @@ export class FrameProducer {
     const i32 = this.#i32;
     const frameLength = length + 8;
     const aligned = (frameLength + 7) & ~7;
+    const capacity = this.#capacity;
+    let inconsistent = 0;
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
       const tail = Atomics.load(i32, TAIL) >>> 0;
       if ((tail & 7) !== 0) throw new RingError('EBADCOUNTER', `tail ${tail} is not 8-byte aligned`, tail);
       let index = tail & this.#mask;
-      const toEnd = this.#capacity - index;
+      const toEnd = capacity - index;
       const needed = aligned > toEnd ? toEnd + aligned : aligned;
-      if (needed > this.#freeBytes(tail)) {
+      let used = (tail - this.#headCache) >>> 0;
+      if (used > capacity || needed > capacity - used) {
         this.#headCache = Atomics.load(i32, HEAD) >>> 0;
-        if (needed > this.#freeBytes(tail)) return null;
+        used = (tail - this.#headCache) >>> 0;
+        // Other producers and the consumer may have moved past this tail snapshot since it was
+        // loaded (regression: "MPSC claim saw a stale tail behind a fresh head" threw
+        // EBADCOUNTER under Bun). Retry with a fresh tail; only a gap that persists is corruption.
+        if (used > capacity) {
+          if (++inconsistent >= MAX_INCONSISTENT_READS) {
+            throw new RingError('EBADCOUNTER', `tail - head = ${used} exceeds capacity`, tail);
+          }
+          continue;
+        }
+        if (needed > capacity - used) return null;
       }
       if (Atomics.compareExchange(i32, TAIL, tail | 0, (tail + needed) | 0) !== (tail | 0)) continue;
       if (aligned > toEnd) {
@@ -369,12 +384,16 @@ export class FrameProducer {
 
   #fits(length: number): boolean {
     const aligned = (length + 15) & ~7;
-    const tail = this.#multi ? Atomics.load(this.#i32, TAIL) >>> 0 : this.#tail;
+    // Head before tail: the tail read second is never behind it in a healthy ring.
     this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+    const tail = this.#multi ? Atomics.load(this.#i32, TAIL) >>> 0 : this.#tail;
     const index = tail & this.#mask;
     const toEnd = this.#capacity - index;
     const needed = aligned > toEnd ? toEnd + aligned : aligned;
-    return needed <= this.#freeBytes(tail) || this.consumerClosed;
+    const used = (tail - this.#headCache) >>> 0;
+    // A gap above the capacity (a race between the two reads, or corruption) is "no room yet":
+    // the claim that follows re-reads both and reports corruption if it persists.
+    return (used <= this.#capacity && needed <= this.#capacity - used) || this.consumerClosed;
   }
 
   /**

@@ -239,3 +239,20 @@ describe('dead producers', () => {
     expect(() => claim.commit()).toThrow(expect.objectContaining({ code: 'EREVOKED' }));
   });
 });
+
+describe('regressions', () => {
+  it('MPSC claim saw a stale tail behind a fresh head: only a persistent gap is EBADCOUNTER', () => {
+    const sab = createRingBuffer({ kind: 'mpsc', capacityBytes: 1024, initialPosition: 0xffff_ff00 });
+    const i32 = new Int32Array(sab);
+    const producer = new FrameProducer(sab);
+    while (producer.offer(new Uint8Array(8), 1)) {}
+    // Full: the next claim must re-read the head. A head ahead of the tail that stays there is
+    // corruption, reported after bounded retries.
+    Atomics.store(i32, Offset.head >> 2, (Atomics.load(i32, Offset.tail >> 2) + 64) | 0);
+    expect(() => producer.offer(new Uint8Array(8), 1)).toThrow(
+      expect.objectContaining({ code: 'EBADCOUNTER' }),
+    );
+    // waitForSpace treats it as "no room yet" and returns at its timeout instead of throwing.
+    expect(producer.waitForSpace(8, 5)).toBe(false);
+  });
+});
