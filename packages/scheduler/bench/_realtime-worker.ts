@@ -3,17 +3,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RealClock, Scheduler } from '../src/index.js';
 
-const { durationMs } = workerData as { durationMs: number; entry: string };
+const { durationMs, scale } = workerData as { durationMs: number; entry: string; scale: number };
 const clock = new RealClock({ atomicsWait: true });
 const s = new Scheduler({ clock });
 const startLatencyMs: number[] = [];
 const responseMs: number[] = [];
 const SLICE_MS = 0.5;
-for (const [name, period, budget] of [
+for (const [name, period, fullBudget] of [
   ['imu', 10, 3],
   ['fusion', 20, 6],
   ['telemetry', 40, 12],
 ] as const) {
+  const budget = fullBudget * scale;
   s.spawn({
     name,
     periodMs: period,
