@@ -23,6 +23,7 @@ import {
   candidates,
   decodeEncoding,
   type Encoding,
+  encodings,
   excluded,
   getField,
   hasField,
@@ -81,6 +82,7 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
   MOV_UMOV_advsimd: ['MOV', '%R:Rd:*:zr', ',', '%VV:Rn', '.', '%UMOVSIZE', '[', '%IDX5', ']'],
   DC_SYS: ['DC', '%SYSOP:DC', ',', '%R:Rt:x:zr'],
   IC_SYS: ['IC', '%SYSOP:IC', ['?', ',', '%R:Rt:x:zr']],
+  ISB_BI_barriers: ['ISB', ['?', '#', '%I:CRm:u:1']],
   DMB_BO_barriers: ['DMB', '%BARRIER'],
   DSB_BO_barriers: ['DSB', '%BARRIER'],
   PRFM_P_ldst_pos: ['PRFM', '%PRFOP', ',', '[', '%R:Rn:x:sp', ['?', ',', '#', '%I:imm12:u:8'], ']'],
@@ -98,6 +100,28 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
     ']',
   ],
 };
+
+/** Aliases that assemble only where they are also the preferred form (`mov x0, x1` is ORR, not ADD). */
+const ASSEMBLE_ONLY_PREFERRED = new Set(['MOV_ADD_addsub_imm']);
+
+let overrideEntries: Map<string, { encoding: Encoding; alias: Alias | null }[]> | null = null;
+
+/** The table's entries for a mnemonic plus the encodings whose template the runtime supplies. */
+function entriesFor(upper: string): readonly { encoding: Encoding; alias: Alias | null }[] {
+  if (!overrideEntries) {
+    overrideEntries = new Map();
+    for (const e of encodings()) {
+      const t = e.template ? null : OVERRIDES[e.name];
+      if (!t) continue;
+      const m = String(t[0]);
+      let list = overrideEntries.get(m);
+      if (!list) overrideEntries.set(m, (list = []));
+      list.push({ encoding: e, alias: null });
+    }
+  }
+  const extra = overrideEntries.get(upper);
+  return extra ? [...byMnemonic(upper), ...extra] : byMnemonic(upper);
+}
 
 /** Specification aliases LLVM does not print (it keeps the base mnemonic). */
 const NOT_PREFERRED_BY_LLVM = new Set<string>(['SXTL_SSHLL_advsimd', 'UXTL_USHLL_advsimd']);
@@ -429,7 +453,7 @@ export function printInstruction(e: Encoding, word: number, address = 0): string
   if (!t) return null;
   const out: string[] = [];
   try {
-    printParts(e, alias ? alias.mnemonic : e.mnemonic, word, t, address, out);
+    printParts(e, alias ? alias.mnemonic : e.mnemonic || String(t[0]), word, t, address, out);
   } catch (err) {
     if (err instanceof NoSuchOperand) return null;
     throw err;
@@ -454,10 +478,10 @@ export function disassembleWord(word: number, address = 0, disabled?: ReadonlySe
   const w = word >>> 0;
   const e = decodeEncoding(w);
   if (!e) return null;
-  if (e.template && !(disabled && isDisabled(e, disabled))) return printInstruction(e, w, address);
+  if (templateOf(e, null) && !(disabled && isDisabled(e, disabled))) return printInstruction(e, w, address);
   // Fall back to a less specific encoding of the same group (HINT for unnamed hints).
   for (const c of candidates(w)) {
-    if (c === e || c.group !== e.group || !c.template) continue;
+    if (c === e || c.group !== e.group || !templateOf(c, null)) continue;
     if ((w & c.mask) >>> 0 !== c.value || excluded(c, w) || undefinedReason(c, w) !== null) continue;
     if (disabled && isDisabled(c, disabled)) continue;
     return printInstruction(c, w, address);
@@ -803,16 +827,43 @@ export function encodeTokens(
       column: mnemonicColumn + dot[1].length + 1,
     };
   }
-  let entries = byMnemonic(upper);
+  let entries = entriesFor(upper);
   let suffix2 = false;
   if (entries.length === 0 && /2$/.test(upper)) {
     // `saddl2` is SADDL with Q = 1: the templates of the base mnemonic that take the suffix.
-    entries = byMnemonic(upper.slice(0, -1)).filter(
+    entries = entriesFor(upper.slice(0, -1)).filter(
       ({ encoding, alias }) => templateOf(encoding, alias)?.[1] === '%SUF:Q',
     );
     suffix2 = true;
   }
   if (entries.length === 0) return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
+  const result = encodeEntries(upper, entries, tokens, condSuffix, suffix2, mnemonicColumn, mnemonic);
+  // `ldr x0, [x1, #-8]`: an offset the scaled form cannot hold is the unscaled LDUR, as in GNU as and LLVM.
+  if (!('word' in result) && /^(LD|ST)R(S?[BHW])?$/.test(upper)) {
+    const unscaled = `${upper.slice(0, 2)}U${upper.slice(2)}`;
+    const again = encodeEntries(
+      unscaled,
+      entriesFor(unscaled),
+      tokens,
+      null,
+      false,
+      mnemonicColumn,
+      mnemonic,
+    );
+    if ('word' in again) return again;
+  }
+  return result;
+}
+
+function encodeEntries(
+  upper: string,
+  entries: readonly { encoding: Encoding; alias: Alias | null }[],
+  tokens: Token[],
+  condSuffix: Token | null,
+  suffix2: boolean,
+  mnemonicColumn: number,
+  mnemonic: string,
+): EncodeResult | { message: string; column: number } {
   const all = condSuffix ? [condSuffix, ...tokens] : tokens;
   const state: MatchState = { word: 0, fixups: [], error: null, suffix2 };
   // The path that matched this mnemonic and operand shape last time is replayed first; the
@@ -863,6 +914,8 @@ export function encodeTokens(
       continue;
     }
     if (alias && evaluate(e, word, conditionOf(alias)) !== true) continue;
+    if (alias && ASSEMBLE_ONLY_PREFERRED.has(alias.name) && evaluate(e, word, alias.preferred) !== true)
+      continue;
     if (alias && state.cacheOpRegister !== undefined) {
       const given = getField(e, word, 'Rt') !== 31 || all.length > 1;
       if (given !== state.cacheOpRegister) {
