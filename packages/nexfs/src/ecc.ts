@@ -30,7 +30,14 @@ export const ECC_CODE_BYTES = 2;
  * if (eccCorrect(page, code, 0) === EccResult.Uncorrectable) throw new Error('bad page');
  * ```
  */
-export const EccResult = { Clean: 0, Corrected: 1, Uncorrectable: 2 } as const;
+export const EccResult = {
+  /** No error. */
+  Clean: 0,
+  /** Single-bit errors corrected (at most one per chunk). */
+  Corrected: 1,
+  /** A chunk had more errors than the code corrects. */
+  Uncorrectable: 2,
+} as const;
 /** One of the {@link EccResult} values. */
 export type EccResult = (typeof EccResult)[keyof typeof EccResult];
 

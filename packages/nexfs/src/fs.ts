@@ -41,6 +41,14 @@ export interface NexfsOptions extends VolumeOptions {
 /** How a file is opened, as in Node's `fs.open`. */
 export type OpenFlags = 'r' | 'r+' | 'w' | 'w+' | 'wx' | 'a' | 'a+';
 
+/** What {@link FileHandle.stat} returns. */
+export interface HandleStats {
+  /** Size in bytes, including unsynced writes. */
+  size: number;
+  /** Inode number. */
+  ino: number;
+}
+
 /** What {@link Nexfs.stat} returns. */
 export interface Stats {
   /** Inode number. */
@@ -106,7 +114,7 @@ const decoder = new TextDecoder();
  * ```
  */
 export class Nexfs {
-  /** The engine underneath (for fsck, benches and tests). */
+  /** @internal The engine underneath (for fsck, benches and tests). */
   readonly volume: Volume;
   private readonly clock: Clock;
   private readonly maxOpenFiles: number;
@@ -977,7 +985,7 @@ export class FileHandle {
   }
 
   /** Size and kind of the open file. */
-  async stat(): Promise<{ size: number; ino: number }> {
+  async stat(): Promise<HandleStats> {
     this.check();
     return { size: this.inode.size, ino: this.inode.ino };
   }

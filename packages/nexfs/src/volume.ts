@@ -59,13 +59,21 @@ export interface VolumeOptions {
 
 /** Counters of the engine's work. */
 export interface VolumeStats {
+  /** Root register records written. */
   checkpoints: number;
+  /** Journal page pairs written. */
   journalPages: number;
+  /** Blocks garbage-collected (live pages moved out). */
   gcBlocks: number;
+  /** Pages (data or nodes) moved by garbage collection. */
   gcPagesMoved: number;
+  /** Cold blocks moved by static wear levelling. */
   staticMoves: number;
+  /** Blocks retired after a program failure. */
   retiredBlocks: number;
+  /** Single-bit errors corrected on data reads. */
   correctedErrors: number;
+  /** Metadata pages read from their mirror and rewritten. */
   repairedMetadata: number;
 }
 

@@ -8,7 +8,7 @@ import { PowerCutError } from '../errors.js';
 import { type Random, randomInt, seededRandom } from '../random.js';
 import { checkAddress, type FlashDevice } from './flash.js';
 import type { FlashGeometry } from './geometry.js';
-import type { MemoryFlash } from './memory.js';
+import type { BlockSnapshot, MemoryFlash } from './memory.js';
 
 /** What happens to the operation in flight when power is cut. */
 export type CutMode = 'complete' | 'nothing' | 'torn';
@@ -89,7 +89,7 @@ export class EmulatedFlash implements FlashDevice {
   private reorder = false;
   private powered = true;
   private pending: Pending[] = [];
-  private snapshots = new Map<number, { data: Uint8Array | null; last: number }>();
+  private snapshots = new Map<number, BlockSnapshot>();
 
   /**
    * @param inner the RAM part to wrap

@@ -5,6 +5,14 @@
 import { checkAddress, type FlashDevice, FlashRuleError } from './flash.js';
 import { checkGeometry, type FlashGeometry } from './geometry.js';
 
+/** A copy of one block's contents and program pointer. */
+export interface BlockSnapshot {
+  /** The block's bytes (pages with their spare areas), or null when erased. */
+  data: Uint8Array | null;
+  /** The last programmed page, -1 when none. */
+  last: number;
+}
+
 /**
  * Raw flash in RAM, enforcing: erased reads give 0xFF; NAND pages are programmed once per erase and
  * in increasing order inside a block; NOR programs only clear bits.
@@ -130,13 +138,13 @@ export class MemoryFlash implements FlashDevice {
   }
 
   /** A copy of a block's contents and program pointer, for {@link restoreBlock}. */
-  snapshotBlock(block: number): { data: Uint8Array | null; last: number } {
+  snapshotBlock(block: number): BlockSnapshot {
     const mem = this.blocks[block];
     return { data: mem === null ? null : mem.slice(), last: this.lastProgrammed[block] };
   }
 
   /** Puts back a block captured by {@link snapshotBlock}. */
-  restoreBlock(block: number, snap: { data: Uint8Array | null; last: number }): void {
+  restoreBlock(block: number, snap: BlockSnapshot): void {
     this.blocks[block] = snap.data === null ? null : snap.data.slice();
     if (this.shared) this.shared[block] = 0;
     this.lastProgrammed[block] = snap.last;

@@ -6,10 +6,14 @@ import type { FlashGeometry } from './geometry.js';
 import { ImageFlash } from './image.js';
 
 /** The part of `FileSystemSyncAccessHandle` that OpfsFlash uses. */
-interface SyncAccessHandle {
+export interface SyncAccessHandle {
+  /** Reads into `buffer` at byte `options.at`; returns the bytes read. */
   read(buffer: Uint8Array, options: { at: number }): number;
+  /** Writes `buffer` at byte `options.at`; returns the bytes written. */
   write(buffer: Uint8Array, options: { at: number }): number;
+  /** Makes earlier writes durable. */
   flush(): void;
+  /** Releases the handle. */
   close(): void;
 }
 
