@@ -100,6 +100,9 @@ for (const set of sets) {
   totals.nip += nipMs;
   if (mini) totals.minisat += mini.ms;
   if (cadi) totals.cadical += cadi.ms;
+  console.log(
+    `${set}: nip ${(nipMs / 1000).toFixed(2)} s, minisat ${mini ? (mini.ms / 1000).toFixed(2) : '–'} s, cadical ${cadi ? (cadi.ms / 1000).toFixed(2) : '–'} s, logic-solver ${typeof logic === 'number' ? logic.toFixed(2) : logic} s`,
+  );
   rows.push([
     set,
     instances.length,
