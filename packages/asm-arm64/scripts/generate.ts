@@ -359,6 +359,12 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
   }
   if (b === 'R_option' && ctx.leaf.fields.has('b5')) return []; // folded into the next operand
   if (b === 'R_option' && ctx.leaf.fields.has('option')) return []; // the class follows option<1:0>
+  // DUP/INS from a general register: X for 64-bit elements (imm5 = x1000), else W.
+  if (b === 'R_option' && ctx.leaf.fields.has('imm5')) return [];
+  if (b === 'Rn_option' && ctx.leaf.fields.has('imm5')) {
+    ctx.used.add('Rn');
+    return ['%R:Rn:imm5:zr'];
+  }
   if (b === 'Rm_option' && ctx.leaf.fields.has('option')) {
     ctx.used.add('Rm');
     return ['%R:Rm:opt:zr'];

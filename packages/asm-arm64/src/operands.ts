@@ -247,6 +247,7 @@ export function gpr(text: string): { n: number; c: 'w' | 'x'; special: '' | 'zr'
 function regClass(e: Encoding, word: number, cls: string): 'w' | 'x' {
   if (cls === 'b5') return getField(e, word, 'b5') ? 'x' : 'w';
   if (cls === 'opt') return (getField(e, word, 'option') & 3) === 3 ? 'x' : 'w';
+  if (cls === 'imm5') return (getField(e, word, 'imm5') & 15) === 8 ? 'x' : 'w';
   return cls as 'w' | 'x';
 }
 
@@ -572,7 +573,8 @@ export function matchOperand(
       if (!t) return need(state, column, 'a register');
       const r = gpr(t.text);
       if (!r) return need(state, column, 'a register');
-      const cls = a[2] === 'b5' || a[2] === 'opt' ? r.c : a[2];
+      const cls =
+        a[2] === 'b5' || a[2] === 'opt' ? r.c : a[2] === 'imm5' ? regClass(e, state.word, 'imm5') : a[2];
       if (a[1] === 'Rm') state.rmClass = r.c;
       if (r.c !== cls)
         return fail(
