@@ -13,7 +13,8 @@ import {
   writeLockfile,
 } from '../src/index.js';
 
-const spec = readFileSync(join(import.meta.dirname, '..', 'SPEC.md'), 'utf8');
+// Table cells are compared with runs of spaces collapsed (the formatter pads table columns).
+const spec = readFileSync(join(import.meta.dirname, '..', 'SPEC.md'), 'utf8').replace(/ +/g, ' ');
 
 describe('SPEC.md', () => {
   it('names the magic lines and limits the code uses', () => {
