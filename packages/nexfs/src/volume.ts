@@ -842,7 +842,7 @@ export class Volume {
   }
 
   private maybeStaticWearLevel(): void {
-    if (this.allocationsSinceWearCheck < 8) return;
+    if (this.allocationsSinceWearCheck < 4) return;
     this.allocationsSinceWearCheck = 0;
     let maxEc = 0;
     let coldest = -1;
