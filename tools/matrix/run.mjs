@@ -56,7 +56,9 @@ async function bundle() {
   );
   writeFileSync(
     join(out, 'cli.js'),
-    'import { runAll } from "./driver.js";\nconst r = await runAll(globalThis.NEXUS_RUNTIME ?? "node20");\nconsole.log("MATRIX_RESULT " + JSON.stringify(r));\n',
+    'import { runAll } from "./driver.js";\nconst r = await runAll(globalThis.NEXUS_RUNTIME ?? "node20");\nconsole.log("MATRIX_RESULT " + JSON.stringify(r));\n' +
+      '// A worker a suite left running must not keep the runtime alive once the results are out.\n' +
+      'if (globalThis.Deno) globalThis.Deno.exit(0); else if (globalThis.process) globalThis.process.exit(0);\n',
   );
 }
 
@@ -79,6 +81,7 @@ export async function runAll(runtime) {
     }
     const ctx = { runtime, url: (file) => new URL(file, base) };
     for (const [name, fn] of Object.entries(suite)) {
+      console.log('MATRIX_CASE ' + pkg + ' › ' + name);
       const t0 = performance.now();
       try {
         let timer;
@@ -98,14 +101,25 @@ export async function runAll(runtime) {
 
 function runProcess(cmd, argv, env = {}) {
   return new Promise((resolvePromise) => {
+    // Own process group, so a timeout kills the runtime and whatever it started (the npm
+    // launchers of Deno and Bun are wrappers around the real binary).
     const child = spawn(cmd, argv, {
       cwd: out,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), RUNTIME_TIMEOUT_MS);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, RUNTIME_TIMEOUT_MS);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', (e) => {
@@ -115,52 +129,53 @@ function runProcess(cmd, argv, env = {}) {
     child.on('close', (code) => {
       clearTimeout(timer);
       const line = stdout.split('\n').find((l) => l.startsWith('MATRIX_RESULT '));
-      if (!line) resolvePromise({ error: `exit ${code}: ${stderr.slice(-2000) || stdout.slice(-2000)}` });
-      else resolvePromise({ results: JSON.parse(line.slice('MATRIX_RESULT '.length)) });
+      if (line) {
+        resolvePromise({ results: JSON.parse(line.slice('MATRIX_RESULT '.length)) });
+        return;
+      }
+      const started = stdout.split('\n').filter((l) => l.startsWith('MATRIX_CASE '));
+      const last = started.at(-1)?.slice('MATRIX_CASE '.length) ?? '(none)';
+      const why = timedOut ? `killed after ${RUNTIME_TIMEOUT_MS / 1000} s` : `exit ${code}`;
+      resolvePromise({ error: `${why}; last case started: ${last}\n${stderr.slice(-2000)}` });
     });
   });
 }
 
 const bin = (name) => join(here, 'node_modules', '.bin', name);
+// A file per runtime, not --eval: workers started by a suite inherit the runtime's flags, and
+// Node refuses --input-type for a worker that loads a file.
+function entryFile(runtime) {
+  const file = `${runtime}.js`;
+  writeFileSync(
+    join(out, file),
+    `globalThis.NEXUS_RUNTIME = ${JSON.stringify(runtime)};\nawait import('./cli.js');\n`,
+  );
+  return file;
+}
 const node24 = join(here, 'node_modules', 'node', 'bin', 'node');
 const runtimes = [
   {
     name: 'node20',
     available: () =>
       process.versions.node.startsWith('20.') ? null : `this Node is ${process.version}, not 20`,
-    run: () =>
-      runProcess(process.execPath, [
-        '--eval',
-        'globalThis.NEXUS_RUNTIME="node20"; await import("./cli.js")',
-        '--input-type=module',
-      ]),
+    run: () => runProcess(process.execPath, [entryFile('node20')]),
   },
   {
     name: 'node24',
     available: () => (existsSync(node24) ? null : 'the npm package node@24 is not installed in tools/matrix'),
-    run: () =>
-      runProcess(node24, [
-        '--input-type=module',
-        '--eval',
-        'globalThis.NEXUS_RUNTIME="node24"; await import("./cli.js")',
-      ]),
+    run: () => runProcess(node24, [entryFile('node24')]),
   },
   {
     name: 'deno',
     available: () =>
       existsSync(bin('deno')) ? null : 'the npm package deno is not installed in tools/matrix',
-    run: () => {
-      writeFileSync(join(out, 'deno.js'), 'globalThis.NEXUS_RUNTIME = "deno";\nawait import("./cli.js");\n');
-      return runProcess(bin('deno'), ['run', '--allow-all', '--no-prompt', 'deno.js'], { NO_COLOR: '1' });
-    },
+    run: () =>
+      runProcess(bin('deno'), ['run', '--allow-all', '--no-prompt', entryFile('deno')], { NO_COLOR: '1' }),
   },
   {
     name: 'bun',
     available: () => (existsSync(bin('bun')) ? null : 'the npm package bun is not installed in tools/matrix'),
-    run: () => {
-      writeFileSync(join(out, 'bun.js'), 'globalThis.NEXUS_RUNTIME = "bun";\nawait import("./cli.js");\n');
-      return runProcess(bin('bun'), ['run', 'bun.js']);
-    },
+    run: () => runProcess(bin('bun'), ['run', entryFile('bun')]),
   },
   {
     name: 'chromium',
