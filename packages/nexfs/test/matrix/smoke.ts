@@ -1,5 +1,6 @@
 import { EmulatedFlash, GEOMETRIES, ImageFlash, MemoryFlash, Nexfs, PowerCutError } from '@nexus/nexfs';
 import type { SmokeSuite } from '../../../../tools/matrix/smoke.ts';
+import { contentSmoke } from './content.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -8,7 +9,7 @@ function expect(cond: boolean, what: string): void {
   if (!cond) throw new Error(`nexfs smoke: ${what}`);
 }
 
-export const smoke: SmokeSuite = {
+const flashSmoke: SmokeSuite = {
   'format, write, remount, read back, fsck (spi-nand)': async () => {
     const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
     const fs = await Nexfs.format(flash);
@@ -65,4 +66,19 @@ export const smoke: SmokeSuite = {
     const again = await Nexfs.mount(new ImageFlash(GEOMETRIES['tiny-nor'], store));
     expect(dec.decode(await again.readFile('/x')) === 'image', 'image round trip');
   },
+};
+
+/** The flash layer and file API, then the content-addressing primitives (chunking, hashes, codecs, CAR). */
+export const smoke: SmokeSuite = { ...flashSmoke, ...contentSmoke };
+
+/** OpfsFlash needs the Origin Private File System, which only browsers have (in a worker). */
+smoke['OpfsFlash: format, write, reopen from OPFS, read back (Chromium worker)'] = async (ctx) => {
+  if (ctx.runtime !== 'chromium') return;
+  const worker = new Worker(ctx.url('opfs-worker.js'), { type: 'module' });
+  const result = await new Promise<{ ok: boolean; error?: string; back?: string }>((resolve, reject) => {
+    worker.onmessage = (e) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(`opfs worker: ${e.message}`));
+  });
+  worker.terminate();
+  if (!result.ok) throw new Error(`nexfs smoke: OPFS round trip failed: ${result.error ?? result.back}`);
 };
