@@ -4,6 +4,7 @@
  * it is half-open and lets one trial through; `trialSlices` clean slices of the trial close it,
  * a failure during the trial opens it again.
  */
+import { positive, positiveInt } from './_options.js';
 
 /** Breaker states. */
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -126,15 +127,4 @@ export class RestartIntensity {
   get recent(): number {
     return this.times.length;
   }
-}
-
-function positive(v: number, name: string): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
-    throw new RangeError(`${name}: a finite number > 0 is required, got ${v}`);
-  return v;
-}
-function positiveInt(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v <= 0)
-    throw new RangeError(`${name}: a positive integer is required, got ${v}`);
-  return v;
 }

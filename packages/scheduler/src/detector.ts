@@ -18,6 +18,7 @@
  * and fires no more until `consecutive` in-limit samples in a row bring it back to normal (so a
  * sustained shift is one anomaly, not one every k samples).
  */
+import { positive, positiveInt } from './_options.js';
 import { Welford } from './welford.js';
 
 /** Which statistic decides an anomaly. */
@@ -214,15 +215,4 @@ export class Baseline {
     this.inAlarm = false;
     this.normalRun = 0;
   }
-}
-
-function positive(v: number, name: string): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
-    throw new RangeError(`${name}: a finite number > 0 is required, got ${v}`);
-  return v;
-}
-function positiveInt(v: number, name: string): number {
-  if (!Number.isSafeInteger(v) || v <= 0)
-    throw new RangeError(`${name}: a positive integer is required, got ${v}`);
-  return v;
 }
