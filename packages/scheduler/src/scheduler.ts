@@ -363,21 +363,32 @@ export class Scheduler {
     }
   }
 
+  /**
+   * One turn of the run loop up to the slice: `null` when the loop should stop (hung, or
+   * `untilMs` reached), the time to sleep until when nothing is ready, else the fiber to run.
+   */
+  private turn(untilMs: number): Fiber | number | null {
+    if (this.hung) return null;
+    this.stats.heartbeat++;
+    const now = this.clock.now();
+    if (now >= untilMs) return null;
+    if (now >= this.nextReleaseMs) this.releaseDue(now);
+    const f = this.pick();
+    if (f) return f;
+    const wake = Math.min(this.nextReleaseMs, untilMs);
+    this.silence(now, wake);
+    return wake;
+  }
+
   /** Runs generator fibers until `untilMs` on the clock (virtual or real). */
   runSync(untilMs: number): void {
     if (!this.clock.virtual)
       throw new TypeError('runSync: needs a virtual clock (a real clock must sleep: use run())');
     for (;;) {
-      if (this.hung) return;
-      this.stats.heartbeat++;
-      const now = this.clock.now();
-      if (now >= untilMs) return;
-      if (now >= this.nextReleaseMs) this.releaseDue(now);
-      const f = this.pick();
-      if (!f) {
-        const wake = Math.min(this.nextReleaseMs, untilMs);
-        this.silence(now, wake);
-        void this.clock.sleepUntil(wake);
+      const f = this.turn(untilMs);
+      if (f === null) return;
+      if (typeof f === 'number') {
+        void this.clock.sleepUntil(f);
         continue;
       }
       if (this.runSlice(f)) throw new TypeError(`runSync: fiber ${f.name} is async: use run()`);
@@ -387,16 +398,10 @@ export class Scheduler {
   /** Runs generator and async fibers until `untilMs`, sleeping (no busy waiting) when nothing is ready. */
   async run(untilMs: number): Promise<void> {
     for (;;) {
-      if (this.hung) return;
-      this.stats.heartbeat++;
-      const now = this.clock.now();
-      if (now >= untilMs) return;
-      if (now >= this.nextReleaseMs) this.releaseDue(now);
-      const f = this.pick();
-      if (!f) {
-        const wake = Math.min(this.nextReleaseMs, untilMs);
-        this.silence(now, wake);
-        await this.clock.sleepUntil(wake);
+      const f = this.turn(untilMs);
+      if (f === null) return;
+      if (typeof f === 'number') {
+        await this.clock.sleepUntil(f);
         continue;
       }
       const pending = this.runSlice(f);
