@@ -539,6 +539,34 @@ function parseNumber(tokens: Token[], pos: number): { value: bigint; next: numbe
   return { value: sign * t.value, next: p + 1 };
 }
 
+/**
+ * An operand spelled either by name from `names` or as `#0..#max` (barrier options, prefetch
+ * operations): sets `field` and returns the next token position, or -1 with `what` as the error.
+ */
+function matchNamedOrNumber(
+  e: Encoding,
+  tokens: Token[],
+  pos: number,
+  state: MatchState,
+  column: number,
+  field: string,
+  names: Record<number, string>,
+  max: number,
+  what: string,
+): number {
+  const t = tokens[pos];
+  if (t && t.kind === 'id') {
+    const entry = Object.entries(names).find(([, v]) => v === t.text);
+    if (!entry) return need(state, column, what);
+    state.word = setField(e, state.word, field, Number(entry[0]));
+    return pos + 1;
+  }
+  const n = parseNumber(tokens, pos);
+  if (!n || n.value < 0n || n.value > BigInt(max)) return need(state, column, `${what} or #0..#${max}`);
+  state.word = setField(e, state.word, field, Number(n.value));
+  return n.next;
+}
+
 /** Symbol reference `name`, `name+4`, `name-8`. */
 function parseSymbol(tokens: Token[], pos: number): { symbol: string; addend: number; next: number } | null {
   const t = tokens[pos];
@@ -949,30 +977,30 @@ export function matchOperand(
       state.cacheOpRegister = op.register;
       return pos + 1;
     }
-    case 'BARRIER': {
-      if (t && t.kind === 'id') {
-        const entry = Object.entries(BARRIER_OPTIONS).find(([, v]) => v === t.text);
-        if (!entry) return need(state, column, 'a barrier option');
-        state.word = setField(e, state.word, 'CRm', Number(entry[0]));
-        return pos + 1;
-      }
-      const n = parseNumber(tokens, pos);
-      if (!n || n.value < 0n || n.value > 15n) return need(state, column, 'a barrier option or #0..#15');
-      state.word = setField(e, state.word, 'CRm', Number(n.value));
-      return n.next;
-    }
-    case 'PRFOP': {
-      if (t && t.kind === 'id') {
-        const entry = Object.entries(PREFETCH_OPS).find(([, v]) => v === t.text);
-        if (!entry) return need(state, column, 'a prefetch operation');
-        state.word = setField(e, state.word, 'Rt', Number(entry[0]));
-        return pos + 1;
-      }
-      const n = parseNumber(tokens, pos);
-      if (!n || n.value < 0n || n.value > 31n) return need(state, column, 'a prefetch operation or #0..#31');
-      state.word = setField(e, state.word, 'Rt', Number(n.value));
-      return n.next;
-    }
+    case 'BARRIER':
+      return matchNamedOrNumber(
+        e,
+        tokens,
+        pos,
+        state,
+        column,
+        'CRm',
+        BARRIER_OPTIONS,
+        15,
+        'a barrier option',
+      );
+    case 'PRFOP':
+      return matchNamedOrNumber(
+        e,
+        tokens,
+        pos,
+        state,
+        column,
+        'Rt',
+        PREFETCH_OPS,
+        31,
+        'a prefetch operation',
+      );
     default:
       throw new Error(`asm-arm64: unknown operand kind ${op}`);
   }
