@@ -120,6 +120,31 @@ function now(): number {
 }
 
 /**
+ * Registers the caller as a waiter on `side`. Returns false (registration undone) when there is
+ * no reason to sleep: `ready()` already holds or the peer closed.
+ */
+function arm(mem: RingMemory, side: Side, ready: () => boolean): boolean {
+  enter(mem, side);
+  if (ready() || peerClosed(mem, side)) {
+    leave(mem, side);
+    return false;
+  }
+  return true;
+}
+
+/** After a sleep: true or false to return that, undefined to sleep again. */
+function afterSleep(
+  mem: RingMemory,
+  side: Side,
+  ready: () => boolean,
+  deadline: number,
+): boolean | undefined {
+  if (ready()) return true;
+  if (peerClosed(mem, side) || now() >= deadline) return false;
+  return undefined;
+}
+
+/**
  * Blocks the calling thread until `ready()` holds, the peer closes or `timeoutMs` passes.
  * Returns `ready()`'s last value. Throws `EWOULDBLOCK` where blocking is impossible.
  */
@@ -141,11 +166,7 @@ export function blockUntil(
   const deadline = now() + timeoutMs;
   for (;;) {
     const seen = Atomics.load(mem.i32, signal);
-    enter(mem, side);
-    if (ready() || peerClosed(mem, side)) {
-      leave(mem, side);
-      return ready();
-    }
+    if (!arm(mem, side, ready)) return ready();
     stats.sleeps++;
     const remaining = deadline - now();
     try {
@@ -158,8 +179,8 @@ export function blockUntil(
       );
     }
     leave(mem, side);
-    if (ready()) return true;
-    if (peerClosed(mem, side) || now() >= deadline) return false;
+    const outcome = afterSleep(mem, side, ready, deadline);
+    if (outcome !== undefined) return outcome;
   }
 }
 
@@ -222,11 +243,7 @@ export async function waitUntil(
   const deadline = now() + timeoutMs;
   for (;;) {
     const seen = Atomics.load(mem.i32, signal);
-    enter(mem, side);
-    if (ready() || peerClosed(mem, side)) {
-      leave(mem, side);
-      return ready();
-    }
+    if (!arm(mem, side, ready)) return ready();
     stats.sleeps++;
     const remaining = deadline - now();
     try {
@@ -237,7 +254,7 @@ export async function waitUntil(
     } finally {
       leave(mem, side);
     }
-    if (ready()) return true;
-    if (peerClosed(mem, side) || now() >= deadline) return false;
+    const outcome = afterSleep(mem, side, ready, deadline);
+    if (outcome !== undefined) return outcome;
   }
 }
