@@ -255,19 +255,28 @@ export class FrameProducer {
     assert(claim.active && claim === this.#claim, 'commit of a claim that is not outstanding');
     claim.active = false;
     if (this.#multi) {
-      const i32 = this.#i32;
-      const prior = Atomics.compareExchange(i32, claim.headerIndex, -claim.frameLength, claim.frameLength);
-      if (prior !== -claim.frameLength) {
-        throw new RingError(
-          'EREVOKED',
-          'the consumer recovered this claim as padding before it was committed',
-        );
-      }
+      this.#markCommitted(claim);
       signalData(this.#mem, this.stats);
       return;
     }
     this.#tail = (this.#tail + ((claim.frameLength + 7) & ~7)) >>> 0;
     if (publish) this.publish();
+  }
+
+  /**
+   * MPSC: flips the claimed frame's negative length to positive, making it visible. Throws
+   * `EREVOKED` if the consumer already turned the claim into padding. Does not wake the consumer.
+   */
+  #markCommitted(claim: Claim): void {
+    const prior = Atomics.compareExchange(
+      this.#i32,
+      claim.headerIndex,
+      -claim.frameLength,
+      claim.frameLength,
+    );
+    if (prior !== -claim.frameLength) {
+      throw new RingError('EREVOKED', 'the consumer recovered this claim as padding before it was committed');
+    }
   }
 
   /** @internal Called by {@link Claim.abort}. */
@@ -358,21 +367,12 @@ export class FrameProducer {
   offerBatch(payloads: readonly Uint8Array[], type = 1, start = 0, end = payloads.length): number {
     let i = start;
     if (this.#multi) {
-      const i32 = this.#i32;
       for (; i < end; i++) {
         const claim = this.tryClaim(payloads[i].length, type);
         if (claim === null) break;
         this.#u8.set(payloads[i], claim.offset);
         claim.active = false;
-        if (
-          Atomics.compareExchange(i32, claim.headerIndex, -claim.frameLength, claim.frameLength) !==
-          -claim.frameLength
-        ) {
-          throw new RingError(
-            'EREVOKED',
-            'the consumer recovered this claim as padding before it was committed',
-          );
-        }
+        this.#markCommitted(claim);
       }
       if (i > start) signalData(this.#mem, this.stats);
       return i - start;
@@ -413,6 +413,12 @@ export class FrameProducer {
     return waitUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats);
   }
 
+  /** Why a `put`/`putAsync` wait ended without room: the consumer closed, or time ran out. */
+  #putFailed(payload: Uint8Array, timeoutMs: number): never {
+    if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
+    throw new RingError('ETIMEDOUT', `no room for ${payload.length} bytes within ${timeoutMs} ms`);
+  }
+
   /**
    * Backpressure by waiting: offers `payload`, blocking while the ring is full. Throws
    * `ETIMEDOUT` after `timeoutMs` and `ECLOSED` when the consumer closed.
@@ -423,10 +429,8 @@ export class FrameProducer {
       if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
       if (this.offer(payload, type)) return;
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || !this.waitForSpace(payload.length, remaining)) {
-        if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
-        throw new RingError('ETIMEDOUT', `no room for ${payload.length} bytes within ${timeoutMs} ms`);
-      }
+      if (remaining <= 0 || !this.waitForSpace(payload.length, remaining))
+        this.#putFailed(payload, timeoutMs);
     }
   }
 
@@ -437,10 +441,8 @@ export class FrameProducer {
       if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
       if (this.offer(payload, type)) return;
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || !(await this.waitForSpaceAsync(payload.length, remaining))) {
-        if (this.consumerClosed) throw new RingError('ECLOSED', 'the consumer closed the ring');
-        throw new RingError('ETIMEDOUT', `no room for ${payload.length} bytes within ${timeoutMs} ms`);
-      }
+      if (remaining <= 0 || !(await this.waitForSpaceAsync(payload.length, remaining)))
+        this.#putFailed(payload, timeoutMs);
     }
   }
 
