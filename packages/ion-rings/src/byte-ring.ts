@@ -35,6 +35,11 @@ function checkedUsed(tail: number, head: number, capacity: number): number {
   return used;
 }
 
+function checkMaxBytes(maxBytes: number): void {
+  if (!(maxBytes >= 1) || maxBytes !== Math.floor(maxBytes))
+    throw new RangeError(`maxBytes: a positive integer, got ${maxBytes}`);
+}
+
 /**
  * The writing end of a byte ring.
  *
@@ -104,6 +109,12 @@ export class ByteWriter {
     if (this.readerClosed) throw new RingError('ECLOSED', 'the reader closed the ring');
   }
 
+  /** Why a `writeAll` wait ended with bytes left: the reader closed, or time ran out. */
+  #writeAllFailed(unwritten: number, timeoutMs: number): never {
+    this.#writeAllCheck();
+    throw new RingError('ETIMEDOUT', `${unwritten} bytes still unwritten after ${timeoutMs} ms`);
+  }
+
   /**
    * Pipe-style write: waits (without blocking the thread) until every byte of `source` is in the
    * ring. Throws `ECLOSED` if the reader closes first and `ETIMEDOUT` after `timeoutMs`.
@@ -116,13 +127,8 @@ export class ByteWriter {
       done += this.write(done === 0 ? source : source.subarray(done));
       if (done === source.length) return;
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || !(await waitUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats))) {
-        this.#writeAllCheck();
-        throw new RingError(
-          'ETIMEDOUT',
-          `${source.length - done} bytes still unwritten after ${timeoutMs} ms`,
-        );
-      }
+      if (remaining <= 0 || !(await waitUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats)))
+        this.#writeAllFailed(source.length - done, timeoutMs);
     }
   }
 
@@ -135,13 +141,8 @@ export class ByteWriter {
       done += this.write(done === 0 ? source : source.subarray(done));
       if (done === source.length) return;
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats)) {
-        this.#writeAllCheck();
-        throw new RingError(
-          'ETIMEDOUT',
-          `${source.length - done} bytes still unwritten after ${timeoutMs} ms`,
-        );
-      }
+      if (remaining <= 0 || !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats))
+        this.#writeAllFailed(source.length - done, timeoutMs);
     }
   }
 
@@ -215,16 +216,14 @@ export class ByteReader {
    * `maxBytes` of them in a new array, or null at end of stream. Throws `ETIMEDOUT`.
    */
   async readSome(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Promise<Uint8Array | null> {
-    if (!(maxBytes >= 1) || maxBytes !== Math.floor(maxBytes))
-      throw new RangeError(`maxBytes: a positive integer, got ${maxBytes}`);
+    checkMaxBytes(maxBytes);
     const ready = await waitUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats);
     return this.#take(maxBytes, ready, timeoutMs);
   }
 
   /** Like {@link ByteReader.readSome}, blocking the thread (workers, Node's main thread). */
   readSomeSync(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Uint8Array | null {
-    if (!(maxBytes >= 1) || maxBytes !== Math.floor(maxBytes))
-      throw new RangeError(`maxBytes: a positive integer, got ${maxBytes}`);
+    checkMaxBytes(maxBytes);
     const ready = blockUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats);
     return this.#take(maxBytes, ready, timeoutMs);
   }
