@@ -13,7 +13,7 @@ import { decodeCborPrefix, encodeCbor } from './cbor';
 import { Cid, CODEC_DAG_CBOR, CODEC_RAW, encodeVarint, readVarint } from './cid';
 import { noneCodec } from './codec';
 import { ContentError } from './errors';
-import { equalBytes } from './frame';
+import { concatBytes, equalBytes } from './frame';
 import type { Hasher } from './hash';
 import type { ChunkStore } from './store';
 import { decodeNode, reachable } from './tree';
@@ -54,10 +54,10 @@ export interface CarBlock {
 export function* exportCarParts(store: ChunkStore, root: Cid): Generator<Uint8Array> {
   if (root.codec !== CODEC_DAG_CBOR) throw new TypeError('root: must be a dag-cbor CID');
   const header = encodeCbor({ roots: [root], version: 1 });
-  yield concat([encodeVarint(header.length), header]);
+  yield concatBytes([encodeVarint(header.length), header]);
   for (const cid of reachable(store, root)) {
     const bytes = store.get(cid.digest);
-    yield concat([encodeVarint(cid.bytes.length + bytes.length), cid.bytes, bytes]);
+    yield concatBytes([encodeVarint(cid.bytes.length + bytes.length), cid.bytes, bytes]);
   }
 }
 
@@ -73,19 +73,7 @@ export function* exportCarParts(store: ChunkStore, root: Cid): Generator<Uint8Ar
  * ```
  */
 export function exportCar(store: ChunkStore, root: Cid): Uint8Array {
-  return concat([...exportCarParts(store, root)]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
+  return concatBytes([...exportCarParts(store, root)]);
 }
 
 /** A parsed and verified archive. */

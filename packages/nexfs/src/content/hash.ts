@@ -18,6 +18,7 @@ import {
   keyWords,
 } from './_blake3';
 import { XXH3_DEFAULT_SECRET, XXH3_SECRET_SIZE_MIN, xxh3Portable } from './_xxh3';
+import { concatBytes } from './frame';
 
 /** Hash algorithms nexfs records per inode; the number is the on-flash id (SPEC.md part 2). */
 export type HashAlgorithm = 'blake3-256' | 'blake3-128' | 'xxh3-64';
@@ -170,22 +171,10 @@ class PortableHasher implements Hasher {
   ) {}
 
   digest(...parts: Uint8Array[]): Uint8Array {
-    const data = parts.length === 1 ? parts[0] : concat(parts);
+    const data = parts.length === 1 ? parts[0] : concatBytes(parts);
     if (this.algorithm === 'xxh3-64') return bigEndian64(xxh3(data, this.options));
     return blake3(data, { ...this.options, outputLength: this.digestLength } as Blake3Options);
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  n = 0;
-  for (const p of parts) {
-    out.set(p, n);
-    n += p.length;
-  }
-  return out;
 }
 
 function digestLengthOf(algorithm: HashAlgorithm): number {
