@@ -164,6 +164,13 @@ function addWithCarry(c: Cpu, a: bigint, b: bigint, carry: bigint, size: number,
   return result;
 }
 
+/** `a + b` or `a - b` (as `a + ~b + 1`) at `size` bits, setting NZCV when `setFlags`. */
+function addOrSubtract(c: Cpu, a: bigint, b: bigint, sub: boolean, size: number, setFlags: boolean): bigint {
+  return sub
+    ? addWithCarry(c, a, ~b & (size === 64 ? M64 : M32), 1n, size, setFlags)
+    : addWithCarry(c, a, b, 0n, size, setFlags);
+}
+
 function shiftValue(v: bigint, type: number, amount: number, size: number): bigint {
   const mask = size === 64 ? M64 : M32;
   const a = BigInt(amount);
@@ -247,9 +254,7 @@ export function compile(word: number): Op {
       const setFlags = mnemonic.endsWith('S');
       return (c) => {
         const a = rs(c, rn) & mask;
-        const r = sub
-          ? addWithCarry(c, a, ~imm & mask, 1n, size, setFlags)
-          : addWithCarry(c, a, imm, 0n, size, setFlags);
+        const r = addOrSubtract(c, a, imm, sub, size, setFlags);
         if (setFlags) wz(c, rd, r);
         else ws(c, rd, r);
         c.pc += 4;
@@ -264,11 +269,7 @@ export function compile(word: number): Op {
       return (c) => {
         const b = shiftValue(rz(c, rm) & mask, type, amount, size);
         const a = rz(c, rn) & mask;
-        wz(
-          c,
-          rd,
-          sub ? addWithCarry(c, a, ~b & mask, 1n, size, setFlags) : addWithCarry(c, a, b, 0n, size, setFlags),
-        );
+        wz(c, rd, addOrSubtract(c, a, b, sub, size, setFlags));
         c.pc += 4;
       };
     }
@@ -281,9 +282,7 @@ export function compile(word: number): Op {
       return (c) => {
         const b = extendValue(rz(c, rm), option, shift, size);
         const a = rs(c, rn) & mask;
-        const r = sub
-          ? addWithCarry(c, a, ~b & mask, 1n, size, setFlags)
-          : addWithCarry(c, a, b, 0n, size, setFlags);
+        const r = addOrSubtract(c, a, b, sub, size, setFlags);
         if (setFlags) wz(c, rd, r);
         else ws(c, rd, r);
         c.pc += 4;
@@ -529,8 +528,7 @@ export function compile(word: number): Op {
         if (cond(c)) {
           const a = rz(c, rn) & mask;
           const b = isImm ? imm : rz(c, rm) & mask;
-          if (sub) addWithCarry(c, a, ~b & mask, 1n, size, true);
-          else addWithCarry(c, a, b, 0n, size, true);
+          addOrSubtract(c, a, b, sub, size, true);
         } else {
           c.n = (nzcv >> 3) & 1;
           c.z = (nzcv >> 2) & 1;
