@@ -1,5 +1,6 @@
 import {
   Algebra,
+  CapabilityError,
   detectEd25519,
   type Ed25519Backend,
   ManualClock,
@@ -54,4 +55,15 @@ export async function makeWorld(seed = 1, backend?: Ed25519Backend): Promise<Wor
     backend: chosen,
   });
   return { backend: chosen, clock, options, root, keys, revocations, verifier, events };
+}
+
+/** The error code a promise rejects with, or `accepted` when it resolves. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    if (!(error instanceof CapabilityError)) throw error;
+    return error.code;
+  }
 }

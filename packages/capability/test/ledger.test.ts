@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CapabilityError,
   decodeEntry,
   encodeEntry,
   Ledger,
@@ -14,6 +13,7 @@ import {
   verifyCheckpointConsistency,
   verifyEntryInclusion,
 } from '../src/index.js';
+import { codeOf } from './_fixtures.js';
 
 async function makeLedger(entries = 40) {
   const random = seededRandom(5);
@@ -36,16 +36,6 @@ async function makeLedger(entries = 40) {
     signerKey: key,
     options: { origin: 'nexus.example/ledger', verifier, backend: nobleEd25519 },
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (!(error instanceof CapabilityError)) throw error;
-    return error.code;
-  }
 }
 
 describe('ledger', () => {

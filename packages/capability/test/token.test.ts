@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   attenuateToken,
-  CapabilityError,
+  type CapabilityError,
   decodeToken,
   encodeToken,
   mintToken,
@@ -11,54 +11,25 @@ import {
   TokenVerifier,
   tokenCaps,
 } from '../src/index.js';
-import { algebra, makeWorld, type World } from './_fixtures.js';
+import { algebra, codeOf, makeWorld, type World } from './_fixtures.js';
 
 async function fiveLinkChain(world: World): Promise<Uint8Array> {
-  const [a, b, c, d, e] = world.keys;
+  const steps = [
+    { verb: 'fs.admin', scope: '/etc/nexus', ttlMs: 500_000 },
+    { verb: 'fs.write', scope: '/etc/nexus', ttlMs: 400_000 },
+    { verb: 'fs.append', scope: '/etc/nexus/logs', ttlMs: 300_000 },
+    { verb: 'fs.append', scope: '/etc/nexus/logs/today', ttlMs: 200_000 },
+  ];
   let token = await mintToken(
     world.root,
     { verb: 'fs.admin', scope: '/etc', ttlMs: 600_000 },
-    a.publicKey,
+    world.keys[0].publicKey,
     world.options,
   );
-  token = await attenuateToken(
-    token,
-    a,
-    { verb: 'fs.admin', scope: '/etc/nexus', ttlMs: 500_000 },
-    b.publicKey,
-    world.options,
-  );
-  token = await attenuateToken(
-    token,
-    b,
-    { verb: 'fs.write', scope: '/etc/nexus', ttlMs: 400_000 },
-    c.publicKey,
-    world.options,
-  );
-  token = await attenuateToken(
-    token,
-    c,
-    { verb: 'fs.append', scope: '/etc/nexus/logs', ttlMs: 300_000 },
-    d.publicKey,
-    world.options,
-  );
-  return attenuateToken(
-    token,
-    d,
-    { verb: 'fs.append', scope: '/etc/nexus/logs/today', ttlMs: 200_000 },
-    e.publicKey,
-    world.options,
-  );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (!(error instanceof CapabilityError)) throw error;
-    return error.code;
+  for (const [i, spec] of steps.entries()) {
+    token = await attenuateToken(token, world.keys[i], spec, world.keys[i + 1].publicKey, world.options);
   }
+  return token;
 }
 
 describe('token chains', () => {
