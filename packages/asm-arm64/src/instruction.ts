@@ -4,10 +4,9 @@
  * @module
  */
 import type { RawCond, RawPart } from './generated/a64';
+import { CACHE_OPS, cacheOp } from './operand-names';
 import {
   applyOmitted,
-  CACHE_OPS,
-  cacheOp,
   dataSize,
   type Fixup,
   isDefault,
