@@ -10,22 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sized, table } from '@nexus/bench';
 import { loadCnf, parseDimacs, Solver } from '../src/sat/index.js';
-import { satlib } from '../test/_satlib.js';
+import { SATLIB_GROUPS, satlib } from '../test/_satlib.js';
 
 const have = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-const sets = sized(
-  [
-    'uf20',
-    'uf50',
-    'uf100',
-    'uuf100',
-    'uf250-first20',
-    'uuf250-first20',
-    'structured',
-    'industrial-2009-easy',
-  ],
-  ['uf20', 'structured'],
-);
+const sets = sized(SATLIB_GROUPS, ['uf20', 'structured']);
 const perSet = sized(Number.POSITIVE_INFINITY, 3);
 const root = mkdtempSync(join(tmpdir(), 'nip-bench-sat-'));
 const LOGIC_TIMEOUT_MS = 600_000;

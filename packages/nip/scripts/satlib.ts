@@ -8,23 +8,13 @@
  */
 import { checkModel, DratWriter, loadCnf, parseDimacs, Solver } from '../src/sat/index.js';
 import { checkDrat } from '../test/_drat-check.js';
-import { satlib } from '../test/_satlib.js';
+import { SATLIB_GROUPS, satlib } from '../test/_satlib.js';
 
 const groups = process.argv.slice(2);
-const all = [
-  'uf20',
-  'uf50',
-  'uf100',
-  'uuf100',
-  'uf250-first20',
-  'uuf250-first20',
-  'structured',
-  'industrial-2009-easy',
-];
 let correct = 0;
 let total = 0;
 let proofs = 0;
-for (const group of groups.length > 0 ? groups : all) {
+for (const group of groups.length > 0 ? groups : SATLIB_GROUPS) {
   const start = performance.now();
   for (const inst of satlib(group)) {
     const cnf = parseDimacs(inst.text);

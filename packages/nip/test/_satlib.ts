@@ -17,6 +17,18 @@ interface ManifestEntry {
   expected: 'SAT' | 'UNSAT';
 }
 
+/** Every group of test/vectors/satlib, easiest first. */
+export const SATLIB_GROUPS: readonly string[] = [
+  'uf20',
+  'uf50',
+  'uf100',
+  'uuf100',
+  'uf250-first20',
+  'uuf250-first20',
+  'structured',
+  'industrial-2009-easy',
+];
+
 const vectors = join(import.meta.dirname, 'vectors', 'satlib');
 let extracted: string | undefined;
 
