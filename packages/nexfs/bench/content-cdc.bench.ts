@@ -8,19 +8,7 @@
 import { createRequire } from 'node:module';
 import { compare, sized, table } from '@nexus/bench';
 import { CdcStream, FastCdc, NEXFS_CDC_DEFAULTS } from '../src/index.js';
-
-/** Deterministic incompressible bytes (xorshift32), the same in every run. */
-function noise(length: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 255;
-  }
-  return out;
-}
+import { noise } from './_content.js';
 
 const require = createRequire(import.meta.url);
 const wasm = require('@dstanesc/wasm-chunking-fastcdc-node') as {

@@ -13,17 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { sized, table } from '@nexus/bench';
 import { FastCdc, loadZstdEngine, NEXFS_CDC_DEFAULTS, zstdCodec, zstdDecode } from '../src/index.js';
-
-/** Why a native tool cannot run here, or undefined when it can (`tool --version` succeeds). */
-function missingTool(tool: string, args: string[] = ['--version']): string | undefined {
-  const r = spawnSync(tool, args, { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    const reason = `${tool} not installed`;
-    if (process.env.CI === 'true') throw new Error(`${reason} (required in CI)`);
-    return reason;
-  }
-  return undefined;
-}
+import { missingTool } from './_content.js';
 
 const require = createRequire(import.meta.url);
 const source = readFileSync(join(dirname(require.resolve('typescript')), 'typescript.js'));

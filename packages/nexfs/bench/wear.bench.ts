@@ -5,30 +5,8 @@
  *   pnpm --filter @nexus/nexfs bench            (full run)
  */
 import { compare, sized, table } from '@nexus/bench';
-import {
-  EmulatedFlash,
-  type FlashGeometry,
-  GEOMETRIES,
-  MemoryFlash,
-  Nexfs,
-  seededRandom,
-} from '../src/index.js';
-
-const spi = GEOMETRIES['spi-nand'];
-const large = GEOMETRIES['nand-large'];
-const fill = (n: number, seed: number) => {
-  const r = seededRandom(seed);
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = r.nextU32() & 0xff;
-  return b;
-};
-
-async function fresh(g: FlashGeometry, options = {}) {
-  const flash = new EmulatedFlash(new MemoryFlash(g));
-  const fs = await Nexfs.format(flash, options);
-  flash.resetCounters();
-  return { flash, fs };
-}
+import { EmulatedFlash, MemoryFlash, Nexfs } from '../src/index.js';
+import { fill, fresh, large, spi } from './_flash.js';
 
 // --- wear levelling -----------------------------------------------------------------------------
 async function lifetime(blocks: number, budget: number) {
