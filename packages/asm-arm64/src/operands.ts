@@ -18,6 +18,10 @@
  *
  * and a few kinds the runtime adds for aliases whose operands are computed (`LSL` as `UBFM`):
  * `MOVZ`, `MOVN`, `LSL`, `BFW`, `BFZL`, `BFZW`, `SYSREG`, `BARRIER`, `PRFOP`.
+ *
+ * The file stays whole past 700 lines on purpose: `printOperand` and `matchOperand` are two
+ * switches over the same operand kinds, and keeping them side by side keeps the two directions in
+ * step when a kind changes.
  * @module
  */
 import { decodeBitmask, encodeBitmask } from './_bits';
