@@ -34,6 +34,19 @@ import {
   undefinedReason,
 } from './tables';
 
+/** The operands of `cmp`/`cmn` with an extended register: `rn, rm{, extend {#amount}}`. */
+const COMPARE_EXTENDED_OPERANDS: readonly RawPart[] = [
+  '%R:Rn:*:sp',
+  ',',
+  '%R:Rm:opt*:zr',
+  [
+    '?',
+    ',',
+    '%E:option:0:UXTB=000;UXTH=001;LSL=?;UXTW=010;UXTX=011;SXTB=100;SXTH=101;SXTW=110;SXTX=111',
+    ['?', '#', '%I:imm3:u:1'],
+  ],
+];
+
 /**
  * Templates the runtime gives to aliases whose operands the specification computes (`LSL` is
  * `UBFM` with `immr = -shift MOD size`) and to operands it lists by name only (system registers,
@@ -58,30 +71,8 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
   CINC_CSINC: ['CINC', '%R:Rd:*:zr', ',', '%R:Rn:*:zr', ',', '%C!:cond'],
   CINV_CSINV: ['CINV', '%R:Rd:*:zr', ',', '%R:Rn:*:zr', ',', '%C!:cond'],
   CNEG_CSNEG: ['CNEG', '%R:Rd:*:zr', ',', '%R:Rn:*:zr', ',', '%C!:cond'],
-  CMP_SUBS_addsub_ext: [
-    'CMP',
-    '%R:Rn:*:sp',
-    ',',
-    '%R:Rm:opt*:zr',
-    [
-      '?',
-      ',',
-      '%E:option:0:UXTB=000;UXTH=001;LSL=?;UXTW=010;UXTX=011;SXTB=100;SXTH=101;SXTW=110;SXTX=111',
-      ['?', '#', '%I:imm3:u:1'],
-    ],
-  ],
-  CMN_ADDS_addsub_ext: [
-    'CMN',
-    '%R:Rn:*:sp',
-    ',',
-    '%R:Rm:opt*:zr',
-    [
-      '?',
-      ',',
-      '%E:option:0:UXTB=000;UXTH=001;LSL=?;UXTW=010;UXTX=011;SXTB=100;SXTH=101;SXTW=110;SXTX=111',
-      ['?', '#', '%I:imm3:u:1'],
-    ],
-  ],
+  CMP_SUBS_addsub_ext: ['CMP', ...COMPARE_EXTENDED_OPERANDS],
+  CMN_ADDS_addsub_ext: ['CMN', ...COMPARE_EXTENDED_OPERANDS],
   MOV_UMOV_advsimd: ['MOV', '%R:Rd:*:zr', ',', '%VV:Rn', '.', '%UMOVSIZE', '[', '%IDX5', ']'],
   DC_SYS: ['DC', '%SYSOP:DC', ',', '%R:Rt:x:zr'],
   IC_SYS: ['IC', '%SYSOP:IC', ['?', ',', '%R:Rt:x:zr']],
