@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ContentError } from '../../src/content/errors';
 
 /** Reads a committed vector file relative to test/vectors/. */
 export function vectorBytes(path: string): Uint8Array {
@@ -51,4 +52,15 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The `ContentError` code `fn` throws, or "no error"; any other throw propagates. */
+export function errorCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ContentError) return e.code;
+    throw e;
+  }
+  return 'no error';
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { noneCodec, rleCodec } from '../../src/content/codec';
-import { ContentError } from '../../src/content/errors';
 import { ChunkFramer, FRAME_HEADER_BYTES, readFrameHeader } from '../../src/content/frame';
 import { createHasher } from '../../src/content/hash';
 import { loadZstdEngine, zstdCodec, zstdDecode, zstdFrameContentSize } from '../../src/content/zstd';
-import { prng, sameBytes, sanityBuffer, vectorBytes } from './_helpers';
+import { errorCode, prng, sameBytes, sanityBuffer, vectorBytes } from './_helpers';
 
 const engine = await loadZstdEngine();
 const framer = new ChunkFramer(
@@ -26,16 +25,6 @@ const inputs: [string, Uint8Array][] = [
   ['jpeg (incompressible)', vectorBytes('fastcdc/SekienAkashita.jpg')],
   ['prng 256 KiB', sanityBuffer(262144)],
 ];
-
-function errorCode(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ContentError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 describe('codecs round trip', () => {
   it.each(inputs)('none and rle: %s', (_n, data) => {

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeCbor } from '../../src/content/cbor';
 import { Cid, CODEC_DAG_CBOR } from '../../src/content/cid';
-import { ContentError } from '../../src/content/errors';
 import { FastCdc } from '../../src/content/fastcdc';
 import {
   decodeSnapshotRecord,
@@ -23,20 +22,10 @@ import {
   verifyTree,
 } from '../../src/content/tree';
 import { newStore } from './_fixture';
-import { prng, sameBytes, sanityBuffer } from './_helpers';
+import { errorCode, prng, sameBytes, sanityBuffer } from './_helpers';
 
 const cdc = new FastCdc({ minSize: 1024, avgSize: 4096, maxSize: 16384 });
 const enc = new TextEncoder();
-
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ContentError) return e.code;
-    throw e;
-  }
-  return 'no error';
-}
 
 function sampleTree() {
   const { blocks, store } = newStore();
@@ -62,8 +51,8 @@ describe('chunk store', () => {
     expect(store.release(a)).toBe(false);
     expect(new TextDecoder().decode(store.get(a))).toBe('hello');
     expect(store.release(a)).toBe(true);
-    expect(codeOf(() => store.get(a))).toBe('ENOENT');
-    expect(codeOf(() => store.release(a))).toBe('ENOENT');
+    expect(errorCode(() => store.get(a))).toBe('ENOENT');
+    expect(errorCode(() => store.release(a))).toBe('ENOENT');
     expect(blocks.size).toBe(0);
   });
 
@@ -80,7 +69,7 @@ describe('chunk store', () => {
       const report = store.scrub();
       expect(report.errors.map((e) => e.key)).toEqual([key]);
       expect(
-        codeOf(() => store.get(Uint8Array.from(key.match(/../g)!.map((h) => Number.parseInt(h, 16))))),
+        errorCode(() => store.get(Uint8Array.from(key.match(/../g)!.map((h) => Number.parseInt(h, 16))))),
       ).not.toBe('no error');
       frame[bit >> 3] ^= 1 << (bit & 7);
       caught++;
@@ -127,7 +116,7 @@ describe('chunk store', () => {
     expect(report.kept).toBe(liveKeys.size);
     expect(report.kept + report.removed + 2).toBe(before);
     expect(verifyTree(store, commit.root).nodes).toBeGreaterThan(0);
-    expect(codeOf(() => verifyTree(store, second.root))).toBe('ENOENT');
+    expect(errorCode(() => verifyTree(store, second.root))).toBe('ENOENT');
   });
 });
 
@@ -144,7 +133,7 @@ describe('Merkle tree commitments', () => {
     ]);
     expect(sameBytes(readTreeFile(store, commit.root, '/bin/tool-copy'), big)).toBe(true);
     expect(readTreeFile(store, commit.root, '/empty').length).toBe(0);
-    expect(codeOf(() => readTreeFile(store, commit.root, '/nope'))).toBe('ENOENT');
+    expect(errorCode(() => readTreeFile(store, commit.root, '/nope'))).toBe('ENOENT');
     // Same tree committed again: same root, nothing new stored.
     const stored = store.stats.storedBytes;
     const { files } = sampleTree();
@@ -187,7 +176,7 @@ describe('Merkle tree commitments', () => {
       const frame = blocks.get(cid.key)!;
       for (let i = 0; i < frame.length; i += 3) {
         frame[i] ^= 0x40;
-        expect(codeOf(() => verifyTree(store, commit.root))).not.toBe('no error');
+        expect(errorCode(() => verifyTree(store, commit.root))).not.toBe('no error');
         frame[i] ^= 0x40;
         tampered++;
       }
@@ -198,7 +187,7 @@ describe('Merkle tree commitments', () => {
   it('decodeNode rejects non-canonical or off-schema nodes', () => {
     const cid = new Cid(CODEC_DAG_CBOR, new Uint8Array(32));
     expect(
-      codeOf(() =>
+      errorCode(() =>
         decodeNode(
           encodeCbor({
             type: 'dir',
@@ -210,14 +199,14 @@ describe('Merkle tree commitments', () => {
         ),
       ),
     ).toBe('EFORMAT');
-    expect(codeOf(() => decodeNode(encodeCbor({ type: 'dir', entries: [{ name: '..', cid }] })))).toBe(
+    expect(errorCode(() => decodeNode(encodeCbor({ type: 'dir', entries: [{ name: '..', cid }] })))).toBe(
       'EFORMAT',
     );
-    expect(codeOf(() => decodeNode(encodeCbor({ type: 'file', size: 3, chunks: [], lengths: [] })))).toBe(
+    expect(errorCode(() => decodeNode(encodeCbor({ type: 'file', size: 3, chunks: [], lengths: [] })))).toBe(
       'EFORMAT',
     );
-    expect(codeOf(() => decodeNode(encodeCbor({ type: 'link', entries: [] })))).toBe('EFORMAT');
-    expect(codeOf(() => decodeNode(new Uint8Array([0xa1, 0x61, 0x61, 0x01, 0x00])))).toBe('EFORMAT');
+    expect(errorCode(() => decodeNode(encodeCbor({ type: 'link', entries: [] })))).toBe('EFORMAT');
+    expect(errorCode(() => decodeNode(new Uint8Array([0xa1, 0x61, 0x61, 0x01, 0x00])))).toBe('EFORMAT');
   });
 });
 
@@ -247,7 +236,7 @@ describe('snapshot record', () => {
     for (let bit = 0; bit < 128 * 8; bit++) {
       const bad = bytes.slice();
       bad[bit >> 3] ^= 1 << (bit & 7);
-      expect(codeOf(() => decodeSnapshotRecord(bad))).not.toBe('no error');
+      expect(errorCode(() => decodeSnapshotRecord(bad))).not.toBe('no error');
     }
   });
 
@@ -255,7 +244,7 @@ describe('snapshot record', () => {
     expect(() => encodeSnapshotRecord({ ...record, id: 0n })).toThrow(/id/);
     expect(() => encodeSnapshotRecord({ ...record, label: 'x'.repeat(33) })).toThrow(/label/);
     expect(() => encodeSnapshotRecord({ ...record, files: -1 })).toThrow(/files/);
-    expect(codeOf(() => decodeSnapshotRecord(new Uint8Array(127)))).toBe('ETRUNCATED');
+    expect(errorCode(() => decodeSnapshotRecord(new Uint8Array(127)))).toBe('ETRUNCATED');
   });
 
   it('field offsets equal the SPEC.md table', () => {
