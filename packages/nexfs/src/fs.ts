@@ -3,6 +3,10 @@
  * method runs its engine work in one synchronous step, so concurrent calls never interleave inside
  * the engine: each call is one transaction, and the durable state after a power cut is the state
  * after some prefix of the calls (at least up to the last one that synced).
+ *
+ * This file is past 700 lines on purpose: the `Nexfs` class alone is most of it, and its methods
+ * share one private open-inode table and path walk, and the one-transaction-per-call rule above
+ * is easiest to check when every method that touches the engine is in one place.
  */
 import { assert } from './_assert.js';
 import { u64 } from './_bytes.js';
