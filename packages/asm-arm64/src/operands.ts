@@ -444,6 +444,30 @@ function matchNamedOrNumber(
   return n.next;
 }
 
+/**
+ * An element index checked against the element size already in `imm5` (its lowest set bit): the
+ * index and log2 of the element bytes, or null with the error recorded.
+ */
+function elementIndex(
+  e: Encoding,
+  t: Token | undefined,
+  state: MatchState,
+  column: number,
+): { n: number; size: number } | null {
+  const n = t?.kind === 'num' ? Number(t.value) : -1;
+  const imm5 = getField(e, state.word, 'imm5');
+  const size = 31 - Math.clz32(imm5 & -imm5);
+  if (n < 0 || imm5 === 0) {
+    need(state, column, 'an element index');
+    return null;
+  }
+  if (n >= 16 >> size) {
+    fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column);
+    return null;
+  }
+  return { n, size };
+}
+
 /** Symbol reference `name`, `name+4`, `name-8`. */
 function parseSymbol(tokens: Token[], pos: number): { symbol: string; addend: number; next: number } | null {
   const t = tokens[pos];
@@ -523,13 +547,9 @@ export function matchOperand(
       return pos + 1;
     }
     case 'IDX5': {
-      const n = t?.kind === 'num' ? Number(t.value) : -1;
-      const imm5 = getField(e, state.word, 'imm5');
-      const size = 31 - Math.clz32(imm5 & -imm5);
-      if (n < 0 || imm5 === 0) return need(state, column, 'an element index');
-      if (n >= 16 >> size)
-        return fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column) ? -1 : -1;
-      state.word = setField(e, state.word, 'imm5', (n << (size + 1)) | (1 << size));
+      const x = elementIndex(e, t, state, column);
+      if (!x) return -1;
+      state.word = setField(e, state.word, 'imm5', (x.n << (x.size + 1)) | (1 << x.size));
       return pos + 1;
     }
     case 'ELVM': {
@@ -559,13 +579,9 @@ export function matchOperand(
       return pos + 1;
     }
     case 'IDX4': {
-      const n = t?.kind === 'num' ? Number(t.value) : -1;
-      const imm5 = getField(e, state.word, 'imm5');
-      const size = 31 - Math.clz32(imm5 & -imm5);
-      if (n < 0 || imm5 === 0) return need(state, column, 'an element index');
-      if (n >= 16 >> size)
-        return fail(state, `element index ${n} out of range [0, ${(16 >> size) - 1}]`, column) ? -1 : -1;
-      state.word = setField(e, state.word, 'imm4', n << size);
+      const x = elementIndex(e, t, state, column);
+      if (!x) return -1;
+      state.word = setField(e, state.word, 'imm4', x.n << x.size);
       return pos + 1;
     }
     case 'SHL':
