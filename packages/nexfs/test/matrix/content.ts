@@ -56,7 +56,10 @@ const BLAKE3_CASES: [number, string, string, string][] = [
   ],
 ];
 
-/** The xxHash sanity-buffer generator, in 32-bit halves (no BigInt in the loop). */
+/**
+ * The xxHash sanity-buffer generator, kept here because these cases also run in runtimes where
+ * the Node-only test helpers cannot load.
+ */
 function sanityBuffer(length: number): Uint8Array {
   const out = new Uint8Array(length);
   let g = 2654435761n;
