@@ -19,5 +19,6 @@ for (const p of tours) {
     cwd: p.dir,
   });
 }
-const without = workspacePackages().filter((p) => !tours.includes(p));
+const toured = new Set(tours.map((p) => p.name));
+const without = workspacePackages().filter((p) => !toured.has(p.name));
 if (without.length) console.log(`\n(no tour yet: ${without.map((p) => p.name).join(', ')})`);
