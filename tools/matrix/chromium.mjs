@@ -36,6 +36,9 @@ export function serveIsolated(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** Debian's Chromium (`apt-get install chromium`). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
 /** The flags Chromium needs on a closed, sandbox-less machine. */
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -48,17 +51,35 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-export async function runChromium(dir) {
-  const server = await serveIsolated(dir);
+/**
+ * Starts headless Debian Chromium with the flags above and a fresh profile directory, through
+ * playwright-core. `close()` ends the browser and removes the profile.
+ */
+export async function launchChromium() {
   const profile = mkdtempSync(join(tmpdir(), 'nexus-chromium-'));
-  let context;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
     });
-    const page = await context.newPage();
+    const close = async () => {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    };
+    return { context, close };
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+export async function runChromium(dir) {
+  const server = await serveIsolated(dir);
+  let browser;
+  try {
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
@@ -70,8 +91,7 @@ export async function runChromium(dir) {
   } catch (e) {
     return { error: String(e?.stack ?? e) };
   } finally {
-    await context?.close().catch(() => {});
+    await browser?.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { runChromium } from './chromium.mjs';
+import { CHROMIUM_PATH, runChromium } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -180,7 +180,7 @@ const runtimes = [
   {
     name: 'chromium',
     available: () =>
-      existsSync('/usr/bin/chromium') ? null : 'Debian chromium is not installed (apt-get install chromium)',
+      existsSync(CHROMIUM_PATH) ? null : 'Debian chromium is not installed (apt-get install chromium)',
     run: () => runChromium(out),
   },
 ];

@@ -3,15 +3,15 @@
  * (COOP/COEP) served from this process, workers as module workers, the sources transpiled on the
  * fly with TypeScript. Driven by playwright-core against the system's /usr/bin/chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isSmoke, table } from '@nexus/bench';
+import { CHROMIUM_PATH, launchChromium } from '@nexus/matrix/chromium';
 import ts from 'typescript';
 import { machineNote } from './_machine.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const root = new URL('..', import.meta.url).pathname;
 
 if (!existsSync(CHROMIUM)) {
@@ -60,22 +60,9 @@ const server = createServer((req, res) => {
 }).listen(0);
 const port = (server.address() as { port: number }).port;
 
-const { chromium } = await import('playwright-core');
-const profile = mkdtempSync(join(tmpdir(), 'ion-rings-chromium-'));
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
-  const page = await browser.newPage();
+  const page = await browser.context.newPage();
   page.on('console', (message) => console.log(`  chromium: ${message.text()}`));
   page.on('pageerror', (error) => console.log(`  chromium page error: ${error.message}`));
   await page.goto(`http://localhost:${port}/${isSmoke() ? '?smoke=1' : ''}`);
@@ -112,5 +99,4 @@ try {
 } finally {
   await browser.close();
   server.close();
-  rmSync(profile, { recursive: true, force: true });
 }
