@@ -102,3 +102,79 @@ describe('Solver', () => {
     ]);
   });
 });
+
+describe('Solver phase and priority API', () => {
+  it('follows preferred phases until they are cleared', () => {
+    // Clauses each satisfied by the planted assignment `want`: with `want` as the preferred
+    // phases every decision and every implied literal agrees with it, so the first descent
+    // finds it with no conflict and the model is exactly the preference.
+    const s = new Solver();
+    const want = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? i + 1 : -(i + 1)));
+    for (let i = 0; i < 90; i++) {
+      const c = [1, 2, 3].map((k) => {
+        const v = 1 + ((i * 7 + k * 11) % 30);
+        return k === 1 ? want[v - 1] : (i + k) % 2 ? v : -v;
+      });
+      s.addClause(c);
+    }
+    s.setPhases(want);
+    expect(s.solve()).toBe('sat');
+    expect(s.stats.conflicts).toBe(0);
+    expect(s.modelLiterals()).toEqual(want);
+    s.setPhases(want.map((x) => -x));
+    expect(s.solve()).toBe('sat');
+    const flipped = s.modelLiterals();
+    expect(flipped).not.toEqual(want);
+    s.clearPhase();
+    s.clearPhase(3);
+    expect(() => s.clearPhase(0)).toThrow(RangeError);
+    expect(() => s.setPhase(0)).toThrow(RangeError);
+  });
+
+  it('a preferred phase never changes the answer: models stay models, unsat stays unsat', () => {
+    fc.assert(
+      fc.property(
+        fc.array(clauseArb(6), { maxLength: 24 }),
+        fc.array(fc.integer({ min: -6, max: 6 })),
+        (clauses, prefs) => {
+          const s = new Solver();
+          for (const c of clauses) s.addClause(c);
+          s.setPhases(prefs.filter((x) => x !== 0));
+          const r = s.solve();
+          expect(r).toBe(bruteForce(6, clauses) ? 'sat' : 'unsat');
+          if (r === 'sat') {
+            const m = s.modelLiterals();
+            for (const c of clauses) expect(c.some((x) => m.includes(x))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('prioritize decides the listed variables first, in order, with their phases', () => {
+    const s = new Solver();
+    // At most one of 1..5 is true; each is wanted true: the first decided wins.
+    for (let a = 1; a <= 5; a++) for (let b = a + 1; b <= 5; b++) s.addClause([-a, -b]);
+    s.setPhases([1, 2, 3, 4, 5]);
+    s.prioritize([4, 2]);
+    expect(s.solve()).toBe('sat');
+    expect(s.modelLiterals().filter((x) => x > 0)).toEqual([4]);
+    s.prioritize([2]);
+    expect(s.solve()).toBe('sat');
+    expect(s.modelLiterals().filter((x) => x > 0)).toEqual([2]);
+    expect(() => s.prioritize([0])).toThrow(RangeError);
+  });
+
+  it('boostActivity raises a variable above one bumped by fewer conflicts', () => {
+    const s = new Solver();
+    for (let a = 1; a <= 3; a++) for (let b = a + 1; b <= 3; b++) s.addClause([-a, -b]);
+    s.setPhases([1, 2, 3]);
+    s.boostActivity(3, 5);
+    s.boostActivity(2, 2);
+    expect(s.solve()).toBe('sat');
+    expect(s.modelLiterals().filter((x) => x > 0)).toEqual([3]);
+    expect(() => s.boostActivity(1, -1)).toThrow(RangeError);
+    expect(() => s.boostActivity(0, 1)).toThrow(RangeError);
+  });
+});

@@ -156,6 +156,7 @@ export class Solver {
   private varInc = 1;
   private heap = new VarHeap(0, this.activity);
   private phase = new Uint8Array(0); // saved sign bit per variable
+  private userPhase = new Uint8Array(0); // per variable: 0 none, 2 prefer positive, 3 prefer negative
   private seen = new Uint8Array(0);
   private levelStamp = new Int32Array(0);
   private stamp = 0;
@@ -344,6 +345,141 @@ export class Solver {
     return out;
   }
 
+  /**
+   * Prefers the polarity of DIMACS literal `lit` whenever the search branches on its variable,
+   * instead of the saved phase, until {@link clearPhase} (or another `setPhase`). This steers
+   * the search, never the answer: a preferred literal may still be false in the model.
+   *
+   * For solution-guided optimisation, set the phases of a whole objective at once with
+   * {@link setPhases}, and give the objective's variables first pick with {@link prioritize}:
+   * the next `solve` then tries the preferred assignment first and departs from it only where
+   * conflicts force it to.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([1, 2]);
+   * s.setPhase(1);
+   * s.setPhase(-2);
+   * s.solve(); // 'sat'
+   * s.modelLiterals(); // [1, -2]
+   * ```
+   */
+  setPhase(lit: number): void {
+    if (!Number.isInteger(lit) || lit === 0 || Math.abs(lit) > MAX_VARIABLES) {
+      throw new RangeError(`lit: ${lit} is not a DIMACS literal`);
+    }
+    this.reserve(Math.abs(lit));
+    this.userPhase[Math.abs(lit) - 1] = lit > 0 ? 2 : 3;
+  }
+
+  /**
+   * {@link setPhase} for each literal of `lits` (a batch, e.g. an objective's preferred values).
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([1, 2, 3]);
+   * s.setPhases([-1, -2, 3]);
+   * s.solve(); // 'sat'
+   * s.modelLiterals(); // [-1, -2, 3]
+   * ```
+   */
+  setPhases(lits: ArrayLike<number>): void {
+    for (let i = 0; i < lits.length; i++) this.setPhase(lits[i]);
+  }
+
+  /**
+   * Forgets the preferred polarity of DIMACS `variable` (the saved phase rules again); with no
+   * argument, forgets every preferred polarity.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([1, 2]);
+   * s.setPhase(-1);
+   * s.clearPhase(1);
+   * s.clearPhase(); // all of them
+   * ```
+   */
+  clearPhase(variable?: number): void {
+    if (variable === undefined) {
+      this.userPhase.fill(0);
+      return;
+    }
+    if (!Number.isInteger(variable) || variable < 1 || variable > MAX_VARIABLES) {
+      throw new RangeError(`variable: ${variable} is not a DIMACS variable`);
+    }
+    if (variable <= this.numVars) this.userPhase[variable - 1] = 0;
+  }
+
+  /**
+   * Raises the decision priority of DIMACS `variable` by `amount` conflicts' worth of activity
+   * (EVSIDS: one conflict bumps each variable it involves by one unit, and units grow as older
+   * conflicts fade). A large amount makes the variable among the first decided after the next
+   * restart; conflicts keep adjusting it afterwards.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([1, 2, 3]);
+   * s.boostActivity(3, 100);
+   * s.solve(); // 'sat'
+   * ```
+   */
+  boostActivity(variable: number, amount: number): void {
+    if (!Number.isInteger(variable) || variable < 1 || variable > MAX_VARIABLES) {
+      throw new RangeError(`variable: ${variable} is not a DIMACS variable`);
+    }
+    if (!Number.isFinite(amount) || amount < 0) {
+      throw new RangeError(`amount: ${amount} is not a finite non-negative number`);
+    }
+    this.reserve(variable);
+    this.bumpVar(variable - 1, amount * this.varInc);
+  }
+
+  /**
+   * Puts DIMACS `variables` ahead of every other variable in the decision order, the first of
+   * the list first: the next search decides them before anything else (with their preferred
+   * polarity, see {@link setPhase}), then conflicts re-rank them as usual. Together with
+   * {@link setPhases} this asks the solver to "try this assignment first", the step of
+   * solution-guided lexicographic optimisation.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([-1, -2]);
+   * s.prioritize([2, 1]);
+   * s.setPhases([1, 2]);
+   * s.solve(); // 'sat'
+   * s.value(2); // true (decided first)
+   * s.value(1); // false
+   * ```
+   */
+  prioritize(variables: ArrayLike<number>): void {
+    let top = 0;
+    for (let v = 0; v < this.numVars; v++) if (this.activity[v] > top) top = this.activity[v];
+    for (let i = 0; i < variables.length; i++) {
+      const x = variables[i];
+      if (!Number.isInteger(x) || x < 1 || x > MAX_VARIABLES) {
+        throw new RangeError(`variables: ${x} at index ${i} is not a DIMACS variable`);
+      }
+    }
+    let maxVar = 0;
+    for (let i = 0; i < variables.length; i++) if (variables[i] > maxVar) maxVar = variables[i];
+    this.reserve(maxVar);
+    for (let i = variables.length - 1; i >= 0; i--) {
+      const v = variables[i] - 1;
+      this.bumpVar(v, top + this.varInc - this.activity[v]);
+      top = this.activity[v]; // re-read: the bump may have rescaled every activity
+    }
+  }
+
   /** After an `unsat` under assumptions: the assumptions (DIMACS) that together failed. */
   failedAssumptions(): number[] {
     return this.failed.slice();
@@ -373,6 +509,9 @@ export class Solver {
     const phase = new Uint8Array(capacity);
     phase.set(this.phase.subarray(0, n));
     this.phase = phase;
+    const userPhase = new Uint8Array(capacity);
+    userPhase.set(this.userPhase.subarray(0, n));
+    this.userPhase = userPhase;
     const seen = new Uint8Array(capacity);
     seen.set(this.seen.subarray(0, n));
     this.seen = seen;
@@ -521,9 +660,9 @@ export class Solver {
   // ---------------------------------------------------------------------------------------
   // Conflict analysis
 
-  private bumpVar(v: number): void {
+  private bumpVar(v: number, by = this.varInc): void {
     const act = this.activity;
-    if ((act[v] += this.varInc) > RESCALE_LIMIT) {
+    if ((act[v] += by) > RESCALE_LIMIT) {
       for (let u = 0; u < this.numVars; u++) act[u] *= 1 / RESCALE_LIMIT;
       this.varInc *= 1 / RESCALE_LIMIT;
     }
@@ -746,7 +885,8 @@ export class Solver {
           this.saveModel();
           return 'sat';
         }
-        next = 2 * v + this.phase[v];
+        const preferred = this.userPhase[v];
+        next = 2 * v + (preferred !== 0 ? preferred & 1 : this.phase[v]);
       }
       this.stats.decisions++;
       this.trailLim[this.decisionLevel++] = this.trailLen;
