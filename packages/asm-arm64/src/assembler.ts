@@ -7,9 +7,10 @@
  * pools (`ldr x0, =value`) are placed at the end of the text section.
  * @module
  */
-import { encodeTokens, tokenize } from './instruction';
+import { encodeTokens } from './instruction';
 import type { Fixup, Token } from './operands';
 import { type Encoding, fieldWidth, getField, setField } from './tables';
+import { tokenize } from './tokenizer';
 
 /** An error in the source, with its 1-based line and column. */
 export class AsmError extends Error {

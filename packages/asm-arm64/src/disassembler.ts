@@ -2,7 +2,7 @@
  * Disassembly of whole code buffers in LLVM's canonical spelling.
  * @module
  */
-import { disassembleWord } from './instruction';
+import { disassembleWord } from './printer';
 
 /** One disassembled instruction. */
 export interface DisassembledLine {
