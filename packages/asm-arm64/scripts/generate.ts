@@ -506,7 +506,13 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
   if ((b === 'Vm_option' || b === 'M_Rm') && ctx.leaf.fields.has('M') && ctx.leaf.fields.has('H')) {
     ctx.used.add('Rm');
     ctx.used.add('M');
-    return ['%ELVM'];
+    return [ctx.mnemonic === 'FCMLA' ? '%ELVM:s' : '%ELVM'];
+  }
+  // FCMLA by element indexes complex pairs: H:L for halves, H for singles (Arm ARM C7.2, FCMLA).
+  if (b === 'index_option' && ctx.mnemonic === 'FCMLA' && ctx.leaf.fields.has('H')) {
+    ctx.used.add('H');
+    ctx.used.add('L');
+    return ['%ELIDX:c'];
   }
   if (
     (b === 'index_option' || b === 'index') &&
@@ -532,9 +538,67 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
     ctx.used.add('scale');
     return ['%FBITS'];
   }
+  // A scalar register whose size is fixed by the encoding (`ADD D<d>, D<n>, D<m>`): the letter
+  // arrived as a literal just before the number.
+  if (/^[dnma]$/.test(b) && display && !ctx.pendingScalar) {
+    const last = parts[parts.length - 1];
+    if (typeof last === 'string' && /^[BHSDQ]$/.test(last)) {
+      const f = REG_FIELD[b];
+      field(ctx, f);
+      ctx.used.add(f);
+      parts.pop();
+      return [`%V:${f}:${last.toLowerCase()}`];
+    }
+  }
+  // Single-structure loads and stores: the lane index is Q:S:size, as wide as the element allows
+  // (B: Q:S:size, H: Q:S:size<1>, S: Q:S, D: Q; Arm ARM C7.2, LD1 (single structure)).
+  if (b === 'index' && display === '<index>' && /^asisdlsop?$/.test(ctx.leaf.group)) {
+    const m = /_asisdlsop?_([BHSD])X?\d/.exec(ctx.leaf.name);
+    if (!m) throw new Unresolved(`lane ${ctx.leaf.name}`);
+    for (const f of ['Q', 'S', 'size']) if (ctx.leaf.fields.has(f)) ctx.used.add(f);
+    return [`%LANE:${m[1].toLowerCase()}`];
+  }
+  // Advanced SIMD modified immediates (Arm ARM C7.2, MOVI): imm8 = a:b:c:d:e:f:g:h.
+  if (b === 'a_b_c_d_e_f_g_h' || b === 'a_b_c_d_e_f_g_h__2' || b === 'a_b_c_d_e_f_g_h__3') {
+    for (const f of 'abcdefgh') ctx.used.add(f);
+    if (id === 'a_b_c_d_e_f_g_h__2') return ['%FP:a+b+c+d+e+f+g+h']; // VFPExpandImm
+    if (id === 'a_b_c_d_e_f_g_h__3') return ['%BYTEMASK']; // each bit of imm8 is a byte of 0x00/0xff
+    return ['%I:a+b+c+d+e+f+g+h:u:1'];
+  }
+  // Scalar shifts whose element is fixed at D (`SSHR D<d>, D<n>, #<shift>`): immh:immb as usual.
+  if (display === '<shift>' && /UIntimmhimmb/.test(b) && ctx.leaf.fields.has('immh')) {
+    ctx.used.add('immb');
+    return [/^(SHL|SLI)$/.test(ctx.mnemonic) ? '%SHL' : '%SHR'];
+  }
+  // `<V>` fixed to one letter (`FMAXNMV H<d>, <Vn>.<T>`): the literal the scalar register follows.
+  if (b === 'V_hv') return ['H'];
+  // A plain immediate named by its field (`XAR ..., #<imm6>`, `SM3TT1A ..., <Vm>.S[<imm2>]`,
+  // `EXT ..., #<index>` in imm4).
+  m = /^<(imm\d)>$/.exec(display ?? '');
+  if (m && ctx.leaf.fields.has(m[1]) && !ctx.used.has(m[1])) {
+    ctx.used.add(m[1]);
+    // An element index (`<Vm>.S[<imm2>]`) is written without `#`.
+    return [parts[parts.length - 1] === '[' ? `%N:${m[1]}` : `%I:${m[1]}:u:1`];
+  }
+  if (b === 'imm420' && ctx.leaf.fields.has('imm4')) {
+    ctx.used.add('imm4');
+    return ['%I:imm4:u:1'];
+  }
+  // UMOV's `.D[<index>]`: the index sits in imm5 above the size marker.
+  if (b === 'index' && display === '<index>' && ctx.leaf.fields.has('imm5') && ctx.mnemonic === 'UMOV')
+    return ['%IDX5'];
+  // A by-element index over H:L with a fixed 4B/2H element (`SUDOT ..., <Vm>.4B[<index>]`).
+  if ((b === 'H_L' || b === 'H_L__2') && display === '<index>' && ctx.leaf.fields.has('M')) {
+    ctx.used.add('H');
+    ctx.used.add('L');
+    return ['%ELIDX'];
+  }
+  // The registers after the first of a table list (`{<Vn>.16B, <Vn+1>.16B}`).
+  m = /^VnPlus([123])$/.exec(b);
+  if (m && display && ctx.leaf.fields.has('Rn')) return [`%VV+:Rn:${m[1]}`];
   // Advanced SIMD vector registers (`<Vd>` before `.<T>`).
-  m = /^V([dnmt]\d?)$/.exec(b);
-  if (m && display && /^<V[dnmt]\d?>$/.test(display)) {
+  m = /^V([dnmta]\d?)$/.exec(b);
+  if (m && display && /^<V[dnmta]\d?>$/.test(display)) {
     const f = REG_FIELD[m[1]];
     if (!f) throw new Unresolved(`vreg ${b}`);
     field(ctx, f);
@@ -630,7 +694,7 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       const width = Math.max(...alts.map((a) => a.bits.length));
       const prefix = b.replace(/_option$/, '');
       const aliases: Record<string, string[]> = {
-        shift: ['sh', 'shift'],
+        shift: ['sh', 'shift', ...(ctx.mnemonic === 'SHLL' ? ['size'] : [])],
         extend: ['option'],
         amount: ['S'],
         R: ['option'],
@@ -638,8 +702,11 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
         targets: ['op2'],
         t: ['Rt'],
         imm: ['Q', 'size'],
+        rotate: ['rot'],
       };
       const candidates = [prefix, ...(aliases[prefix] ?? [])];
+      // The shift of a modified immediate is cmode<2:1> (LSL, 32-bit), cmode<1> (LSL, 16-bit) or cmode<0> (MSL).
+      if (prefix === 'amount' && ctx.leaf.fields.has('cmode')) candidates.unshift('cmode');
       let pick = '';
       for (const c of candidates) {
         const f = ctx.leaf.fields.get(c);
@@ -652,8 +719,13 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
       const f = ctx.leaf.fields.get(pick) as FieldInfo;
       ctx.used.add(pick);
       // Bits name the low bits of the field when the enum is narrower (targets in op2<2:1>).
-      const shift = f.width > width && pick === 'op2' ? 1 : 0;
-      return [`%E:${pick}:${shift}:${alts.map((a) => `${a.text}=${a.bits}`).join(';')}`];
+      const shift =
+        f.width > width && pick === 'op2' ? 1 : pick === 'cmode' ? (parts.includes('MSL') ? 0 : 1) : 0;
+      // `#` then a number (`LSL #<amount>`, `#<rotate>`): the enumeration's text carries the `#`.
+      const hashed = parts[parts.length - 1] === '#' && alts.every((a) => /^\d+$/.test(a.text));
+      if (hashed) parts.pop();
+      const list = alts.map((a) => `${hashed ? '#' : ''}${a.text}=${a.bits}`).join(';');
+      return [`%E:${pick}:${shift}:${list}`];
     }
     // A structural choice: alternatives of template parts.
     const out: Part[] = ['|'];

@@ -226,3 +226,21 @@ export function elementSize(e: Encoding, word: number): 'h' | 's' | 'd' {
   if (hasField(e, 'sz')) return getField(e, word, 'sz') ? 'd' : 's';
   return 'h';
 }
+
+/**
+ * Fields of a single-structure lane index, by element size (Arm ARM C7.2, LD1 (single
+ * structure)): B is Q:S:size, H is Q:S:size<1> (size<0> is fixed at 0 by the encoding, so the
+ * index is Q:S:size shifted down), S is Q:S, D is Q.
+ */
+export function laneFields(element: string): { spec: string; shift: number } {
+  if (element === 'b') return { spec: 'Q+S+size', shift: 0 };
+  if (element === 'h') return { spec: 'Q+S+size', shift: 1 };
+  return { spec: element === 's' ? 'Q+S' : 'Q', shift: 0 };
+}
+
+/** Arm ARM `AdvSIMDExpandImm` with cmode 1110, op 1: each bit of imm8 is a byte of 0x00 or 0xff. */
+export function expandByteMask(imm8: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) if ((imm8 >> i) & 1) v |= 0xffn << BigInt(8 * i);
+  return v;
+}

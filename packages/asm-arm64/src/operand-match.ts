@@ -14,6 +14,7 @@ import {
   fitsUnsigned,
   gpr,
   IMPLIED_IMMEDIATE,
+  laneFields,
   lslBits,
   type MatchState,
   need,
@@ -169,6 +170,14 @@ export function matchOperand(
     case 'ELIDX': {
       const n = t?.kind === 'num' ? Number(t.value) : -1;
       if (n < 0) return need(state, column, 'an element index');
+      if (a[1] === 'c') {
+        // FCMLA: complex pairs, H:L for halves, H for singles.
+        const half = elementSize(e, state.word) === 'h';
+        if (n > (half ? 3 : 1))
+          return fail(state, `element index ${n} out of range [0, ${half ? 3 : 1}]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, half ? 'H+L' : 'H', n);
+        return pos + 1;
+      }
       const esize = (a[1] as 'h' | 's' | 'd' | undefined) ?? elementSize(e, state.word);
       const max = esize === 'h' ? 7 : esize === 's' ? 3 : 1;
       if (n > max) return fail(state, `element index ${n} out of range [0, ${max}]`, column) ? -1 : -1;
@@ -201,6 +210,41 @@ export function matchOperand(
       if (v < lo || v > hi) return fail(state, `shift ${v} out of range [${lo}, ${hi}]`, column) ? -1 : -1;
       state.word = setField(e, state.word, 'immh+immb', a[0] === 'SHL' ? esize + v : 2 * esize - v);
       return n.next;
+    }
+    case 'LANE': {
+      const n = parseNumber(tokens, pos);
+      const bits = a[1] === 'b' ? 4 : a[1] === 'h' ? 3 : a[1] === 's' ? 2 : 1;
+      if (!n || tokens[pos]?.text === '#') return need(state, column, 'a lane index');
+      if (n.value < 0n || n.value >= BigInt(1 << bits))
+        return fail(state, `lane index ${n.value} out of range [0, ${(1 << bits) - 1}]`, column) ? -1 : -1;
+      const lane = laneFields(a[1]);
+      state.word = setField(e, state.word, lane.spec, Number(n.value) << lane.shift);
+      return n.next;
+    }
+    case 'BYTEMASK': {
+      const n = parseNumber(tokens, pos);
+      if (!n) return need(state, column, 'an immediate');
+      if (n.value < 0n || n.value >= 1n << 64n)
+        return fail(state, `immediate ${n.value} out of range for 64 bits`, column) ? -1 : -1;
+      let imm8 = 0;
+      for (let i = 0; i < 8; i++) {
+        const byte = Number((n.value >> BigInt(8 * i)) & 0xffn);
+        if (byte !== 0 && byte !== 0xff)
+          return fail(state, `immediate ${n.value} is not a mask of 0x00 and 0xff bytes`, column) ? -1 : -1;
+        if (byte) imm8 |= 1 << i;
+      }
+      state.word = setField(e, state.word, 'a+b+c+d+e+f+g+h', imm8);
+      return n.next;
+    }
+    case 'N': {
+      // An element index written without `#` (`v2.s[3]`).
+      const n = t?.kind === 'num' ? t.value : -1n;
+      const width = fieldWidth(e, a[1]);
+      if (n < 0n) return need(state, column, 'an element index');
+      if (n >= BigInt(2 ** width))
+        return fail(state, `element index ${n} out of range [0, ${2 ** width - 1}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, a[1], Number(n));
+      return pos + 1;
     }
     case 'FBITS': {
       const n = parseNumber(tokens, pos);

@@ -8,9 +8,11 @@ import {
   bitsMatch,
   dataSize,
   elementSize,
+  expandByteMask,
   expandFloatImmediate,
   formatHex,
   IMPLIED_IMMEDIATE,
+  laneFields,
   lslAllowed,
   lslBits,
   NoSuchOperand,
@@ -64,6 +66,12 @@ export function printOperand(
       return `v${esize === 'h' ? getField(e, word, 'Rm') : getField(e, word, 'M+Rm')}`;
     }
     case 'ELIDX': {
+      if (a[1] === 'c') {
+        // FCMLA indexes complex pairs: H:L for halves, H for singles (L must be 0).
+        if (elementSize(e, word) === 'h') return `${getField(e, word, 'H+L')}`;
+        if (getField(e, word, 'L') !== 0) throw new NoSuchOperand();
+        return `${getField(e, word, 'H')}`;
+      }
       const esize = (a[1] as 'h' | 's' | 'd' | undefined) ?? elementSize(e, word);
       if (esize === 'h') return `${getField(e, word, 'H+L+M')}`;
       if (esize === 's') return `${getField(e, word, 'H+L')}`;
@@ -84,6 +92,18 @@ export function printOperand(
       const v = getField(e, word, 'immh+immb');
       return `#${a[0] === 'SHL' ? v - esize : 2 * esize - v}`;
     }
+    case 'LANE': {
+      const lane = laneFields(a[1]);
+      return `${getField(e, word, lane.spec) >>> lane.shift}`;
+    }
+    case 'BYTEMASK': {
+      const v = expandByteMask(getField(e, word, 'a+b+c+d+e+f+g+h'));
+      // LLVM prints the mask with C's `%#016llx`: 16 characters with the 0x, and zero (which `#`
+      // gives no 0x) as sixteen zeros.
+      return v === 0n ? '#0000000000000000' : `#0x${v.toString(16).padStart(14, '0')}`;
+    }
+    case 'N':
+      return `${getField(e, word, a[1])}`;
     case 'FBITS':
       return `#${64 - getField(e, word, 'scale')}`;
     case 'VS': {
@@ -202,7 +222,8 @@ export function isDefault(e: Encoding, word: number, op: string, mnemonic: strin
       const alts = parseEnum(a.slice(3).join(':'));
       const lsl = alts.find((x) => x.text === 'LSL');
       if (lsl) return bitsMatch(lslBits(e, lsl.bits), v) && lslAllowed(e, word);
-      return v === 0;
+      // Only the enumeration's own bits count (the shift of a modified immediate is part of cmode).
+      return (v & ((1 << alts[0].bits.length) - 1)) === 0;
     }
     case 'R':
       if (mnemonic === 'IC') return getField(e, word, a[1]) === 31;

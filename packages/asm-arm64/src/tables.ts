@@ -267,6 +267,20 @@ export function undefinedReason(e: Encoding, word: number): string | null {
     case 'movewide':
       if (sf === 0 && getField(e, word, 'hw') > 1) return 'shift out of range for a 32-bit move';
       return null;
+    case 'asimdext':
+      // Arm ARM C7.2, EXT: the index of an 8-byte vector is 0..7.
+      if (getField(e, word, 'Q') === 0 && getField(e, word, 'imm4') > 7) return 'index out of range [0, 7]';
+      return null;
+    case 'asimdelem':
+      // Arm ARM C7.2, FCMLA (by element): a 64-bit vector holds two half-precision pairs and no
+      // single-precision form; single-precision pairs are indexed by H alone.
+      if (e.mnemonic === 'FCMLA') {
+        const q = getField(e, word, 'Q');
+        const size = getField(e, word, 'size');
+        if (size === 1 && q === 0 && getField(e, word, 'H') === 1) return 'index out of range [0, 1]';
+        if (size === 2 && (q === 0 || getField(e, word, 'L') === 1)) return 'reserved FCMLA element';
+      }
+      return null;
     default:
       return null;
   }
