@@ -42,12 +42,18 @@ const localWaiters = new WeakMap<ArrayBuffer | SharedArrayBuffer, Map<number, Se
  * @example
  * ```ts
  * import { createRingBuffer, FrameConsumer } from '@nexus/ion-rings';
- * const { sleeps, wakes } = new FrameConsumer(createRingBuffer({ kind: 'spsc', capacityBytes: 1024 })).stats;
+ * const { sleeps, woken, wakes } = new FrameConsumer(createRingBuffer({ kind: 'spsc', capacityBytes: 1024 })).stats;
  * ```
  */
 export interface WakeStats {
   /** Times this end announced it was going to sleep. */
   sleeps: number;
+  /**
+   * Times a blocking sleep ended because a peer's notify woke it (`Atomics.wait` returned
+   * `'ok'`): the thread really slept in the futex and was woken, a full sleep/notify cycle. A
+   * sleep that found the signal already bumped (`'not-equal'`) or timed out is not counted.
+   */
+  woken: number;
   /** Times this end woke a sleeping peer. */
   wakes: number;
 }
@@ -170,7 +176,7 @@ export function blockUntil(
     stats.sleeps++;
     const remaining = deadline - now();
     try {
-      if (remaining > 0) Atomics.wait(mem.i32, signal, seen, remaining);
+      if (remaining > 0 && Atomics.wait(mem.i32, signal, seen, remaining) === 'ok') stats.woken++;
     } catch (cause) {
       leave(mem, side);
       throw new RingError(

@@ -55,7 +55,7 @@ function checkMaxBytes(maxBytes: number): void {
  */
 export class ByteWriter {
   /** Slow-path counters: sleeps while full, wakeups sent to the reader. */
-  readonly stats: WakeStats = { sleeps: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;
@@ -169,7 +169,7 @@ export class ByteWriter {
  */
 export class ByteReader {
   /** Slow-path counters: sleeps while empty, wakeups sent to the writer. */
-  readonly stats: WakeStats = { sleeps: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;

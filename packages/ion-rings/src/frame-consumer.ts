@@ -93,7 +93,7 @@ export class Frame {
  */
 export class FrameConsumer {
   /** Slow-path counters: sleeps while the ring was empty, wakeups sent to producers. */
-  readonly stats: WakeStats = { sleeps: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
   readonly #mem: RingMemory;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;

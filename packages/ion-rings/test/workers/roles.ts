@@ -53,30 +53,94 @@ function stressProducer(args: StressArgs): void {
   parentPort!.postMessage({ ok: true, sleeps: producer.stats.sleeps });
 }
 
-export interface PongArgs {
-  ping: SharedArrayBuffer;
-  pong: SharedArrayBuffer;
-  rounds: number;
+export interface SleeperArgs {
+  /** Ring this side reads (it sleeps on it whenever it is empty). */
+  input: SharedArrayBuffer;
+  /** Ring this side writes (its publication wakes the peer). */
+  output: SharedArrayBuffer;
+  /** `[0]`: woken cycles of all pairs so far; `[1]`: set to 1 to stop every pair. */
+  control: SharedArrayBuffer;
+  /** The side that starts each round and decides when to stop. */
+  initiator: boolean;
+  /** Stop once `control[0]` reaches this many woken cycles. */
+  targetCycles: number;
+  /** Stop (and report) after this long even if the target is not reached. */
+  deadlineMs: number;
 }
 
-/** Echoes every frame of `ping` into `pong`, sleeping (Atomics.wait) whenever `ping` is empty. */
-function pong(args: PongArgs): void {
-  const input = new FrameConsumer(args.ping);
-  const output = new FrameProducer(args.pong);
-  let echoed = 0;
-  const echo = (type: number, bytes: Uint8Array, offset: number, length: number) => {
-    const claim = output.tryClaim(length, type);
-    if (claim === null) throw new Error('pong ring full');
-    const target = claim.bytes;
-    for (let i = 0; i < length; i++) target[claim.offset + i] = bytes[offset + i];
-    claim.commit();
-    echoed++;
+/**
+ * One side of a sleep/notify pair: publish one 8-byte frame, then sleep (`Atomics.wait`, no spin)
+ * until the peer's frame arrives; the echo side mirrors it. Every round goes through the ring's
+ * lost-wakeup path on both sides (publish, SC load of the sleeper word, notify; announce, re-check,
+ * wait). Counts the sleeps that ended with `'ok'` (woken by the peer's notify) and checks that
+ * every frame carries the next round number.
+ */
+function sleeper(args: SleeperArgs): void {
+  const consumer = new FrameConsumer(args.input);
+  const producer = new FrameProducer(args.output);
+  const control = new Int32Array(args.control);
+  const message = new Uint8Array(8);
+  const deadline = performance.now() + args.deadlineMs;
+  let expected = 0;
+  let stop = false;
+  let reported = 0;
+  const onFrame = (type: number, bytes: Uint8Array, offset: number): void => {
+    if (type === 2) {
+      stop = true;
+      return;
+    }
+    const round =
+      (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>>
+      0;
+    if (type !== 1 || round !== expected)
+      throw new Error(`frame ${round} (type ${type}), expected ${expected}`);
+    expected++;
   };
-  while (echoed < args.rounds) {
-    if (input.poll(echo) === 0 && !input.waitForData(10_000))
-      throw new Error(`pong: no ping within 10 s after ${echoed}`);
+  const send = (round: number, type: number): void => {
+    message[0] = round;
+    message[1] = round >>> 8;
+    message[2] = round >>> 16;
+    message[3] = round >>> 24;
+    if (!producer.offer(message, type)) throw new Error('ring full');
+  };
+  const receive = (): void => {
+    while (consumer.poll(onFrame) === 0) {
+      if (!consumer.waitForData(10_000, 0)) throw new Error(`no frame within 10 s after ${expected}`);
+    }
+  };
+  for (let round = 0; !stop; round++) {
+    if (args.initiator) {
+      if ((round & 1023) === 0) {
+        Atomics.add(control, 0, consumer.stats.woken - reported);
+        reported = consumer.stats.woken;
+        if (Atomics.load(control, 0) >= args.targetCycles || Atomics.load(control, 1) !== 0) stop = true;
+        else if (performance.now() > deadline) stop = true;
+        if (stop) {
+          Atomics.store(control, 1, 1);
+          send(round, 2);
+          break;
+        }
+      }
+      send(round, 1);
+      receive();
+    } else {
+      receive();
+      if (stop) break;
+      if ((round & 1023) === 0) {
+        Atomics.add(control, 0, consumer.stats.woken - reported);
+        reported = consumer.stats.woken;
+      }
+      send(round, 1);
+    }
   }
-  parentPort!.postMessage({ ok: true, sleeps: input.stats.sleeps, wakes: output.stats.wakes });
+  Atomics.add(control, 0, consumer.stats.woken - reported);
+  parentPort!.postMessage({
+    ok: true,
+    rounds: expected,
+    sleeps: consumer.stats.sleeps,
+    woken: consumer.stats.woken,
+    wakes: producer.stats.wakes,
+  });
 }
 
 export interface ScribbleArgs {
@@ -114,7 +178,7 @@ function dieMidClaim(args: DieArgs): void {
   for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-const roles = { stressProducer, pong, scribble, dieMidClaim } as Record<string, (args: never) => void>;
+const roles = { stressProducer, sleeper, scribble, dieMidClaim } as Record<string, (args: never) => void>;
 
 /** Entry called by boot.mjs. */
 export function run(args: { role: string } & Record<string, unknown>): void {
