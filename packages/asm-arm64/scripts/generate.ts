@@ -331,7 +331,31 @@ function plainImm(ctx: Ctx, signed: boolean, scaled: boolean, parts: Part[]): st
   return `%I:${pick}:${signed ? 's' : 'u'}:${scale}`;
 }
 
+/**
+ * Rules of this release that lost the bit values in their choice names (USHLL's `Ta_option_new`
+ * lists `Ta_8H` where SSHLL's `Ta_option` lists `Ta_0001_8H`), resolved through the rule of the
+ * same text that keeps them. `sameText` checks the two render alike before one stands for the other.
+ */
+const RULE_SYNONYMS: Record<string, string> = {
+  Ta_option_new: 'Ta_option',
+  Tb_option_new: 'Tb_option',
+  immh_shift__new: 'immh_shift__8',
+};
+
+function choiceTexts(id: string): string {
+  const r = rules[id];
+  return JSON.stringify(
+    r?.choices?.map((c: Json) => (c ? renderLiteral(rules[c.symbols[0].rule_id]?.symbols?.symbols) : '')) ??
+      r?.display,
+  );
+}
+
 function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
+  const synonym = RULE_SYNONYMS[id];
+  if (synonym) {
+    if (choiceTexts(synonym) !== choiceTexts(id)) throw new Unresolved(`synonym ${id} differs`);
+    return resolveRule(ctx, synonym, parts);
+  }
   const r = rules[id];
   const b = base(id);
   if (!r) throw new Unresolved(`missing rule ${id}`);
@@ -432,6 +456,11 @@ function resolveRule(ctx: Ctx, id: string, parts: Part[]): Part[] {
   if (b === 'shift' && display === '<shift>' && ctx.leaf.fields.has('hw')) {
     ctx.used.add('hw');
     return ['%I:hw:u:16'];
+  }
+  // RMIF's rotate amount (Arm ARM C6.2, RMIF): imm6.
+  if (b === 'shift' && display === '<shift>' && ctx.mnemonic === 'RMIF') {
+    ctx.used.add('imm6');
+    return ['%I:imm6:u:1'];
   }
   // Shifted-register amount.
   if (b === 'amount' && display === '<amount>' && ctx.leaf.fields.has('imm6') && !ctx.used.has('imm6')) {
