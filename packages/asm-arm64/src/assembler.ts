@@ -7,6 +7,8 @@
  * pools (`ldr x0, =value`) are placed at the end of the text section.
  * @module
  */
+import { compiledResult, encodeCompiled, FALLBACK, Operands } from './_compile';
+import { scanInstruction } from './_scan';
 import { encodeTokens } from './instruction';
 import type { Fixup, Token } from './operands';
 import { type Encoding, fieldWidth, getField, setField } from './tables';
@@ -78,7 +80,11 @@ interface Item {
   kind: 'inst' | 'bytes' | 'values' | 'align';
   mnemonic?: string;
   mnemonicColumn?: number;
+  /** Operand tokens; absent when the fast scanner read the operands (it reads them again in pass two). */
   tokens?: Token[];
+  /** The line (labels blanked) and where its operands start, for the fast scanner. */
+  source?: string;
+  restColumn?: number;
   bytes?: Uint8Array;
   /** For `.byte` etc.: the width and the token lists of each value. */
   width?: number;
@@ -493,6 +499,24 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (section !== 'text') throw new AsmError('instructions belong in .text', lineNo, column + 1);
     if (size.text % 4 !== 0)
       throw new AsmError('instruction not aligned to 4 bytes (add .align 2)', lineNo, column + 1);
+    if (scanInstruction(head, column, text, restColumn, text.length, scratch)) {
+      // Plain operands (no `=literal`, no expression): pass two scans them again into the
+      // compiled encoders, and tokenizes only if those hand the instruction back.
+      items.push({
+        line: lineNo,
+        column,
+        section,
+        offset: size.text,
+        kind: 'inst',
+        mnemonic: head,
+        mnemonicColumn: column,
+        source: text,
+        restColumn,
+        size: 4,
+      });
+      size.text += 4;
+      continue;
+    }
     const toks = tokenize(rest, restColumn);
     if (!Array.isArray(toks)) throw new AsmError(toks.message, lineNo, toks.column + 1);
     const item: Item = {
@@ -603,6 +627,25 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       continue;
     }
     // Instruction.
+    if (item.tokens === undefined) {
+      const source = item.source as string;
+      const restColumn = item.restColumn as number;
+      const mnemonic = item.mnemonic as string;
+      scanInstruction(mnemonic, item.mnemonicColumn as number, source, restColumn, source.length, scratch);
+      let word = equs.size > 0 && namesEqu(scratch, equs) ? FALLBACK : encodeCompiled(scratch);
+      if (word !== FALLBACK) {
+        const fixups = compiledResult.fixups;
+        const encoding = compiledResult.encoding as Encoding;
+        for (let f = 0; f < fixups.length; f++)
+          word = applyFixup(encoding, word, fixups[f], address, symbolAt, item.line);
+        view.setUint32(item.offset, word >>> 0, true);
+        instructionCount++;
+        continue;
+      }
+      const toks = tokenize(source.slice(restColumn), restColumn);
+      if (!Array.isArray(toks)) throw new AsmError(toks.message, item.line, toks.column + 1);
+      item.tokens = toks;
+    }
     let tokens = item.tokens as Token[];
     if (item.literal) {
       const eq = tokens.findIndex((t) => t.text === '=');
@@ -646,6 +689,24 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
 
   const entry = symbols.get('_start') ?? textAddress;
   return { text, textAddress, data, dataAddress, symbols, globals, entry, instructionCount };
+}
+
+/** The fast path's scratch operands (one assembly at a time: `assemble` is synchronous). */
+const scratch = new Operands();
+
+/** True when an identifier operand names an `.equ` (substituted by the general path). */
+function namesEqu(ops: Operands, equs: Map<string, Token[]>): boolean {
+  const atoms = ops.key;
+  for (let a = atoms.indexOf(' ') + 1, slot = 0; a < atoms.length; a++) {
+    const ch = atoms.charCodeAt(a);
+    // Value atoms are letters; punctuation has no slot.
+    if (!((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122))) continue;
+    if (ch === 105 /* i */ || 'BHSDQV'.includes(atoms[a])) {
+      if (equs.has(ops.texts[slot])) return true;
+    }
+    slot++;
+  }
+  return false;
 }
 
 /** Writes a resolved symbol reference into a word (shared with the builder). */

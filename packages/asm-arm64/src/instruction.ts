@@ -157,7 +157,7 @@ function matchParts(
 }
 
 /** Applies an alias condition's field equalities to a word (`Rn == '11111'`, `Rn == Rm`). */
-function applyCondition(e: Encoding, word: number, c: RawCond): number {
+export function applyCondition(e: Encoding, word: number, c: RawCond): number {
   if (!Array.isArray(c)) return word;
   if (c[0] === '&&') return applyCondition(e, applyCondition(e, word, c[1] as RawCond), c[2] as RawCond);
   if (c[0] === '==' && typeof c[1] === 'string' && e.fields.some((f) => f.name === c[1])) {
@@ -174,7 +174,7 @@ function applyCondition(e: Encoding, word: number, c: RawCond): number {
 }
 
 /** Register-offset forms: the register class must agree with option<0>. */
-function consistent(e: Encoding, word: number, rmClass: 'w' | 'x' | undefined): boolean {
+export function consistent(e: Encoding, word: number, rmClass: 'w' | 'x' | undefined): boolean {
   if (e.group.endsWith('/ldst_regoff')) {
     const option = getField(e, word, 'option');
     if ((option & 2) === 0) return false;
@@ -197,7 +197,7 @@ const unpredictableGroups =
   /^(ldstexclr|ldstexclp|ldst_immpre|ldst_immpost|ldstpair_off|ldstpair_pre|ldstpair_post|ldst_pac)$/;
 const unpredictableCache = new Map<Encoding, boolean>();
 
-function mayBeUnpredictable(e: Encoding): boolean {
+export function mayBeUnpredictable(e: Encoding): boolean {
   let v = unpredictableCache.get(e);
   if (v === undefined) {
     v = unpredictableGroups.test(e.group.slice(e.group.indexOf('/') + 1));
@@ -206,7 +206,7 @@ function mayBeUnpredictable(e: Encoding): boolean {
   return v;
 }
 
-function unpredictable(e: Encoding, word: number): string | null {
+export function unpredictable(e: Encoding, word: number): string | null {
   const group = e.group.slice(e.group.indexOf('/') + 1);
   const load = hasField(e, 'L') ? getField(e, word, 'L') === 1 : /^LD/.test(e.mnemonic);
   if ((group === 'ldstexclr' || group === 'ldstexclp') && hasField(e, 'Rs') && !load) {
@@ -252,6 +252,15 @@ function unpredictable(e: Encoding, word: number): string | null {
 /** Entries remembered per mnemonic and operand shape (bounded; cleared when full). */
 const SHAPE_CACHE_LIMIT = 4096;
 const shapeCache = new Map<string, ShapeHit>();
+/** Off only to compare the fast paths with a plain search (`test/fast-path.test.ts`). */
+let replayEnabled = true;
+
+/** Turns the per-shape replay on or off; returns the previous setting. */
+export function setReplay(on: boolean): boolean {
+  const was = replayEnabled;
+  replayEnabled = on;
+  return was;
+}
 
 /** A remembered match: the entry and the path through its template. */
 interface ShapeHit {
@@ -348,7 +357,7 @@ function encodeEntries(
   // The path that matched this mnemonic and operand shape last time is replayed first; the
   // search over the mnemonic's templates runs only when it does not fit.
   const key = shapeKey(upper, all);
-  const hit = shapeCache.get(key);
+  const hit = replayEnabled ? shapeCache.get(key) : undefined;
   for (let n = hit ? -1 : 0; n < entries.length; n++) {
     const entry = n < 0 ? (hit as ShapeHit).entry : entries[n];
     const { encoding: e, alias } = entry;
