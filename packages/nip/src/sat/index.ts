@@ -3,9 +3,10 @@
  * @module
  */
 
+export { luby } from './_search.js';
 export type { Cnf, DimacsErrorCode, DimacsOptions } from './dimacs.js';
 export { checkModel, DimacsError, forEachClause, loadCnf, parseDimacs, writeDimacs } from './dimacs.js';
 export type { ProofSink } from './drat.js';
 export { DRAT_TEXT_LIMIT_CHARS, DratWriter } from './drat.js';
 export type { SolveOptions, SolveResult, SolverOptions, SolverStats } from './solver.js';
-export { luby, MAX_VARIABLES, Solver } from './solver.js';
+export { MAX_VARIABLES, Solver } from './solver.js';

@@ -1,0 +1,174 @@
+/**
+ * The search state shared by the solver's parts: the clause arena, watch lists, assignment,
+ * trail, heuristic scores and scratch buffers, all in typed arrays sized to the variable
+ * capacity. The algorithms live beside it as functions over this state (`_propagate.ts`,
+ * `_analyze.ts`, `_clause-db.ts`, `_search.ts`); `solver.ts` is the public door.
+ *
+ * Literal encoding: variable `v` (0-based) has literals `2v` (positive) and `2v+1` (negative);
+ * the public API speaks DIMACS integers (`3`, `-3`).
+ * @module
+ */
+import { VarHeap } from './_heap.js';
+import type { ProofSink } from './drat.js';
+import type { SolverStats } from './solver.js';
+
+/** Arena words before a clause's literals: `[size, flags]`. */
+export const HEADER = 2;
+/** Flags word: the clause was learnt. */
+export const FLAG_LEARNT = 1;
+/** Flags word: the clause is deleted (its watches are purged lazily). */
+export const FLAG_DELETED = 2;
+/** Flags word: the LBD sits above the two flag bits. */
+export const LBD_SHIFT = 2;
+
+/** Glucose: learnt clauses of LBD <= 2 ("glue") are never deleted. */
+export const GLUE_KEEP = 2;
+/** First reduction after 2000 conflicts (Glucose 3). */
+export const REDUCE_FIRST = 2000;
+
+export class SolverState {
+  /** Work counters. */
+  readonly stats: SolverStats = {
+    solves: 0,
+    conflicts: 0,
+    decisions: 0,
+    propagations: 0,
+    restarts: 0,
+    learnts: 0,
+    deletedLearnts: 0,
+    minimizedLiterals: 0,
+  };
+
+  numVars = 0;
+  capacity = 0;
+  ok = true;
+  readonly proof: ProofSink | undefined;
+  readonly restartPolicy: 'ema' | 'luby';
+
+  // Clause arena: flat Int32Array; a clause reference is the offset of its header.
+  arena = new Int32Array(1 << 16);
+  arenaTop = 0;
+  wasted = 0;
+  originals: number[] = [];
+  learnts: number[] = [];
+
+  // Watch lists: per literal, pairs (clause reference, blocking literal).
+  watches: Int32Array[] = [];
+  watchLen = new Int32Array(0);
+
+  // Assignment.
+  litVal = new Int8Array(0); // per literal: 1 true, -1 false, 0 unassigned
+  level = new Int32Array(0);
+  reason = new Int32Array(0);
+  trail = new Int32Array(0);
+  trailLen = 0;
+  trailLim = new Int32Array(0);
+  decisionLevel = 0;
+  qhead = 0;
+  unitsInProof = 0; // trail prefix at level 0 already written to the proof as units
+
+  // Heuristics.
+  activity = new Float64Array(0);
+  varInc = 1;
+  heap = new VarHeap(0, this.activity);
+  phase = new Uint8Array(0); // saved sign bit per variable
+  userPhase = new Uint8Array(0); // per variable: 0 none, 2 prefer positive, 3 prefer negative
+  seen = new Uint8Array(0);
+  levelStamp = new Int32Array(0);
+  stamp = 0;
+
+  // Scratch, reused.
+  learnt = new Int32Array(64);
+  learntLen = 0;
+  toClear: number[] = [];
+  stack: number[] = [];
+  proofBuf = new Int32Array(64);
+
+  model = new Int8Array(0);
+  order: Int32Array | null = null;
+  sparseModel: Set<number> | null = null;
+  orderHead = 0;
+  heapStale = false;
+  keepModel = true;
+  failed: number[] = [];
+  simplifiedAt = -1;
+  nextReduce = REDUCE_FIRST;
+  reductions = 0;
+  emaFast = 0;
+  emaSlow = 0;
+
+  constructor(proof: ProofSink | undefined, restartPolicy: 'ema' | 'luby') {
+    this.proof = proof;
+    this.restartPolicy = restartPolicy;
+  }
+
+  grow(capacity: number): void {
+    const n = this.numVars;
+    const litVal = new Int8Array(2 * capacity);
+    litVal.set(this.litVal.subarray(0, 2 * n));
+    this.litVal = litVal;
+    const watchLen = new Int32Array(2 * capacity);
+    watchLen.set(this.watchLen.subarray(0, 2 * n));
+    this.watchLen = watchLen;
+    for (let l = this.watches.length; l < 2 * capacity; l++) this.watches.push(new Int32Array(8));
+    this.level = growInt32(this.level, capacity);
+    this.reason = growInt32(this.reason, capacity);
+    this.trail = growInt32(this.trail, capacity);
+    this.trailLim = growInt32(this.trailLim, capacity + 1);
+    this.levelStamp = growInt32(this.levelStamp, capacity + 1);
+    const activity = new Float64Array(capacity);
+    activity.set(this.activity.subarray(0, n));
+    this.activity = activity;
+    this.heap.grow(capacity, activity);
+    const phase = new Uint8Array(capacity);
+    phase.set(this.phase.subarray(0, n));
+    this.phase = phase;
+    const userPhase = new Uint8Array(capacity);
+    userPhase.set(this.userPhase.subarray(0, n));
+    this.userPhase = userPhase;
+    const seen = new Uint8Array(capacity);
+    seen.set(this.seen.subarray(0, n));
+    this.seen = seen;
+    this.capacity = capacity;
+  }
+
+  enqueue(lit: number, reason: number): void {
+    const v = lit >> 1;
+    this.litVal[lit] = 1;
+    this.litVal[lit ^ 1] = -1;
+    this.level[v] = this.decisionLevel;
+    this.reason[v] = reason;
+    this.trail[this.trailLen++] = lit;
+  }
+
+  proofAdd(lits: ArrayLike<number>, n: number): void {
+    if (!this.proof) return;
+    if (this.proofBuf.length < n) this.proofBuf = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) this.proofBuf[i] = toDimacs(lits[i]);
+    this.proof.add(this.proofBuf, n);
+  }
+
+  proofClause(cref: number, deletion: boolean): void {
+    const n = this.arena[cref];
+    if (this.proofBuf.length < n) this.proofBuf = new Int32Array(n * 2);
+    for (let i = 0; i < n; i++) this.proofBuf[i] = toDimacs(this.arena[cref + HEADER + i]);
+    if (deletion) this.proof?.delete(this.proofBuf, n);
+    else this.proof?.add(this.proofBuf, n);
+  }
+}
+
+/** DIMACS integer to internal literal. */
+export function toLit(x: number): number {
+  return x > 0 ? 2 * (x - 1) : 2 * (-x - 1) + 1;
+}
+
+/** Internal literal to DIMACS integer. */
+export function toDimacs(lit: number): number {
+  return lit & 1 ? -((lit >> 1) + 1) : (lit >> 1) + 1;
+}
+
+function growInt32(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a.subarray(0, Math.min(a.length, size)));
+  return b;
+}
