@@ -31,7 +31,7 @@ import {
   CONDITION_SYNONYMS,
   CONDITIONS,
   PREFETCH_OPS,
-  SYSTEM_REGISTERS,
+  systemRegisterByName,
 } from './operand-names';
 import { type Encoding, fieldWidth, getField, setField } from './tables';
 
@@ -93,7 +93,7 @@ function elementIndex(
  */
 export function matchOperand(
   e: Encoding,
-  _mnemonic: string,
+  mnemonic: string,
   op: string,
   tokens: Token[],
   pos: number,
@@ -494,12 +494,23 @@ export function matchOperand(
     }
     case 'SYSREG': {
       if (t?.kind !== 'id') return need(state, column, 'a system register');
-      let code: readonly number[] | undefined = SYSTEM_REGISTERS[t.text];
-      if (!code) {
+      let code: readonly number[] | undefined;
+      const packed = systemRegisterByName(t.text, mnemonic !== 'MRS');
+      if (packed !== undefined)
+        code = [packed >> 14, (packed >> 11) & 7, (packed >> 7) & 15, (packed >> 3) & 15, packed & 7];
+      else {
         const m = /^s([23])_([0-7])_c(\d+)_c(\d+)_([0-7])$/.exec(t.text);
         if (m && Number(m[3]) < 16 && Number(m[4]) < 16)
           code = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
       }
+      if (!code && systemRegisterByName(t.text, mnemonic === 'MRS') !== undefined)
+        return fail(
+          state,
+          `system register ${t.text} is ${mnemonic === 'MRS' ? 'write' : 'read'}-only`,
+          column,
+        )
+          ? -1
+          : -1;
       if (!code) return fail(state, `unknown system register ${t.text}`, column) ? -1 : -1;
       state.word = setField(e, state.word, 'o0', code[0] - 2);
       state.word = setField(e, state.word, 'op1', code[1]);

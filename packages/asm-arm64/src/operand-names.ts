@@ -4,6 +4,7 @@
  * each name stands for.
  * @module
  */
+import { SYSTEM_REGISTER_ROWS } from './generated/system-registers';
 /** Condition code names, Arm ARM C1.2.4. */
 export const CONDITIONS = [
   'eq',
@@ -105,38 +106,52 @@ export function cacheOp(
   return undefined;
 }
 
+/** Packs `op0:op1:CRn:CRm:op2` the way `SYSTEM_REGISTER_ROWS` does. */
+export function systemRegisterCode(op0: number, op1: number, crn: number, crm: number, op2: number): number {
+  return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+}
+
+let readNames: Map<number, string> | null = null;
+let writeNames: Map<number, string> | null = null;
+let readCodes: Map<string, number> | null = null;
+let writeCodes: Map<string, number> | null = null;
+
+/** Builds the four lookups once, on first use (1,166 registers). */
+function systemRegisterMaps(): void {
+  readNames = new Map();
+  writeNames = new Map();
+  readCodes = new Map();
+  writeCodes = new Map();
+  for (const [name, code, access] of SYSTEM_REGISTER_ROWS) {
+    if (access & 1) {
+      if (!readNames.has(code)) readNames.set(code, name);
+      readCodes.set(name.toLowerCase(), code);
+    }
+    if (access & 2) {
+      if (!writeNames.has(code)) writeNames.set(code, name);
+      writeCodes.set(name.toLowerCase(), code);
+    }
+  }
+}
+
 /**
- * System registers by name, as `op0:op1:CRn:CRm:op2` (Arm ARM D19, the EL0-visible set and the
- * common EL1 registers). Others are written in the generic form `S3_3_C13_C0_2`.
+ * The name of a system register by its packed encoding, in Arm's spelling (`SPSel`, `APIAKeyLo_EL1`), for a read (`mrs`) or a write (`msr`):
+ * a read-only register has no name in an `msr` and a write-only one none in an `mrs` (Arm ARM
+ * D23, the Access column of Tables D23-1 and D23-2). Undefined for an encoding with no register.
  */
-export const SYSTEM_REGISTERS: Record<string, readonly [number, number, number, number, number]> = {
-  nzcv: [3, 3, 4, 2, 0],
-  daif: [3, 3, 4, 2, 1],
-  fpcr: [3, 3, 4, 4, 0],
-  fpsr: [3, 3, 4, 4, 1],
-  tpidr_el0: [3, 3, 13, 0, 2],
-  tpidrro_el0: [3, 3, 13, 0, 3],
-  tpidr_el1: [3, 0, 13, 0, 4],
-  cntfrq_el0: [3, 3, 14, 0, 0],
-  cntpct_el0: [3, 3, 14, 0, 1],
-  cntvct_el0: [3, 3, 14, 0, 2],
-  ctr_el0: [3, 3, 0, 0, 1],
-  dczid_el0: [3, 3, 0, 0, 7],
-  midr_el1: [3, 0, 0, 0, 0],
-  mpidr_el1: [3, 0, 0, 0, 5],
-  currentel: [3, 0, 4, 2, 2],
-  sp_el0: [3, 0, 4, 1, 0],
-  elr_el1: [3, 0, 4, 0, 1],
-  spsr_el1: [3, 0, 4, 0, 0],
-  esr_el1: [3, 0, 5, 2, 0],
-  far_el1: [3, 0, 6, 0, 0],
-  vbar_el1: [3, 0, 12, 0, 0],
-  sctlr_el1: [3, 0, 1, 0, 0],
-  ttbr0_el1: [3, 0, 2, 0, 0],
-  ttbr1_el1: [3, 0, 2, 0, 1],
-  tcr_el1: [3, 0, 2, 0, 2],
-  mair_el1: [3, 0, 10, 2, 0],
-};
-export const SYSREG_BY_CODE = new Map<string, string>(
-  Object.entries(SYSTEM_REGISTERS).map(([k, v]) => [v.join(':'), k]),
-);
+export function systemRegisterName(code: number, write: boolean): string | undefined {
+  if (!readNames) systemRegisterMaps();
+  return (write ? writeNames : readNames)?.get(code);
+}
+
+/**
+ * Names LLVM accepts that the Arm ARM has since renamed: ETMv4's `TRCEXTINSELR` is the Arm ARM's
+ * `TRCEXTINSELR0` (TRCEXTINSELR<n>, n = 0 to 3). Accepted in text, never printed.
+ */
+const SYSTEM_REGISTER_SYNONYMS: Record<string, string> = { trcextinselr: 'trcextinselr0' };
+
+/** The packed encoding of a system register (lower-case name) in an `mrs` (read) or `msr` (write). */
+export function systemRegisterByName(name: string, write: boolean): number | undefined {
+  if (!readNames) systemRegisterMaps();
+  return (write ? writeCodes : readCodes)?.get(SYSTEM_REGISTER_SYNONYMS[name] ?? name);
+}

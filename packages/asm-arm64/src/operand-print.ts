@@ -21,7 +21,14 @@ import {
   signExtend,
   splitOperand,
 } from './_operand';
-import { BARRIER_OPTIONS, CONDITIONS, cacheOp, PREFETCH_OPS, SYSREG_BY_CODE } from './operand-names';
+import {
+  BARRIER_OPTIONS,
+  CONDITIONS,
+  cacheOp,
+  PREFETCH_OPS,
+  systemRegisterCode,
+  systemRegisterName,
+} from './operand-names';
 import { type Encoding, fieldWidth, getField } from './tables';
 
 /** Mnemonics whose immediates LLVM prints in hex. */
@@ -184,8 +191,11 @@ export function printOperand(
         getField(e, word, 'CRm'),
         getField(e, word, 'op2'),
       ];
-      const name = SYSREG_BY_CODE.get(code.join(':'));
-      return name ? name.toUpperCase() : `S${code[0]}_${code[1]}_C${code[2]}_C${code[3]}_${code[4]}`;
+      const name = systemRegisterName(
+        systemRegisterCode(code[0], code[1], code[2], code[3], code[4]),
+        mnemonic !== 'MRS',
+      );
+      return name ?? `S${code[0]}_${code[1]}_C${code[2]}_C${code[3]}_${code[4]}`;
     }
     case 'SYSOP': {
       const name = cacheOp(

@@ -25,7 +25,11 @@ export const MATTR =
   '+lse,+v8.5a,+rcpc,+crc,+fp-armv8,+neon,+bti,+fullfp16,+dotprod,+i8mm,+sm4,+sha2,+sha3,+fp16fml,+bf16,+aes,+rdm';
 
 /** Disassembles words; returns canonical text per word or null for invalid encodings. */
-export function llvmDisassemble(bin: string, words: readonly number[]): (string | null)[] {
+export function llvmDisassemble(
+  bin: string,
+  words: readonly number[],
+  mattr: string = MATTR,
+): (string | null)[] {
   const input = words
     .map((w) =>
       [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]
@@ -33,7 +37,7 @@ export function llvmDisassemble(bin: string, words: readonly number[]): (string 
         .join(' '),
     )
     .join('\n');
-  const r = spawnSync(bin, ['-disassemble', '-triple=aarch64', `-mattr=${MATTR}`], {
+  const r = spawnSync(bin, ['-disassemble', '-triple=aarch64', `-mattr=${mattr}`], {
     input,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
@@ -56,8 +60,12 @@ export function llvmDisassemble(bin: string, words: readonly number[]): (string 
 }
 
 /** Assembles lines; returns the encoded word per line or null when llvm-mc rejects it. */
-export function llvmAssemble(bin: string, lines: readonly string[]): (number | null)[] {
-  const r = spawnSync(bin, ['-triple=aarch64', `-mattr=${MATTR}`, '-show-encoding'], {
+export function llvmAssemble(
+  bin: string,
+  lines: readonly string[],
+  mattr: string = MATTR,
+): (number | null)[] {
+  const r = spawnSync(bin, ['-triple=aarch64', `-mattr=${mattr}`, '-show-encoding'], {
     input: lines.join('\n'),
     encoding: 'utf8',
     maxBuffer: 1 << 28,
