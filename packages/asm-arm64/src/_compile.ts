@@ -21,190 +21,37 @@
  * of every covered encoding.
  * @module
  */
-import { encodeBitmask } from './_bits';
-import { dataSize, type Fixup, lslBits, type MatchState, parseEnum, splitOperand } from './_operand';
-import { evaluate } from './conditions';
-import type { RawPart } from './generated/a64';
-import { applyCondition, consistent, mayBeUnpredictable, unpredictable } from './instruction';
-import { applyOmitted } from './operand-match';
-import { CONDITION_SYNONYMS, CONDITIONS } from './operand-names';
-import { type Alias, type Encoding, excluded, type Field, undefinedReason } from './tables';
+
+import { dataSize, lslBits, type MatchState, parseEnum, splitOperand } from './_operand';
 import {
-  ASSEMBLE_ONLY_PREFERRED,
-  conditionOf,
-  entriesFor,
-  PREFERRED_OVERRIDES,
-  templateOf,
-} from './templates';
-
-/** Most value atoms in one instruction (`ld4 {v0.16b-v3.16b}, [x0]` has 13 atoms in all). */
-export const MAX_VALUE_ATOMS = 24;
-
-/**
- * The operands of one instruction in compiled-encoder form, filled by the scanner or the builder
- * and reused from instruction to instruction (no allocation per instruction).
- *
- * Atoms of the shape key: `x` x0..x30 (and fp, lr), `y` xzr, `s` sp, `w` w0..w30, `z` wzr,
- * `t` wsp, `B H S D Q` scalar FP/SIMD registers, `V` a vector register, `n` a number (its `#` and
- * sign folded in), `i` any other identifier (a symbol, a condition, an arrangement, a shift);
- * punctuation stands for itself. Every atom but punctuation has a value slot.
- */
-export class Operands {
-  /** `MNEMONIC atoms`, e.g. `ADD x,x,n`; `B.` for the conditional branch with the condition as its first atom. */
-  key = '';
-  /** Number of value atoms. */
-  count = 0;
-  /** Register numbers, immediates, and for `i` atoms the word id (`wordId`) or -1. */
-  readonly values = new Float64Array(MAX_VALUE_ATOMS);
-  /** Text of identifier atoms as written (symbols keep their case). */
-  readonly texts: string[] = new Array<string>(MAX_VALUE_ATOMS).fill('');
-  /** Text of `i` atoms as the operand kinds compare it (lower case from the scanner). */
-  readonly words: string[] = new Array<string>(MAX_VALUE_ATOMS).fill('');
-  /** 0-based column of each value atom, for fixup errors. */
-  readonly columns = new Int32Array(MAX_VALUE_ATOMS);
-}
-
-const words = new Map<string, number>();
-const wordList: string[] = [];
-
-/** The id of a lower-case word the compiled encoders compare with (`lsl`, `eq`, `8b`), or -1. */
-export function wordId(lower: string): number {
-  return words.get(lower) ?? -1;
-}
-
-function internWord(lower: string): number {
-  let id = words.get(lower);
-  if (id === undefined) {
-    id = wordList.length;
-    words.set(lower, id);
-    wordList.push(lower);
-  }
-  return id;
-}
-
-// Condition codes by word id (built as the words are interned).
-const conditionByWord: number[] = [];
-for (let c = 0; c < CONDITIONS.length; c++) conditionByWord[internWord(CONDITIONS[c])] = c;
-for (const [name, c] of Object.entries(CONDITION_SYNONYMS)) conditionByWord[internWord(name)] = c;
-
-/** Returned by `encodeCompiled` when the general matcher must decide. */
-export const FALLBACK = -1;
-
-// Operation codes of a compiled path.
-const SET_REG = 0; // field := register number
-const NEXT_REG = 1; // register must be the field's register + 1 (pairs)
-const REG_PLUS = 2; // vector register must be field + k (lists)
-const IMM = 3; // checked, scaled immediate
-const LABEL_NUM = 4; // PC-relative offset given as a number
-const LABEL_SYM = 5; // PC-relative symbol: a fixup
-const BITMASK = 6; // logical immediate
-const MOVE_WIDE = 7; // mov alias of MOVZ / MOVN
-const COND = 8; // condition by word id (inverted for C!)
-const ENUM = 9; // enumeration alternatives
-const CONST = 10; // word := (word & keep) | set
-const FIXED = 11; // a fixed immediate (`#0`)
-const WORD = 12; // a literal word
-const CR = 13; // c0..c15
-const BITFIELD = 14; // LSL, BFZL, BFW, BFZW
-
-interface EnumAlt {
-  /** Does the alternative fit the atoms at the operand's position (structure only)? */
-  fits: boolean;
-  /** Atoms it consumes. */
-  consumed: number;
-  /** Per consumed value atom: expected word id (for words) or number. */
-  expect: { slot: number; word: number; number: number }[];
-  bits: string;
-  value: number;
-  width: number;
-  keep: number;
-}
-
-interface Op {
-  k: number;
-  slot: number;
-  fields: readonly Field[];
-  width: number;
-  a: number;
-  b: number;
-  signed: boolean;
-  text: string;
-  alts: EnumAlt[] | null;
-  /** ENUM: index of the earlier ENUM op on the same field spec that must agree, or -1. */
-  agree: number;
-  /** ENUM: the field spec (fields named by several operands must agree). */
-  spec: string;
-}
-
-function op(k: number, slot: number, fields: readonly Field[], extra: Partial<Op> = {}): Op {
-  let width = 0;
-  for (const f of fields) width += f.width;
-  return {
-    k,
-    slot,
-    fields,
-    width,
-    a: 0,
-    b: 0,
-    signed: false,
-    text: '',
-    alts: null,
-    agree: -1,
-    spec: '',
-    ...extra,
-  };
-}
-
-/** A template of the mnemonic that fits the shape: compiled, or a wildcard (`ops` null). */
-interface Candidate {
-  e: Encoding;
-  alias: Alias | null;
-  ops: Op[] | null;
-  /** More than one structural path: a failure of the first must go to the general matcher. */
-  ambiguous: boolean;
-  rmClass: 'w' | 'x' | undefined;
-  checkUnpredictable: boolean;
-  upper: string;
-}
-
-/** The compiled candidates of one operand shape. */
-export interface Shape {
-  candidates: Candidate[];
-}
-
-const SHAPE_LIMIT = 4096;
-const shapes = new Map<string, Shape>();
-
-function fieldsOf(e: Encoding, spec: string): Field[] {
-  return spec.split('+').map((name) => {
-    const f = e.fields.find((x) => x.name === name);
-    if (!f) throw new Error(`asm-arm64 invariant: field ${name} of ${e.name}`);
-    return f;
-  });
-}
-
-function setF(word: number, fields: readonly Field[], value: number): number {
-  if (fields.length === 1) {
-    const f = fields[0];
-    const m = (2 ** f.width - 1) >>> 0;
-    return ((word & ~(m << f.lo)) | ((value & m) << f.lo)) >>> 0;
-  }
-  let v = value;
-  let w = word;
-  for (let i = fields.length - 1; i >= 0; i--) {
-    const f = fields[i];
-    const m = (2 ** f.width - 1) >>> 0;
-    w = ((w & ~(m << f.lo)) | ((v & m) << f.lo)) >>> 0;
-    v = Math.floor(v / 2 ** f.width);
-  }
-  return w >>> 0;
-}
-
-function getF(word: number, fields: readonly Field[]): number {
-  let out = 0;
-  for (const f of fields) out = out * 2 ** f.width + ((word >>> f.lo) & ((2 ** f.width - 1) | 0));
-  return out;
-}
+  BITFIELD,
+  BITMASK,
+  type Candidate,
+  COND,
+  CONST,
+  CR,
+  ENUM,
+  type EnumAlt,
+  FIXED,
+  fieldsOf,
+  IMM,
+  internWord,
+  LABEL_NUM,
+  LABEL_SYM,
+  MOVE_WIDE,
+  NEXT_REG,
+  type Op,
+  op,
+  REG_PLUS,
+  SET_REG,
+  setF,
+  WORD,
+} from './_shape';
+import type { RawPart } from './generated/a64';
+import { mayBeUnpredictable } from './instruction';
+import { applyOmitted } from './operand-match';
+import type { Encoding, Field } from './tables';
+import { entriesFor, templateOf } from './templates';
 
 // ---------------------------------------------------------------------------------------------
 // Structural match: templates against atoms
@@ -221,7 +68,8 @@ function parseAtoms(atoms: string): Atom[] {
   return out;
 }
 
-function isValueAtom(ch: string): boolean {
+/** True for atoms with a value slot (letters; punctuation has none). */
+export function isValueAtom(ch: string): boolean {
   return /[xyswztBHSDQVni]/.test(ch);
 }
 
@@ -514,11 +362,13 @@ function omitOp(e: Encoding, upper: string, inner: readonly RawPart[]): Op {
   return op(CONST, -1, [], { a: keep, b: zero.word >>> 0 });
 }
 
-/** Builds the candidates of a shape key: every template of the mnemonic that fits, in order. */
-function compileShape(key: string): Shape {
-  const space = key.indexOf(' ');
-  let upper = key.slice(0, space);
-  const atoms = parseAtoms(key.slice(space + 1));
+/**
+ * The candidates of a shape: every template of the mnemonic that fits the atoms, in the general
+ * matcher's order, compiled where its operand kinds are known.
+ */
+export function compileCandidates(prefix: string, atomText: string): Candidate[] {
+  let upper = prefix;
+  const atoms = parseAtoms(atomText);
   const condSuffix = upper.endsWith('.');
   if (condSuffix) upper = upper.slice(0, -1);
   let entries = entriesFor(upper);
@@ -555,317 +405,5 @@ function compileShape(key: string): Shape {
     const unscaled = `${upper.slice(0, 2)}U${upper.slice(2)}`;
     add(entriesFor(unscaled), unscaled, false, false);
   }
-  return { candidates };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Running a compiled path
-
-const fixupScratch: Fixup[] = [];
-
-/** Result of `encodeCompiled`: the encoding and fixups of the word it returned. */
-export const compiledResult: { encoding: Encoding | null; fixups: Fixup[] } = {
-  encoding: null,
-  fixups: fixupScratch,
-};
-
-const NO_MATCH = -2;
-
-/**
- * Encodes the operands through the compiled encoders of their shape. Returns the word, or
- * `FALLBACK` when the general matcher must decide (no template compiled for the shape, values
- * no compiled template accepts, an error to report). The encoding and fixups of the word are in
- * `compiledResult` until the next call (copy the fixups to keep them).
- */
-export function encodeCompiled(ops: Operands): number {
-  let shape = shapes.get(ops.key);
-  if (shape === undefined) {
-    shape = shapeOf(ops.key);
-    // Compiling interned the words this shape compares with: read the identifiers' ids again.
-    const atoms = ops.key.slice(ops.key.indexOf(' ') + 1);
-    for (let a = 0, slot = 0; a < atoms.length; a++) {
-      const ch = atoms[a];
-      if (ch === 'i') ops.values[slot] = wordId(ops.words[slot]);
-      if (isValueAtom(ch)) slot++;
-    }
-  }
-  return encodeShape(shape, ops);
-}
-
-/**
- * The compiled candidates of a shape key, compiled on first use (bounded cache). A caller that
- * keeps the shape (the builder, per method and operand classes) skips the key lookup.
- */
-export function shapeOf(key: string): Shape {
-  let shape = shapes.get(key);
-  if (shape === undefined) {
-    if (shapes.size >= SHAPE_LIMIT) shapes.clear();
-    shape = compileShape(key);
-    shapes.set(key, shape);
-  }
-  return shape;
-}
-
-/** `encodeCompiled` with the shape already looked up (`shapeOf`). */
-export function encodeShape(shape: Shape, ops: Operands): number {
-  const list = shape.candidates;
-  for (let c = 0; c < list.length; c++) {
-    const cand = list[c];
-    if (cand.ops === null) return FALLBACK;
-    fixupScratch.length = 0;
-    const word = runOps(cand, ops);
-    if (word === FALLBACK) return FALLBACK;
-    if (word === NO_MATCH) {
-      if (cand.ambiguous) return FALLBACK;
-      continue;
-    }
-    const checked = check(cand, word);
-    if (checked === FALLBACK) return FALLBACK;
-    if (checked === NO_MATCH) continue;
-    compiledResult.encoding = cand.e;
-    return checked;
-  }
-  return FALLBACK;
-}
-
-/** The general matcher's checks after a match (`encodeEntries`), without its error messages. */
-function check(cand: Candidate, matched: number): number {
-  const { e, alias } = cand;
-  let word = matched;
-  if (alias)
-    word = applyCondition(
-      e,
-      applyCondition(e, word, conditionOf(alias)),
-      PREFERRED_OVERRIDES[alias.name] ?? alias.preferred,
-    );
-  if ((word & e.mask) >>> 0 !== e.value || excluded(e, word)) return NO_MATCH;
-  if (alias && evaluate(e, word, conditionOf(alias)) !== true) return NO_MATCH;
-  if (alias && ASSEMBLE_ONLY_PREFERRED.has(alias.name) && evaluate(e, word, alias.preferred) !== true)
-    return NO_MATCH;
-  if (!consistent(e, word, cand.rmClass)) return NO_MATCH;
-  if (undefinedReason(e, word) !== null) return NO_MATCH;
-  if (cand.checkUnpredictable && unpredictable(e, word) !== null) return FALLBACK;
-  return word >>> 0;
-}
-
-function fitsUnsigned(v: number, width: number): boolean {
-  return Number.isInteger(v) && v >= 0 && v < 2 ** width;
-}
-function fitsSigned(v: number, width: number): boolean {
-  return Number.isInteger(v) && v >= -(2 ** (width - 1)) && v < 2 ** (width - 1);
-}
-
-function runOps(cand: Candidate, ops: Operands): number {
-  const values = ops.values;
-  const list = cand.ops as Op[];
-  let word = cand.e.value;
-  runCounter++;
-  for (let i = 0; i < list.length; i++) {
-    const o = list[i];
-    switch (o.k) {
-      case SET_REG:
-        word = setF(word, o.fields, values[o.slot]);
-        break;
-      case NEXT_REG:
-        if (values[o.slot] !== ((getF(word, o.fields) + 1) & 31)) return NO_MATCH;
-        break;
-      case REG_PLUS:
-        if (values[o.slot] !== ((getF(word, o.fields) + o.a) & 31)) return NO_MATCH;
-        break;
-      case CONST:
-        word = ((word & o.a) | o.b) >>> 0;
-        break;
-      case IMM: {
-        const v = values[o.slot];
-        const scale = o.a;
-        if (v % scale !== 0) return NO_MATCH;
-        const f = v / scale;
-        if (o.signed ? !fitsSigned(f, o.width) : !fitsUnsigned(f, o.width)) return NO_MATCH;
-        word = setF(word, o.fields, f < 0 ? f + 2 ** o.width : f);
-        break;
-      }
-      case LABEL_NUM: {
-        const v = values[o.slot];
-        if (v % o.a !== 0 || !fitsSigned(v / o.a, o.width)) return NO_MATCH;
-        const f = v / o.a;
-        word = setF(word, o.fields, f < 0 ? f + 2 ** o.width : f);
-        break;
-      }
-      case LABEL_SYM:
-        fixupScratch.push({
-          symbol: ops.texts[o.slot],
-          addend: 0,
-          kind: o.a === 4096 ? 'page' : 'pcrel',
-          fields: o.text,
-          scale: o.a,
-          column: ops.columns[o.slot],
-        });
-        break;
-      case BITMASK: {
-        const size = o.a as 32 | 64;
-        const v = values[o.slot];
-        if (!Number.isSafeInteger(v)) return FALLBACK;
-        if (v >= 2 ** size || v < -(2 ** (size - 1))) return NO_MATCH;
-        const b = encodeBitmask(BigInt.asUintN(size, BigInt(v)), size);
-        if (!b) return NO_MATCH;
-        const e = cand.e;
-        if (size === 64) word = setF(word, fieldsOf1(e, 'N'), b.n);
-        word = setF(word, fieldsOf1(e, 'immr'), b.immr);
-        word = setF(word, fieldsOf1(e, 'imms'), b.imms);
-        break;
-      }
-      case MOVE_WIDE: {
-        const r = moveWide(values[o.slot], o.a, o.signed);
-        if (r < 0) return r === FALLBACK ? FALLBACK : NO_MATCH;
-        word = setF(word, fieldsOf1(cand.e, 'hw'), r >>> 16);
-        word = setF(word, fieldsOf1(cand.e, 'imm16'), r & 0xffff);
-        break;
-      }
-      case COND: {
-        const id = values[o.slot];
-        let c = id >= 0 ? (conditionByWord[id] ?? -1) : -1;
-        if (c < 0) return NO_MATCH;
-        if (o.signed) {
-          if (c >= 14) return NO_MATCH;
-          c ^= 1;
-        }
-        word = setF(word, o.fields, c);
-        break;
-      }
-      case FIXED: {
-        const v = values[o.slot];
-        if (v !== o.a || Object.is(v, -0)) return NO_MATCH;
-        break;
-      }
-      case WORD:
-        if (ops.words[o.slot] !== o.text) return NO_MATCH;
-        break;
-      case CR: {
-        const m = /^c(\d+)$/.exec(ops.words[o.slot]);
-        if (!m || Number(m[1]) > 15) return NO_MATCH;
-        word = setF(word, o.fields, Number(m[1]));
-        break;
-      }
-      case BITFIELD: {
-        const r = bitfield(cand.e, word, o.text, values[o.slot], o.a);
-        if (r < 0) return NO_MATCH;
-        word = r;
-        break;
-      }
-      case ENUM: {
-        const r = runEnum(o, word, ops);
-        if (r < 0) return r;
-        word = r;
-        break;
-      }
-      default:
-        return FALLBACK;
-    }
-  }
-  return word >>> 0;
-}
-
-const singleFields = new Map<Encoding, Map<string, Field[]>>();
-function fieldsOf1(e: Encoding, name: string): Field[] {
-  let m = singleFields.get(e);
-  if (!m) singleFields.set(e, (m = new Map()));
-  let f = m.get(name);
-  if (!f) m.set(name, (f = fieldsOf(e, name)));
-  return f;
-}
-
-/** MOVZ/MOVN alias: `hw << 16 | imm16`, or NO_MATCH / FALLBACK. Mirrors `matchOperand`. */
-function moveWide(v: number, size: number, inverted: boolean): number {
-  if (!Number.isSafeInteger(v)) return FALLBACK;
-  if (v >= 2 ** size || v < -(2 ** (size - 1))) return NO_MATCH;
-  let target: number;
-  if (!inverted && v >= 0) target = v;
-  else if (inverted && v < 0) target = -v - 1;
-  else {
-    // The other half of the range needs 64-bit two's complement: BigInt, as the general matcher.
-    const u = BigInt.asUintN(size, BigInt(v));
-    const t = inverted ? BigInt.asUintN(size, ~u) : u;
-    for (let hw = 0; hw < size / 16; hw++) {
-      const shift = BigInt(16 * hw);
-      if ((t & ~(0xffffn << shift)) === 0n) return (hw << 16) | Number(t >> shift);
-    }
-    return NO_MATCH;
-  }
-  for (let hw = 0; hw < size / 16; hw++) {
-    const unit = 2 ** (16 * hw);
-    const imm16 = target / unit;
-    if (Number.isInteger(imm16) && imm16 < 0x10000) return (hw << 16) | imm16;
-  }
-  return NO_MATCH;
-}
-
-/** LSL, BFZL, BFW, BFZW (bitfield aliases). Mirrors `matchOperand`. */
-function bitfield(e: Encoding, word: number, kind: string, v: number, size: number): number {
-  const immr = fieldsOf1(e, 'immr');
-  const imms = fieldsOf1(e, 'imms');
-  if (kind === 'LSL') {
-    if (v < 0 || v >= size) return NO_MATCH;
-    return setF(setF(word, immr, (size - v) % size), imms, size - 1 - v);
-  }
-  if (kind === 'BFZL') {
-    if (v < 0 || v >= size) return NO_MATCH;
-    return setF(word, immr, (size - v) % size);
-  }
-  if (kind === 'BFZW') {
-    const lsb = (size - getF(word, immr)) % size;
-    if (v < 1 || v > size - lsb) return NO_MATCH;
-    return setF(word, imms, v - 1);
-  }
-  const lsb = getF(word, immr);
-  if (v < 1 || v > size - lsb) return NO_MATCH;
-  return setF(word, imms, lsb + v - 1);
-}
-
-function runEnum(o: Op, word: number, ops: Operands): number {
-  const alts = o.alts as EnumAlt[];
-  for (let j = 0; j < alts.length; j++) {
-    const alt = alts[j];
-    if (!alt.fits) continue;
-    let ok = true;
-    for (let x = 0; x < alt.expect.length; x++) {
-      const ex = alt.expect[x];
-      const v = ops.values[ex.slot];
-      if (ex.word >= 0 ? v !== ex.word : v !== ex.number) {
-        ok = false;
-        break;
-      }
-    }
-    if (!ok) continue;
-    // The general matcher takes the first alternative that matches, whatever follows.
-    if (alt.consumed !== o.a) return FALLBACK;
-    if (o.spec.includes('+') || o.spec === 'size' || o.spec === 'imm5') {
-      if (!agrees(o.spec, alt.bits)) continue;
-    }
-    const cur = getF(word, o.fields);
-    const mask = ((1 << alt.width) - 1) << o.b;
-    let v = (cur & ~mask) | alt.value;
-    if (alt.keep !== 0) v = (v & ~alt.keep) | (cur & alt.keep);
-    return setF(word, o.fields, v);
-  }
-  return NO_MATCH;
-}
-
-// Arrangements named by several operands (`v0.8b, v1.8b`) must agree: the bits chosen per field
-// spec during one run.
-const chosenSpecs: string[] = [];
-const chosenBits: string[] = [];
-let chosenRun = -1;
-let runCounter = 0;
-
-function agrees(spec: string, bits: string): boolean {
-  if (chosenRun !== runCounter) {
-    chosenRun = runCounter;
-    chosenSpecs.length = 0;
-    chosenBits.length = 0;
-  }
-  const i = chosenSpecs.indexOf(spec);
-  if (i >= 0) return chosenBits[i] === bits;
-  chosenSpecs.push(spec);
-  chosenBits.push(bits);
-  return true;
+  return candidates;
 }

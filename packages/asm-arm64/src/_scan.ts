@@ -9,7 +9,7 @@
  * it reads the way `tokenize` does; `test/fast-path.test.ts` checks that on the whole corpus.
  * @module
  */
-import { MAX_VALUE_ATOMS, type Operands, wordId } from './_compile';
+import { internPrefix, MAX_ATOMS, MAX_VALUE_ATOMS, type Operands, wordId } from './_shape';
 
 // Character codes.
 const TAB = 9;
@@ -27,6 +27,10 @@ const RIGHT_BRACKET = 93;
 const BANG = 33;
 const LEFT_BRACE = 123;
 const RIGHT_BRACE = 125;
+// Atoms (see `Operands`).
+const I = 105; // i
+const N = 110; // n
+const V = 86; // V
 
 /** Largest magnitude read as a number (exact in a double); larger ones go to the general path. */
 const MAX_EXACT = 2 ** 53;
@@ -47,7 +51,7 @@ function hexDigit(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
-const mnemonicCache = new Map<string, { prefix: string; cond: string | null }>();
+const mnemonicCache = new Map<string, { prefix: string; id: number; cond: string | null }>();
 const MNEMONIC_CACHE_LIMIT = 1024;
 
 /**
@@ -66,15 +70,19 @@ export function scanInstruction(
   if (m === undefined) {
     const upper = mnemonic.toUpperCase();
     const dot = /^(B|BC)\.([A-Z]+)$/.exec(upper);
-    m = dot ? { prefix: `${dot[1]}.`, cond: dot[2].toLowerCase() } : { prefix: upper, cond: null };
+    const prefix = dot ? `${dot[1]}.` : upper;
+    m = { prefix, id: internPrefix(prefix), cond: dot ? dot[2].toLowerCase() : null };
     if (mnemonicCache.size >= MNEMONIC_CACHE_LIMIT) mnemonicCache.clear();
     mnemonicCache.set(mnemonic, m);
   }
-  let key = `${m.prefix} `;
+  out.prefix = m.prefix;
+  out.prefixId = m.id;
+  const atoms = out.atoms;
+  let n = 0;
   let slot = 0;
   const values = out.values;
   if (m.cond !== null) {
-    key += 'i';
+    atoms[n++] = I;
     values[0] = wordId(m.cond);
     out.texts[0] = m.cond;
     out.words[0] = m.cond;
@@ -87,11 +95,11 @@ export function scanInstruction(
   let signAllowed = true;
   while (i < end) {
     const c = text.charCodeAt(i);
-    if (c === SPACE || c === TAB) {
+    if (c === SPACE || (c >= TAB && c <= 13)) {
       i++;
       continue;
     }
-    if (slot >= MAX_VALUE_ATOMS) return false;
+    if (slot >= MAX_VALUE_ATOMS - 1 || n >= MAX_ATOMS - 3) return false;
     if (c === HASH) {
       if (hash) return false;
       hash = true;
@@ -135,7 +143,7 @@ export function scanInstruction(
         ) {
           // A numeric local label reference.
           const name = text.slice(at, j + 1).toLowerCase();
-          key += 'i';
+          atoms[n++] = I;
           values[slot] = -1;
           out.texts[slot] = name;
           out.words[slot] = name;
@@ -148,7 +156,7 @@ export function scanInstruction(
       }
       if (j < end && isWordChar(text.charCodeAt(j))) return false;
       if (v >= MAX_EXACT) return false;
-      key += 'n';
+      atoms[n++] = N;
       values[slot] = negative ? -v : v;
       out.columns[slot++] = hash ? at - 1 : i;
       i = j;
@@ -167,7 +175,7 @@ export function scanInstruction(
         j++;
       }
       if (c === DOT && j === i + 1) {
-        key += '.';
+        atoms[n++] = DOT;
         i = j;
         signAllowed = false;
         continue;
@@ -177,26 +185,26 @@ export function scanInstruction(
       const split = vectorSplit(lower);
       if (split > 0) {
         // `v3.8b`: register, dot, arrangement (as `tokenize` splits it).
-        const n = Number(lower.slice(1, split));
-        if (n <= 31) {
-          key += 'V';
-          values[slot] = n;
+        const r = Number(lower.slice(1, split));
+        if (r <= 31) {
+          atoms[n++] = V;
+          values[slot] = r;
         } else {
-          key += 'i';
+          atoms[n++] = I;
           values[slot] = -1;
         }
         out.texts[slot] = raw.slice(0, split);
         out.words[slot] = lower.slice(0, split);
         out.columns[slot++] = i;
-        if (slot >= MAX_VALUE_ATOMS) return false;
         const arrangement = lower.slice(split + 1);
-        key += '.i';
+        atoms[n++] = DOT;
+        atoms[n++] = I;
         values[slot] = wordId(arrangement);
         out.texts[slot] = arrangement;
         out.words[slot] = arrangement;
         out.columns[slot++] = i + split + 1;
       } else {
-        key += classify(lower, values, slot);
+        atoms[n++] = classify(lower, values, slot);
         out.texts[slot] = raw;
         out.words[slot] = lower;
         out.columns[slot++] = i;
@@ -207,27 +215,27 @@ export function scanInstruction(
     }
     switch (c) {
       case COMMA:
-        key += ',';
+        atoms[n++] = COMMA;
         signAllowed = true;
         break;
       case LEFT_BRACKET:
-        key += '[';
+        atoms[n++] = LEFT_BRACKET;
         signAllowed = true;
         break;
       case RIGHT_BRACKET:
-        key += ']';
+        atoms[n++] = RIGHT_BRACKET;
         signAllowed = false;
         break;
       case BANG:
-        key += '!';
+        atoms[n++] = BANG;
         signAllowed = false;
         break;
       case LEFT_BRACE:
-        key += '{';
+        atoms[n++] = LEFT_BRACE;
         signAllowed = false;
         break;
       case RIGHT_BRACE:
-        key += '}';
+        atoms[n++] = RIGHT_BRACE;
         signAllowed = false;
         break;
       default:
@@ -236,7 +244,7 @@ export function scanInstruction(
     i++;
   }
   if (hash) return false;
-  out.key = key;
+  out.atomCount = n;
   out.count = slot;
   return true;
 }
@@ -255,7 +263,7 @@ function vectorSplit(lower: string): number {
 }
 
 /** The atom of an identifier (lower case) and its value, as `gpr()` and the operand kinds read it. */
-export function classify(lower: string, values: Float64Array, slot: number): string {
+export function classify(lower: string, values: Float64Array, slot: number): number {
   const len = lower.length;
   const c0 = lower.charCodeAt(0);
   // x0..x30, w0..w30 (no leading zero), as `gpr`.
@@ -266,31 +274,31 @@ export function classify(lower: string, values: Float64Array, slot: number): str
       const n = d2 === -1 ? d1 : d1 * 10 + d2;
       if (n <= 30) {
         values[slot] = n;
-        return c0 === 120 ? 'x' : 'w';
+        return c0;
       }
       values[slot] = -1;
-      return 'i';
+      return I;
     }
   }
   switch (lower) {
     case 'xzr':
       values[slot] = 31;
-      return 'y';
+      return 121;
     case 'wzr':
       values[slot] = 31;
-      return 'z';
+      return 122;
     case 'sp':
       values[slot] = 31;
-      return 's';
+      return 115;
     case 'wsp':
       values[slot] = 31;
-      return 't';
+      return 116;
     case 'fp':
       values[slot] = 29;
-      return 'x';
+      return 120;
     case 'lr':
       values[slot] = 30;
-      return 'x';
+      return 120;
   }
   // b0..b31, h, s, d, q scalar registers and v0..v31 (any digits, value at most 31).
   if (len >= 2 && (c0 === 98 || c0 === 104 || c0 === 115 || c0 === 100 || c0 === 113 || c0 === 118)) {
@@ -303,9 +311,9 @@ export function classify(lower: string, values: Float64Array, slot: number): str
     }
     if (k === len && n <= 31) {
       values[slot] = n;
-      return c0 === 118 ? 'V' : String.fromCharCode(c0 - 32);
+      return c0 === 118 ? V : c0 - 32;
     }
   }
   values[slot] = wordId(lower);
-  return 'i';
+  return I;
 }

@@ -6,8 +6,9 @@
  * everything else it must hand to the general matcher.
  */
 import { describe, expect, it } from 'vitest';
-import { compiledResult, encodeCompiled, FALLBACK, Operands } from '../src/_compile';
+import { compiledResult, encodeCompiled } from '../src/_encode-compiled';
 import { scanInstruction } from '../src/_scan';
+import { FALLBACK, Operands } from '../src/_shape';
 import { disassembleWord, encodeTokens, setReplay, templateOf, tokenize } from '../src/instruction';
 import { decodeEncoding, encodings } from '../src/tables';
 
