@@ -21,6 +21,8 @@ const HEAD = Offset.head >> 2;
 const CONSUMER_WAITING = Offset.consumerWaiting >> 2;
 /** Compare-and-swap attempts per claim before reporting the ring as contended-full. */
 const MAX_CLAIM_ATTEMPTS = 1 << 16;
+/** Largest payload copied by 32-bit words rather than `TypedArray#set` (measured, see `#copy`). */
+const WORD_COPY_MAX_BYTES = 32;
 /** Successive head/tail snapshots more than a capacity apart before a claim reports corruption. */
 const MAX_INCONSISTENT_READS = 1024;
 
@@ -114,6 +116,10 @@ export class FrameProducer {
   #headCache: number;
   /** Payload length the current wait is for, read by `#roomReady`. */
   #waitLength = 0;
+  /** The payload last copied in, and the one copied by words through `#wordView` (see `#copy`). */
+  #lastPayload: Uint8Array | null = null;
+  #wordSource: Uint8Array | null = null;
+  #wordView: Int32Array | null = null;
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #roomReady = (): boolean => this.#fits(this.#waitLength);
 
@@ -306,25 +312,37 @@ export class FrameProducer {
     if (!this.#multi) return this.#offerSingle(payload, type);
     const claim = this.tryClaim(payload.length, type);
     if (claim === null) return false;
-    this.#u8.set(payload, claim.offset);
+    this.#copy(payload, claim.offset);
     this.commitClaim(claim, true);
     return true;
   }
 
   /**
-   * SPSC fast path of `offer`/`offerBatch`: the claim, copy and commit inlined, with no flyweight
-   * traffic. Publishes when `publish` is set.
+   * SPSC fast path of `offer`: the claim, copy and commit inlined, with no flyweight traffic.
+   * Publishes when `publish` is set.
    */
   #offerSingle(payload: Uint8Array, type: number, publish = true): boolean {
-    const length = payload.length;
-    if (
-      length > this.#maxPayload ||
-      this.#claim.active ||
-      !(type >= 1 && type <= 0xffff_ffff) ||
-      type % 1 !== 0
-    ) {
-      this.tryClaim(length, type); // throws the argument error or the outstanding-claim assertion
+    if (this.#claim.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0) {
+      this.tryClaim(payload.length, type); // throws the argument error or the outstanding-claim assertion
     }
+    if (!this.#stage(payload, type)) return false;
+    if (publish) {
+      const i32 = this.#i32;
+      Atomics.store(i32, TAIL, this.#tail | 0);
+      if (Atomics.load(i32, CONSUMER_WAITING) !== 0) signalData(this.#mem, this.stats);
+    }
+    return true;
+  }
+
+  /**
+   * SPSC: writes one frame after the staged ones without publishing it; false when it does not
+   * fit. The type and the outstanding claim are checked by the caller, once per call or batch
+   * (hoisted out of `offerBatch`'s loop: 17.3 -> 14.6 ns per 16 B message, filling a 1 MiB ring
+   * in one thread, best of 600 fills, Node 20).
+   */
+  #stage(payload: Uint8Array, type: number): boolean {
+    const length = payload.length;
+    if (length > this.#maxPayload) this.tryClaim(length, type); // throws the RangeError
     const frameLength = length + 8;
     const aligned = (frameLength + 7) & ~7;
     let tail = this.#tail;
@@ -346,17 +364,45 @@ export class FrameProducer {
     const header = (HEADER_BYTES + index) >> 2;
     i32[header] = frameLength;
     i32[header + 1] = type | 0;
-    const u8 = this.#u8;
-    const offset = HEADER_BYTES + index + 8;
-    // TypedArray#set even for tiny payloads: copying 16 bytes into a SharedArrayBuffer measured
-    // 41-58M copies/s with set against 21-38M/s with a byte loop (Node 20, same process).
-    u8.set(payload, offset);
+    this.#copy(payload, HEADER_BYTES + index + 8);
     this.#tail = (tail + aligned) >>> 0;
-    if (publish) {
-      Atomics.store(i32, TAIL, this.#tail | 0);
-      if (Atomics.load(i32, CONSUMER_WAITING) !== 0) signalData(this.#mem, this.stats);
-    }
     return true;
+  }
+
+  /**
+   * Copies a payload into the ring at `offset` (8-byte aligned). `TypedArray#set` is a call into
+   * the runtime, most of a 16 B offer's cost. A payload of at most {@link WORD_COPY_MAX_BYTES}
+   * offered twice in a row (an encode buffer the caller reuses) gets a 32-bit view, made once,
+   * and is copied by words: 14.6 -> 10.8 ns per 16 B message in `offerBatch` (same measurement
+   * as `#stage`). Word copies lost to `set` from 64 B (20.0 against 18.7 ns), and byte loops
+   * into shared memory lost at every size (22 ns for 16 B, 258 ns for 256 B), so `set` does
+   * the rest. A payload never offered twice in a row always goes through `set`: no view is made
+   * for it, nothing is allocated per message.
+   */
+  #copy(payload: Uint8Array, offset: number): void {
+    const length = payload.length;
+    if (length <= WORD_COPY_MAX_BYTES) {
+      if (payload !== this.#wordSource && payload === this.#lastPayload) this.#adoptWordSource(payload);
+      this.#lastPayload = payload;
+      const words = this.#wordView;
+      if (payload === this.#wordSource && words !== null && words.length === length >> 2) {
+        const i32 = this.#i32;
+        const base = offset >> 2;
+        const count = words.length;
+        for (let i = 0; i < count; i++) i32[base + i] = words[i];
+        const u8 = this.#u8;
+        for (let i = count << 2; i < length; i++) u8[offset + i] = payload[i];
+        return;
+      }
+    }
+    this.#u8.set(payload, offset);
+  }
+
+  /** Makes `payload` the word-copied source when its bytes start on a 4-byte boundary. */
+  #adoptWordSource(payload: Uint8Array): void {
+    if ((payload.byteOffset & 3) !== 0) return;
+    this.#wordSource = payload;
+    this.#wordView = new Int32Array(payload.buffer, payload.byteOffset, payload.length >> 2);
   }
 
   /**
@@ -370,14 +416,17 @@ export class FrameProducer {
       for (; i < end; i++) {
         const claim = this.tryClaim(payloads[i].length, type);
         if (claim === null) break;
-        this.#u8.set(payloads[i], claim.offset);
+        this.#copy(payloads[i], claim.offset);
         claim.active = false;
         this.#markCommitted(claim);
       }
       if (i > start) signalData(this.#mem, this.stats);
       return i - start;
     }
-    for (; i < end; i++) if (!this.#offerSingle(payloads[i], type, false)) break;
+    if (i < end && (this.#claim.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0)) {
+      this.tryClaim(payloads[i].length, type); // throws the argument error or the outstanding-claim assertion
+    }
+    for (; i < end; i++) if (!this.#stage(payloads[i], type)) break;
     if (i > start) this.publish();
     return i - start;
   }

@@ -96,6 +96,49 @@ describe.each(variants)('$kind frames (shared: $shared)', ({ kind, shared }) => 
   });
 });
 
+describe.each(variants)('$kind: a reused encode buffer (word copy of small payloads)', ({ kind, shared }) => {
+  it('copies the current bytes of a reused, odd-length, misaligned or resized payload', () => {
+    const sab = createRingBuffer({ kind, capacityBytes: 4096, shared, initialPosition: NEAR_WRAP });
+    const producer = new FrameProducer(sab);
+    const consumer = new FrameConsumer(sab);
+    const backing = new Uint8Array(64);
+    // A resizable buffer (ES2024; the repo's TypeScript lib predates it): a length-tracking view.
+    type Resizable = ArrayBuffer & { resize(byteLength: number): void };
+    const ResizableBuffer = ArrayBuffer as unknown as new (
+      byteLength: number,
+      options: { maxByteLength: number },
+    ) => Resizable;
+    const resizable = new ResizableBuffer(32, { maxByteLength: 64 });
+    const sources = [
+      backing.subarray(0, 16),
+      backing.subarray(0, 13),
+      backing.subarray(1, 17),
+      backing.subarray(4, 36),
+      new Uint8Array(resizable),
+    ];
+    let checked = 0;
+    for (let round = 0; round < 600; round++) {
+      const source = sources[Math.floor(round / 40) % sources.length];
+      if (source.buffer === resizable && round % 7 === 0) resizable.resize(4 + ((round * 4) % 60));
+      fill(source, round);
+      const expected = source.slice();
+      const batch = [source, source];
+      const sent = round % 3 === 0 ? producer.offerBatch(batch, 5) : Number(producer.offer(source, 5));
+      expect(sent).toBeGreaterThan(0);
+      for (let i = 0; i < sent; i++) {
+        const frame = consumer.tryRead();
+        expect(frame).not.toBeNull();
+        expect(frame!.type).toBe(5);
+        expect(frame!.view()).toEqual(expected);
+        frame!.release();
+        checked++;
+      }
+    }
+    expect(consumer.tryRead()).toBeNull();
+    expect(checked).toBeGreaterThan(600);
+  });
+});
+
 describe('frame ring boundaries', () => {
   it('pads at the end of the data region and never splits a frame', () => {
     const sab = createRingBuffer({
