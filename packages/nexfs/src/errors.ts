@@ -22,7 +22,19 @@ export type NexfsErrorCode =
   | 'ECORRUPT'
   | 'ENOTNEXFS'
   | 'EGEOMETRY'
-  | 'EPOWER';
+  | 'EPOWER'
+  /** Content layer: input ended before a field the format requires. */
+  | 'ETRUNCATED'
+  /** Content layer: a field holds a value the format does not allow. */
+  | 'EFORMAT'
+  /** Content layer: a checksum or content hash does not match the bytes it covers. */
+  | 'ECHECKSUM'
+  /** Content layer: a size or count limit was exceeded. */
+  | 'ELIMIT'
+  /** Content layer: a codec or hash id this build does not know. */
+  | 'EUNSUPPORTED'
+  /** An image carries an incompatible feature this build does not know. */
+  | 'EFEATURE';
 
 /**
  * An operating error of the filesystem or its device.

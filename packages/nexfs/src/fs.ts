@@ -10,8 +10,19 @@
  */
 import { assert } from './_assert.js';
 import { u64 } from './_bytes.js';
+import {
+  ChunkSpace,
+  type ContentChoice,
+  type ContentFormatOptions,
+  describeChoice,
+  type FileContentOptions,
+} from './chunk-space.js';
+import type { ZstdEngine } from './content/zstd.js';
+import { Layout } from './content-records.js';
 import type { FlashDevice } from './device/flash.js';
 import { NexfsError, PowerCutError } from './errors.js';
+import { checkBytes, FileHandle, type OpenFlags, type OpenInode } from './file-handle.js';
+import { ChunkedData } from './fs-chunked.js';
 import { type FsckOptions, type FsckReport, fsckVolume } from './fsck.js';
 import {
   DIRENT,
@@ -25,6 +36,8 @@ import {
   pageKey,
 } from './records.js';
 import { Volume, type VolumeOptions, type VolumeStats } from './volume.js';
+
+export { FileHandle, type HandleStats, type OpenFlags } from './file-handle.js';
 
 /** The time port: milliseconds since the epoch. */
 export interface Clock {
@@ -40,17 +53,13 @@ export interface NexfsOptions extends VolumeOptions {
   maxOpenFiles?: number;
   /** A write call up to this size is atomic under power loss (default 1 MiB). */
   maxAtomicWriteBytes?: number;
-}
-
-/** How a file is opened, as in Node's `fs.open`. */
-export type OpenFlags = 'r' | 'r+' | 'w' | 'w+' | 'wx' | 'a' | 'a+';
-
-/** What {@link FileHandle.stat} returns. */
-export interface HandleStats {
-  /** Size in bytes, including unsynced writes. */
-  size: number;
-  /** Inode number. */
-  ino: number;
+  /**
+   * Content addressing: the default layout, checksum and compression of new files, and (at format
+   * only) the FastCDC chunk sizes. Recorded on flash; a mount reads them back.
+   */
+  content?: ContentFormatOptions;
+  /** A zstd encoder to use instead of loading @bokuweb/zstd-wasm (browsers inject their own). */
+  zstdEngine?: ZstdEngine;
 }
 
 /** What {@link Nexfs.stat} returns. */
@@ -63,6 +72,8 @@ export interface Stats {
   size: number;
   /** Last modification, milliseconds since the epoch. */
   mtimeMs: number;
+  /** How the file stores its data (layout, read checksum, compression); directories: the defaults. */
+  content: Required<FileContentOptions>;
   /** True for a file. */
   isFile(): boolean;
   /** True for a directory. */
@@ -83,19 +94,6 @@ export interface StatFs {
   badBlocks: number;
   /** Engine counters. */
   stats: VolumeStats;
-}
-
-interface OpenInode {
-  ino: number;
-  path: string;
-  refs: number;
-  size: number;
-  sizeDirty: boolean;
-  bufIndex: number;
-  buf: Uint8Array;
-  bufLength: number;
-  bufDirty: boolean;
-  inode: Inode;
 }
 
 const ROOT_INODE = 1;
@@ -120,6 +118,8 @@ const decoder = new TextDecoder();
 export class Nexfs {
   /** @internal The engine underneath (for fsck, benches and tests). */
   readonly volume: Volume;
+  /** @internal The chunk space (content-addressed chunks on this volume). */
+  readonly content: ChunkSpace;
   private readonly clock: Clock;
   private readonly maxOpenFiles: number;
   private readonly maxAtomicWriteBytes: number;
@@ -128,8 +128,9 @@ export class Nexfs {
   private mounted = true;
   private readonly pageBytes: number;
 
-  private constructor(volume: Volume, options: NexfsOptions) {
+  private constructor(volume: Volume, content: ChunkSpace, options: NexfsOptions) {
     this.volume = volume;
+    this.content = content;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxOpenFiles = checkCount(options.maxOpenFiles ?? 64, 'maxOpenFiles', 1, 1 << 16);
     this.maxAtomicWriteBytes = checkCount(
@@ -153,7 +154,12 @@ export class Nexfs {
   static async format(device: FlashDevice, options: NexfsOptions = {}): Promise<Nexfs> {
     checkDevice(device);
     const volume = Volume.format(device, options);
-    const fs = new Nexfs(volume, options);
+    const content = await ChunkSpace.open(
+      volume,
+      { ...options.content, zstdEngine: options.zstdEngine },
+      true,
+    );
+    const fs = new Nexfs(volume, content, options);
     const root: Inode = {
       kind: 'dir',
       checksumKind: 0,
@@ -188,7 +194,12 @@ export class Nexfs {
       if (e instanceof NexfsError || e instanceof PowerCutError || e instanceof TypeError) throw e;
       throw new NexfsError('ECORRUPT', `mount failed on a damaged image: ${(e as Error).message}`);
     }
-    const fs = new Nexfs(volume, options);
+    const content = await ChunkSpace.open(
+      volume,
+      { ...options.content, zstdEngine: options.zstdEngine },
+      false,
+    );
+    const fs = new Nexfs(volume, content, options);
     if (volume.get(inodeKey(ROOT_INODE)) === undefined)
       throw new NexfsError('ECORRUPT', 'the root directory is missing');
     if (!volume.readOnly) fs.removeOrphans();
@@ -223,10 +234,11 @@ export class Nexfs {
    * await fh.close();
    * ```
    */
-  async open(path: string, flags: OpenFlags = 'r'): Promise<FileHandle> {
+  async open(path: string, flags: OpenFlags = 'r', options?: FileContentOptions): Promise<FileHandle> {
     this.live();
     if (!['r', 'r+', 'w', 'w+', 'wx', 'a', 'a+'].includes(flags))
       throw new TypeError(`flags: unknown open flags '${flags}'`);
+    const choice = this.choose(options);
     const names = this.parse(path);
     if (names.length === 0) throw new NexfsError('EISDIR', 'cannot open the root directory as a file', path);
     const writable = flags !== 'r';
@@ -239,9 +251,9 @@ export class Nexfs {
       if (flags === 'r' || flags === 'r+') throw new NexfsError('ENOENT', 'no such file', path);
       if (this.handles >= this.maxOpenFiles)
         throw new NexfsError('EMFILE', `${this.maxOpenFiles} files are open`, path);
-      this.volume.ensureSpace(4);
+      this.ensureSpace(4);
       const ino = this.volume.nextInode++;
-      this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent)));
+      this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent, choice)));
       this.volume.put(direntKey(parent, name), direntValue(ino, 'file'));
       ent = { ino, kind: 'file' };
     }
@@ -282,10 +294,11 @@ export class Nexfs {
    * await fs.writeFile('/config.json', new TextEncoder().encode('{}'));
    * ```
    */
-  async writeFile(path: string, data: Uint8Array): Promise<void> {
+  async writeFile(path: string, data: Uint8Array, options?: FileContentOptions): Promise<void> {
     this.live();
     this.writable();
     checkBytes(data, 'data');
+    const choice = this.choose(options);
     const names = this.parse(path);
     if (names.length === 0) throw new NexfsError('EISDIR', 'cannot write the root directory', path);
     const parent = this.resolveDir(names.slice(0, -1), path);
@@ -297,14 +310,15 @@ export class Nexfs {
       throw new NexfsError('EMFILE', `${this.maxOpenFiles} files are open`, path);
     // The new contents go to a fresh inode listed as an orphan (mount deletes orphans), then one
     // transaction links it in place of the old file: a power cut leaves the old or the new file.
-    this.volume.ensureSpace(4);
+    this.ensureSpace(4);
     const ino = this.volume.nextInode++;
-    this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent)));
+    this.volume.put(inodeKey(ino), encodeInode(this.newInode('file', parent, choice)));
     this.volume.put(orphanKey(ino), EMPTY);
     const o = this.acquire(ino, path);
     try {
       this.writeAt(o, data, 0);
       this.flushBuffer(o);
+      o.chunked?.flushTail();
       if (existing) this.removeFile(existing.ino);
       this.volume.put(direntKey(parent, name), direntValue(ino, 'file'));
       this.volume.del(orphanKey(ino));
@@ -313,6 +327,7 @@ export class Nexfs {
         // Nothing was linked: drop the half-built file now rather than at the next mount.
         o.bufIndex = -1;
         o.sizeDirty = false;
+        o.chunked = null;
         this.removeFile(ino);
         this.volume.del(orphanKey(ino));
       }
@@ -359,7 +374,7 @@ export class Nexfs {
       if (options.recursive) return;
       throw new NexfsError('EEXIST', 'the root directory exists', path);
     }
-    this.volume.ensureSpace(4);
+    this.ensureSpace(4);
     let dir = ROOT_INODE;
     for (let i = 0; i < names.length; i++) {
       const ent = this.lookupEntry(dir, names[i]);
@@ -417,7 +432,7 @@ export class Nexfs {
     if (!ent) throw new NexfsError('ENOENT', 'no such directory', path);
     if (ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'not a directory', path);
     if (!this.isEmptyDir(ent.ino)) throw new NexfsError('ENOTEMPTY', 'directory not empty', path);
-    this.volume.ensureSpace(4);
+    this.ensureSpace(4);
     this.volume.del(direntKey(parent, names[names.length - 1]));
     this.volume.del(inodeKey(ent.ino));
     this.volume.commit();
@@ -441,7 +456,7 @@ export class Nexfs {
     if (!ent) throw new NexfsError('ENOENT', 'no such file', path);
     if (ent.kind !== 'file') throw new NexfsError('EISDIR', 'is a directory', path);
     if (this.openInodes.has(ent.ino)) throw new NexfsError('EBUSY', 'file is open', path);
-    this.volume.ensureSpace(4);
+    this.ensureSpace(4);
     this.volume.del(direntKey(parent, names[names.length - 1]));
     this.removeFile(ent.ino);
     this.volume.commit();
@@ -489,7 +504,7 @@ export class Nexfs {
         throw new NexfsError('ENOTEMPTY', 'target not empty', to);
       if (this.openInodes.has(existing.ino)) throw new NexfsError('EBUSY', 'target file is open', to);
     }
-    this.volume.ensureSpace(4);
+    this.ensureSpace(4);
     if (existing) {
       if (existing.kind === 'file') this.removeFile(existing.ino);
       else this.volume.del(inodeKey(existing.ino));
@@ -528,11 +543,22 @@ export class Nexfs {
     const o = this.openInodes.get(ino);
     const size = o ? o.size : inode.sizeBytes;
     const kind = inode.kind;
+    const content = describeChoice(
+      kind === 'dir'
+        ? this.content.choice(undefined)
+        : {
+            layout: inode.layout,
+            checksum: inode.checksumKind,
+            codec: inode.compression,
+            level: inode.level ?? 0,
+          },
+    );
     return {
       ino,
       kind,
       size: kind === 'dir' ? 0 : size,
       mtimeMs: inode.mtimeMs,
+      content,
       isFile: () => kind === 'file',
       isDirectory: () => kind === 'dir',
     };
@@ -660,6 +686,8 @@ export class Nexfs {
   /** @internal */
   readAt(o: OpenInode, out: Uint8Array, offset: number, length: number, position: number): number {
     this.live();
+    if (o.chunked !== null)
+      return o.chunked.read(out, offset, Math.max(0, Math.min(length, o.size - position)), position);
     const end = Math.min(o.size, position + length);
     const P = this.pageBytes;
     let done = 0;
@@ -685,11 +713,12 @@ export class Nexfs {
   writeAt(o: OpenInode, data: Uint8Array, position: number): number {
     this.live();
     this.writable();
+    if (o.chunked !== null) return this.writeChunked(o, o.chunked, data, position);
     const P = this.pageBytes;
     let done = 0;
     while (done < data.length) {
       const chunk = Math.min(this.maxAtomicWriteBytes, data.length - done);
-      this.volume.ensureSpace(Math.ceil(chunk / P) + 2);
+      this.ensureSpace(Math.ceil(chunk / P) + 2);
       const end = position + done + chunk;
       for (let pos = position + done; pos < end; ) {
         const idx = Math.floor(pos / P);
@@ -725,7 +754,14 @@ export class Nexfs {
   /** @internal */
   truncateInode(o: OpenInode, size: number): void {
     this.writable();
-    this.volume.ensureSpace(4);
+    if (o.chunked !== null) {
+      this.ensureSpace(o.chunked.pagesFor(Math.max(0, size - o.size)));
+      o.chunked.truncate(size);
+      o.size = size;
+      o.sizeDirty = true;
+      return;
+    }
+    this.ensureSpace(4);
     this.flushBuffer(o);
     const P = this.pageBytes;
     const keep = Math.ceil(size / P);
@@ -771,6 +807,20 @@ export class Nexfs {
         bufLength: 0,
         bufDirty: false,
         inode,
+        chunked:
+          inode.layout === Layout.Chunked
+            ? new ChunkedData(
+                this.content,
+                ino,
+                {
+                  layout: inode.layout,
+                  checksum: inode.checksumKind,
+                  codec: inode.compression,
+                  level: inode.level ?? 0,
+                },
+                path,
+              )
+            : null,
       };
       this.openInodes.set(ino, o);
     }
@@ -790,6 +840,7 @@ export class Nexfs {
   private flushAll(): void {
     for (const o of this.openInodes.values()) {
       this.flushBuffer(o);
+      o.chunked?.flushTail();
       if (o.sizeDirty) {
         o.inode.sizeBytes = o.size;
         o.inode.mtimeMs = this.clock.now();
@@ -797,6 +848,7 @@ export class Nexfs {
         o.sizeDirty = false;
       }
     }
+    this.content.flush();
   }
 
   /** Deletes the files an interrupted writeFile left unlinked (at most one per cut write). */
@@ -815,20 +867,58 @@ export class Nexfs {
   }
 
   private removeFile(ino: number): void {
-    this.volume.delRange(pageKey(ino, 0), pageKey(ino + 1, 0));
+    const v = this.volume.get(inodeKey(ino));
+    if (v !== undefined && decodeInode(v)?.layout === Layout.Chunked) ChunkedData.remove(this.content, ino);
+    else this.volume.delRange(pageKey(ino, 0), pageKey(ino + 1, 0));
     this.volume.del(inodeKey(ino));
   }
 
-  private newInode(kind: 'file' | 'dir', parent: number): Inode {
+  private newInode(kind: 'file' | 'dir', parent: number, choice?: ContentChoice): Inode {
+    const chunked = choice !== undefined && choice.layout === Layout.Chunked;
     return {
       kind,
-      checksumKind: 0,
-      compression: 0,
-      layout: 0,
+      checksumKind: chunked ? choice.checksum : 0,
+      compression: chunked ? choice.codec : 0,
+      layout: chunked ? Layout.Chunked : Layout.Pages,
+      level: chunked ? choice.level : 0,
       sizeBytes: 0,
       mtimeMs: this.clock.now(),
       parent,
     };
+  }
+
+  /** Validates per-file content options at the door (a bad level changes nothing). */
+  private choose(options: FileContentOptions | undefined): ContentChoice {
+    const choice = this.content.choice(options);
+    if (choice.layout === Layout.Chunked) this.content.codec(choice.codec, choice.level);
+    return choice;
+  }
+
+  /** Ensures room for `pages` data pages; on ENOSPC, sweeps unreferenced chunks once and retries. */
+  private ensureSpace(pages: number): void {
+    try {
+      this.volume.ensureSpace(pages);
+    } catch (e) {
+      if (!(e instanceof NexfsError) || e.code !== 'ENOSPC' || this.sweepHook === null) throw e;
+      if (this.sweepHook() === 0) throw e;
+      this.volume.ensureSpace(pages);
+    }
+  }
+
+  /** @internal Set by the snapshot layer: reclaims unreferenced chunks, returns how many. */
+  sweepHook: (() => number) | null = null;
+
+  private writeChunked(o: OpenInode, c: ChunkedData, data: Uint8Array, position: number): number {
+    let done = 0;
+    while (done < data.length) {
+      const n = Math.min(this.maxAtomicWriteBytes, data.length - done);
+      this.ensureSpace(c.pagesFor(n + Math.max(0, position + done - o.size)));
+      c.write(data.subarray(done, done + n), position + done);
+      done += n;
+      if (c.size > o.size) o.size = c.size;
+      o.sizeDirty = true;
+    }
+    return done;
   }
 
   private inode(ino: number, path: string): Inode {
@@ -893,112 +983,6 @@ export class Nexfs {
   }
 }
 
-/**
- * An open file. Reads see every write made through any handle of the same file.
- *
- * @example
- * ```ts
- * const fh = await fs.open('/data.bin', 'w+');
- * await fh.write(new Uint8Array([1, 2, 3]));
- * const back = new Uint8Array(3);
- * await fh.read(back, 0, 3, 0);
- * await fh.sync();
- * await fh.close();
- * ```
- */
-export class FileHandle {
-  private readonly fs: Nexfs;
-  /** @internal */
-  readonly inode: OpenInode;
-  private readonly flags: OpenFlags;
-  private position = 0;
-  private closed = false;
-
-  /** @internal */
-  constructor(fs: Nexfs, inode: OpenInode, flags: OpenFlags) {
-    this.fs = fs;
-    this.inode = inode;
-    this.flags = flags;
-  }
-
-  /** Current size in bytes, including unsynced writes. */
-  get size(): number {
-    return this.inode.size;
-  }
-
-  /**
-   * Reads up to `length` bytes into `buffer[offset..]` from `position` (default: the handle's
-   * position, which then advances). Resolves to the number of bytes read (0 at end of file).
-   */
-  async read(
-    buffer: Uint8Array,
-    offset = 0,
-    length = buffer.length - offset,
-    position?: number,
-  ): Promise<number> {
-    this.check();
-    checkBytes(buffer, 'buffer');
-    if (!Number.isInteger(offset) || offset < 0 || offset > buffer.length)
-      throw new RangeError('offset: outside the buffer');
-    if (!Number.isInteger(length) || length < 0 || offset + length > buffer.length)
-      throw new RangeError('length: outside the buffer');
-    if (this.flags === 'w' || this.flags === 'wx' || this.flags === 'a')
-      throw new NexfsError('EBADF', 'handle not open for reading', this.inode.path);
-    const at = position ?? this.position;
-    if (!Number.isSafeInteger(at) || at < 0) throw new RangeError('position: a non-negative integer');
-    const n = this.fs.readAt(this.inode, buffer, offset, length, at);
-    if (position === undefined) this.position += n;
-    return n;
-  }
-
-  /**
-   * Writes `data` at `position` (default: the handle's position; the end of file in append mode).
-   * Not durable until {@link sync} or {@link close}; atomic up to `maxAtomicWriteBytes`.
-   */
-  async write(data: Uint8Array, position?: number): Promise<number> {
-    this.check();
-    checkBytes(data, 'data');
-    if (this.flags === 'r') throw new NexfsError('EBADF', 'handle not open for writing', this.inode.path);
-    const append = this.flags === 'a' || this.flags === 'a+';
-    const at = append ? this.inode.size : (position ?? this.position);
-    if (!Number.isSafeInteger(at) || at < 0) throw new RangeError('position: a non-negative integer');
-    const n = this.fs.writeAt(this.inode, data, at);
-    if (position === undefined || append) this.position = at + n;
-    return n;
-  }
-
-  /** Sets the file's size. */
-  async truncate(size = 0): Promise<void> {
-    this.check();
-    if (!Number.isSafeInteger(size) || size < 0) throw new RangeError('size: a non-negative integer');
-    if (this.flags === 'r') throw new NexfsError('EBADF', 'handle not open for writing', this.inode.path);
-    this.fs.truncateInode(this.inode, size);
-  }
-
-  /** Makes every write so far durable: after this resolves, the data survives any power cut. */
-  async sync(): Promise<void> {
-    this.check();
-    this.fs.sync();
-  }
-
-  /** Syncs and closes. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.fs.release(this.inode);
-  }
-
-  /** Size and kind of the open file. */
-  async stat(): Promise<HandleStats> {
-    this.check();
-    return { size: this.inode.size, ino: this.inode.ino };
-  }
-
-  private check(): void {
-    if (this.closed) throw new NexfsError('EBADF', 'file handle is closed', this.inode.path);
-  }
-}
-
 const EMPTY = new Uint8Array(0);
 
 function direntValue(ino: number, kind: 'file' | 'dir'): Uint8Array {
@@ -1019,10 +1003,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function checkBytes(v: unknown, name: string): void {
-  if (!(v instanceof Uint8Array)) throw new TypeError(`${name}: expected a Uint8Array`);
 }
 
 function checkCount(v: number, name: string, min: number, max: number): number {

@@ -6,6 +6,8 @@
  */
 import { compareBytes, u32, u64 } from './_bytes.js';
 import { crc32c } from './_crc32.js';
+import { nameKey } from './content/store.js';
+import { CHUNK_INO_BASE, CHUNKREF, decodeExtent } from './content-records.js';
 import { NexfsError } from './errors.js';
 import { ReadStatus } from './layout.js';
 import { DIRENT, decodeInode, KeyKind, PAGEMAP } from './records.js';
@@ -63,6 +65,9 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   const pages: { ino: number; index: number; address: number; length: number; crc: number }[] = [];
   const seenPages = new Set<number>();
   const orphans = new Set<number>();
+  const chunkNumbers = new Set<number>();
+  const chunkNames = new Set<string>();
+  const extents: { ino: number; name: string }[] = [];
   let prev: Uint8Array | null = null;
   try {
     volume.tree.walk((address, node) => {
@@ -102,6 +107,16 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
           });
         } else if (k[0] === KeyKind.Orphan && k.length === 9) {
           orphans.add(u64(k, 1));
+        } else if (k[0] === KeyKind.Chunk && k.length === 33 && v.length === CHUNKREF.bytes) {
+          chunkNumbers.add(u64(v, CHUNKREF.chunkNo));
+          chunkNames.add(nameKey(k.subarray(1)));
+        } else if (k[0] === KeyKind.Extent && decodeExtent(k, v) !== null) {
+          extents.push({ ino: u64(k, 1), name: nameKey(v.subarray(0, 32)) });
+        } else if (
+          (k[0] === KeyKind.Chunk && k.length === 1) ||
+          (k[0] === KeyKind.Snapshot && k.length === 9)
+        ) {
+          // the volume content record and snapshot records: checked by verify/scrub
         } else {
           err(`unknown key kind ${k[0]} of length ${k.length}`);
         }
@@ -137,7 +152,10 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (const p of pages) {
     report.dataPages++;
     const owner = inodes.get(p.ino);
-    if (owner?.kind !== 'file') err(`data page of missing file ${p.ino}`);
+    if (p.ino >= CHUNK_INO_BASE) {
+      if (!chunkNumbers.has(p.ino - CHUNK_INO_BASE))
+        err(`frame page of unindexed chunk ${p.ino - CHUNK_INO_BASE}`);
+    } else if (owner?.kind !== 'file') err(`data page of missing file ${p.ino}`);
     else if (p.index * P >= owner.size)
       err(`file ${p.ino}: page ${p.index} lies past its size ${owner.size}`);
     if (p.length === 0 || p.length > P) err(`file ${p.ino}: page ${p.index} has length ${p.length}`);
@@ -148,6 +166,10 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
         err(`file ${p.ino}: page ${p.index} fails its checksum`);
       }
     }
+  }
+  for (const e of extents) {
+    if (inodes.get(e.ino)?.kind !== 'file') err(`extent of missing file ${e.ino}`);
+    if (!chunkNames.has(e.name)) err(`file ${e.ino}: extent names missing chunk ${e.name}`);
   }
   for (const a of volume.tableAddresses) expected[Math.floor(a / ppb)] += 2;
   for (const j of volume.journalHoldings) expected[j.block] += j.pages;

@@ -245,7 +245,7 @@ export function decodeJournalRecords(b: Uint8Array): JournalRecord[] | null {
 }
 
 /** B-tree key prefixes. */
-export const KeyKind = { Inode: 1, Dirent: 2, Page: 3, Orphan: 4 } as const;
+export const KeyKind = { Inode: 1, Dirent: 2, Page: 3, Orphan: 4, Chunk: 5, Extent: 6, Snapshot: 7 } as const;
 
 /** Key of an orphan record: an inode being built by an atomic whole-file write, not yet linked. */
 export function orphanKey(ino: number): Uint8Array {
@@ -287,6 +287,8 @@ export interface Inode {
   checksumKind: number;
   compression: number;
   layout: number;
+  /** zstd level (1..22) when `compression` is zstd, else 0. */
+  level?: number;
   sizeBytes: number;
   mtimeMs: number;
   parent: number;
@@ -298,7 +300,8 @@ export const INODE = {
   checksumKind: 1,
   compression: 2,
   layout: 3,
-  flags: 4,
+  level: 4,
+  flags: 5,
   sizeBytes: 8,
   mtimeMs: 16,
   parent: 24,
@@ -312,6 +315,7 @@ export function encodeInode(n: Inode): Uint8Array {
   b[INODE.checksumKind] = n.checksumKind;
   b[INODE.compression] = n.compression;
   b[INODE.layout] = n.layout;
+  b[INODE.level] = n.level ?? 0;
   put64(b, INODE.sizeBytes, n.sizeBytes);
   put64(b, INODE.mtimeMs, Math.max(0, Math.floor(n.mtimeMs)));
   put64(b, INODE.parent, n.parent);
@@ -326,6 +330,7 @@ export function decodeInode(b: Uint8Array): Inode | null {
     checksumKind: b[INODE.checksumKind],
     compression: b[INODE.compression],
     layout: b[INODE.layout],
+    level: b[INODE.level],
     sizeBytes: u64(b, INODE.sizeBytes),
     mtimeMs: u64(b, INODE.mtimeMs),
     parent: u64(b, INODE.parent),

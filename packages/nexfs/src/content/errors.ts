@@ -7,6 +7,7 @@
  * with a stable `code`, so callers can branch on it and fuzzers can tell "rejected" from "crashed".
  * @module
  */
+import { NexfsError } from '../errors.js';
 
 /** The stable codes a {@link ContentError} carries. */
 export type ContentErrorCode =
@@ -24,7 +25,7 @@ export type ContentErrorCode =
   | 'EUNSUPPORTED';
 
 /**
- * An operating error of nexfs content addressing. `code` is stable; the message names the field.
+ * An operating error of nexfs content addressing: a {@link NexfsError} with a content code. `code` is stable; the message names the field.
  *
  * @example
  * ```ts
@@ -36,18 +37,18 @@ export type ContentErrorCode =
  * }
  * ```
  */
-export class ContentError extends Error {
+export class ContentError extends NexfsError {
   /** What went wrong, as a stable code. */
-  readonly code: ContentErrorCode;
+  declare readonly code: ContentErrorCode;
 
   /**
    * @param code - the stable error code
    * @param message - names the field or object at fault
+   * @param path - the file concerned, when the chunk belongs to one
    */
-  constructor(code: ContentErrorCode, message: string) {
-    super(`${code}: ${message}`);
+  constructor(code: ContentErrorCode, message: string, path?: string) {
+    super(code, message, path);
     this.name = 'ContentError';
-    this.code = code;
   }
 }
 

@@ -27,6 +27,10 @@ export interface BlockStore {
   delete(key: string): boolean;
   /** Every key, in no particular order. */
   keys(): Iterable<string>;
+  /** Whether `key` is stored, without reading the block (optional: `get` is used without it). */
+  has?(key: string): boolean;
+  /** Bytes stored in all, when the store keeps that count (optional: blocks are summed without it). */
+  totalBytes?(): number;
 }
 
 /**
@@ -196,10 +200,12 @@ export class ChunkStore {
     readonly framer: ChunkFramer,
     readonly codec: Codec = noneCodec,
   ) {
-    for (const key of blocks.keys()) {
-      const frame = blocks.get(key);
-      if (frame !== undefined) this.counters.storedBytes += frame.length;
-    }
+    if (blocks.totalBytes !== undefined) this.counters.storedBytes = blocks.totalBytes();
+    else
+      for (const key of blocks.keys()) {
+        const frame = blocks.get(key);
+        if (frame !== undefined) this.counters.storedBytes += frame.length;
+      }
   }
 
   /** Current counters. */
@@ -217,7 +223,7 @@ export class ChunkStore {
     const chunkName = name ?? this.framer.nameOf(plain);
     const key = nameKey(chunkName);
     this.counters.logicalBytes += plain.length;
-    if (this.blocks.get(key) !== undefined) {
+    if (this.stored(key)) {
       this.counters.dedupHits++;
     } else {
       const { frame } = this.framer.encode(plain, codec, chunkName);
@@ -230,7 +236,11 @@ export class ChunkStore {
 
   /** True when a chunk of that name is stored. */
   has(name: Uint8Array): boolean {
-    return this.blocks.get(nameKey(name)) !== undefined;
+    return this.stored(nameKey(name));
+  }
+
+  private stored(key: string): boolean {
+    return this.blocks.has !== undefined ? this.blocks.has(key) : this.blocks.get(key) !== undefined;
   }
 
   /**
@@ -255,7 +265,7 @@ export class ChunkStore {
   /** Adds a reference to a stored chunk. */
   ref(name: Uint8Array): void {
     const key = nameKey(name);
-    if (this.blocks.get(key) === undefined) throw new ContentError('ENOENT', `chunk ${key}: not stored`);
+    if (!this.stored(key)) throw new ContentError('ENOENT', `chunk ${key}: not stored`);
     this.refs.set(key, (this.refs.get(key) ?? 0) + 1);
   }
 
@@ -309,7 +319,7 @@ export class ChunkStore {
       }
     }
     this.refs.clear();
-    for (const [key, count] of marked) if (this.blocks.get(key) !== undefined) this.refs.set(key, count);
+    for (const [key, count] of marked) if (this.stored(key)) this.refs.set(key, count);
     return { kept, removed, freedBytes };
   }
 
