@@ -106,8 +106,21 @@ export function encodeCompiled(ops: Operands): number {
   return encodeShape(shapeOf(ops), ops);
 }
 
+let compiledEnabled = true;
+
+/**
+ * Turns the compiled encoders off (every instruction then takes the general path) or back on;
+ * returns the previous setting. For tests that compare the two paths.
+ */
+export function setCompiledEncoders(on: boolean): boolean {
+  const was = compiledEnabled;
+  compiledEnabled = on;
+  return was;
+}
+
 /** `encodeCompiled` with the shape already looked up (`shapeOf`). */
 export function encodeShape(shape: Shape, ops: Operands): number {
+  if (!compiledEnabled) return FALLBACK;
   const list = shape.candidates;
   for (let c = 0; c < list.length; c++) {
     const cand = list[c];

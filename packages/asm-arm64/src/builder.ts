@@ -4,9 +4,13 @@
  * same tables as the text assembler.
  * @module
  */
+import { compiledResult, encodeShape, shapeOf } from './_encode-compiled';
+import { classify } from './_scan';
+import { FALLBACK, internPrefix, Operands, type Shape, wordId } from './_shape';
 import { AsmError, applyFixup, DEFAULT_TEXT_ADDRESS } from './assembler';
-import { type EncodeResult, encodeTokens } from './instruction';
-import type { Token } from './operands';
+import { encodeTokens } from './instruction';
+import type { Fixup, Token } from './operands';
+import type { Encoding } from './tables';
 
 /** A 64-bit general register `x0`..`x30`. */
 export interface XReg {
@@ -161,6 +165,219 @@ function push(tokens: Token[], op: Operand): void {
   else tokens.push({ kind: 'id', text: op.name, raw: op.name, value: 0n, column: 0 });
 }
 
+// ---------------------------------------------------------------------------------------------
+// The fast path: operands straight into the compiled encoders (see `_compile.ts`)
+
+/** A mnemonic's compiled shapes, keyed by the classes of the operands (see `operandCode`). */
+interface MnemonicShapes {
+  mnemonic: string;
+  prefix: string;
+  prefixId: number;
+  shapes: Map<number, Shape>;
+}
+
+const byMnemonic = new Map<string, MnemonicShapes>();
+/** Operand-class combinations remembered per mnemonic (cleared when full). */
+const SHAPES_PER_MNEMONIC = 256;
+/** Mnemonics remembered by `emit` (cleared when full). */
+const MNEMONIC_LIMIT = 4096;
+
+function shapesOf(mnemonic: string): MnemonicShapes {
+  let m = byMnemonic.get(mnemonic);
+  if (!m) {
+    const upper = mnemonic.toUpperCase();
+    const dot = /^(B|BC)\.([A-Z]+)$/.exec(upper);
+    // `b.ne` goes through `emit`'s general path: the typed `b_cond` passes the condition as an operand.
+    const prefix = dot ? '' : upper;
+    m = { mnemonic, prefix, prefixId: internPrefix(prefix), shapes: new Map() };
+    if (byMnemonic.size >= MNEMONIC_LIMIT) byMnemonic.clear();
+    byMnemonic.set(mnemonic, m);
+  }
+  return m;
+}
+
+const B_COND: MnemonicShapes = {
+  mnemonic: 'b',
+  prefix: 'B.',
+  prefixId: internPrefix('B.'),
+  shapes: new Map(),
+};
+
+/** Builder operands per value atom: the atoms of register objects, by class. */
+const GPR_ATOMS = [120, 121, 115, 119, 122, 116]; // x y s w z t
+const ID_ATOM_CODES = 'xyswztBHSDQVi';
+/** Operand classes (six bits each in a shape code); `SLOW` sends the call to the general path. */
+const END = 0;
+const NUMBER = 7;
+const MEM = 8; // + mode * 6 + register class: 8..31
+const IDENT = 33; // + index in ID_ATOM_CODES: 33..45
+const SLOW = 63;
+
+function registerClass(r: XReg | WReg | SpReg): number {
+  switch (r.kind) {
+    case 'x':
+      return r.n === 31 ? 2 : 1;
+    case 'w':
+      return r.n === 31 ? 5 : 4;
+    case 'sp':
+      return 3;
+    default:
+      return 6;
+  }
+}
+
+const scratchValues = new Float64Array(1);
+
+/** The class of one operand (six bits). */
+function operandCode(x: Operand | undefined): number {
+  if (x === undefined) return END;
+  if (typeof x === 'number') return Number.isSafeInteger(x) ? NUMBER : SLOW;
+  if (typeof x === 'string')
+    return IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(x, scratchValues, 0)));
+  if (typeof x !== 'object') return SLOW;
+  if ('mode' in x) {
+    if (!Number.isSafeInteger(x.offset)) return SLOW;
+    const mode = x.mode === 'pre' ? 2 : x.mode === 'post' ? 3 : x.offset !== 0 ? 1 : 0;
+    return MEM + mode * 6 + registerClass(x.base) - 1;
+  }
+  if ('kind' in x) return registerClass(x);
+  return IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(x.name, scratchValues, 0)));
+}
+
+const ops = new Operands();
+let atomCount = 0;
+let slot = 0;
+/** Tokens so far, as the general path would number them (fixup columns are token numbers). */
+let tokenCount = 0;
+
+function pushAtom(code: number): void {
+  ops.atoms[atomCount++] = code;
+}
+
+/** Writes one operand's values (and, when `atoms`, its atoms). */
+function fill(x: Operand, atoms: boolean): void {
+  if (typeof x === 'number') {
+    if (atoms) pushAtom(110);
+    // -0 is 0 to the general path (it reads numbers as BigInt).
+    ops.values[slot++] = x === 0 ? 0 : x;
+    tokenCount += x < 0 ? 3 : 2;
+    return;
+  }
+  if (typeof x === 'string') {
+    fillIdentifier(x, atoms);
+    return;
+  }
+  if (typeof x !== 'object') return;
+  if ('mode' in x) {
+    if (atoms) pushAtom(91);
+    fill(x.base, atoms);
+    tokenCount++;
+    if (x.mode === 'post') {
+      if (atoms) pushAtom(93);
+      if (atoms) pushAtom(44);
+      tokenCount += 2;
+      fill(x.offset, atoms);
+      return;
+    }
+    if (x.offset !== 0 || x.mode === 'pre') {
+      if (atoms) pushAtom(44);
+      tokenCount++;
+      fill(x.offset, atoms);
+    }
+    if (atoms) pushAtom(93);
+    tokenCount++;
+    if (x.mode === 'pre') {
+      if (atoms) pushAtom(33);
+      tokenCount++;
+    }
+    return;
+  }
+  if ('kind' in x) {
+    if (atoms) pushAtom(GPR_ATOMS[registerClass(x) - 1]);
+    ops.values[slot++] = x.n;
+    tokenCount++;
+    return;
+  }
+  fillIdentifier(x.name, atoms);
+}
+
+function fillAfterComma(x: Operand, atoms: boolean, joined: boolean): void {
+  if (!joined) {
+    if (atoms) pushAtom(44);
+    tokenCount++;
+  }
+  fill(x, atoms);
+}
+
+function fillIdentifier(text: string, atoms: boolean): void {
+  const atom = classify(text, ops.values, slot);
+  if (atoms) pushAtom(atom);
+  if (atom === 105) ops.values[slot] = wordId(text);
+  ops.texts[slot] = text;
+  ops.words[slot] = text;
+  ops.columns[slot++] = tokenCount;
+  tokenCount++;
+}
+
+/**
+ * Fills the operands (comma-separated; with `joinLast` the last one follows the one before it
+ * without a comma, as the amount of `lsl #3`) and encodes them, or returns `FALLBACK`.
+ */
+function encodeFast(
+  m: MnemonicShapes,
+  joinLast: boolean,
+  a?: Operand,
+  b?: Operand,
+  c?: Operand,
+  d?: Operand,
+  e?: Operand,
+): number {
+  const code =
+    ((((operandCode(a) * 64 + operandCode(b)) * 64 + operandCode(c)) * 64 + operandCode(d)) * 64 +
+      operandCode(e)) *
+      2 +
+    (joinLast ? 1 : 0);
+  let shape = m.shapes.get(code);
+  const build = shape === undefined;
+  if (build) {
+    // Any operand of a class the fast path does not take sends the call to the general path.
+    for (const x of [a, b, c, d, e]) if (operandCode(x) === SLOW) return FALLBACK;
+  }
+  atomCount = 0;
+  slot = 0;
+  // The condition of `b.<cond>` is part of the mnemonic in the general path: not a token.
+  tokenCount = m === B_COND ? -1 : 0;
+  ops.prefix = m.prefix;
+  ops.prefixId = m.prefixId;
+  const last =
+    e !== undefined
+      ? 5
+      : d !== undefined
+        ? 4
+        : c !== undefined
+          ? 3
+          : b !== undefined
+            ? 2
+            : a !== undefined
+              ? 1
+              : 0;
+  // Unrolled, no array of operands: one allocation per call cost 15% of the builder's rate.
+  if (last > 0) fill(a as Operand, build);
+  if (last > 1) fillAfterComma(b as Operand, build, joinLast && last === 2);
+  if (last > 2) fillAfterComma(c as Operand, build, joinLast && last === 3);
+  if (last > 3) fillAfterComma(d as Operand, build, joinLast && last === 4);
+  if (last > 4) fillAfterComma(e as Operand, build, joinLast);
+  if (build) {
+    ops.atomCount = atomCount;
+    ops.count = slot;
+    shape = shapeOf(ops);
+    if (m.shapes.size >= SHAPES_PER_MNEMONIC) m.shapes.clear();
+    m.shapes.set(code, shape);
+  }
+  ops.count = slot;
+  return encodeShape(shape as Shape, ops);
+}
+
 /**
  * Builds machine code instruction by instruction.
  *
@@ -179,7 +396,7 @@ export class Builder {
   private words = new Uint32Array(1024);
   private count = 0;
   private readonly labels = new Map<string, number>();
-  private readonly pending: { index: number; result: EncodeResult }[] = [];
+  private readonly pending: { index: number; encoding: Encoding; fixups: Fixup[] }[] = [];
   private nextLabel = 0;
   private readonly limitInstructions: number;
 
@@ -217,6 +434,47 @@ export class Builder {
    * typed methods below call this.
    */
   emit(mnemonic: string, ...operands: Operand[]): this {
+    if (operands.length <= 5 && !operands.includes(undefined as unknown as Operand)) {
+      const m = shapesOf(mnemonic);
+      if (m.prefix !== '') {
+        const [a, b, c, d, e] = operands;
+        if (this.put(encodeFast(m, false, a, b, c, d, e))) return this;
+      }
+    }
+    return this.emitGeneral(mnemonic, operands);
+  }
+
+  /** Stores the word the fast path encoded; false when it fell back. */
+  private put(word: number): boolean {
+    if (word === FALLBACK) return false;
+    if (this.count >= this.limitInstructions)
+      throw new RangeError(`builder: more than ${this.limitInstructions} instructions`);
+    if (this.count === this.words.length) {
+      const grown = new Uint32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    const fixups = compiledResult.fixups;
+    if (fixups.length > 0)
+      this.pending.push({
+        index: this.count,
+        encoding: compiledResult.encoding as Encoding,
+        fixups: fixups.map((f) => ({ ...f, column: f.column + 1 })),
+      });
+    this.words[this.count++] = word;
+    return true;
+  }
+
+  /** A typed method's instruction: the fast path, else the general one. */
+  private op(mnemonic: string, a?: Operand, b?: Operand, c?: Operand, d?: Operand, e?: Operand): this {
+    if (this.put(encodeFast(shapesOf(mnemonic), false, a, b, c, d, e))) return this;
+    const operands: Operand[] = [];
+    for (const x of [a, b, c, d, e]) if (x !== undefined) operands.push(x);
+    return this.emitGeneral(mnemonic, operands);
+  }
+
+  /** The general path: operands as tokens through the template matcher. */
+  private emitGeneral(mnemonic: string, operands: readonly Operand[]): this {
     const tokens: Token[] = [];
     for (let i = 0; i < operands.length; i++) {
       if (i > 0) tokens.push(COMMA);
@@ -237,14 +495,15 @@ export class Builder {
       grown.set(this.words);
       this.words = grown;
     }
-    if (r.fixups.length > 0) this.pending.push({ index: this.count, result: r });
+    if (r.fixups.length > 0) this.pending.push({ index: this.count, encoding: r.encoding, fixups: r.fixups });
     this.words[this.count++] = r.word;
     return this;
   }
 
   /** Emits a shifted-register operand form: `op rd, rn, rm, shift #amount`. */
   private shifted(m: string, rd: Operand, rn: Operand, rm: Operand, shift?: Shift, amount?: number): this {
-    if (shift === undefined) return this.emit(m, rd, rn, rm);
+    if (shift === undefined) return this.op(m, rd, rn, rm);
+    if (this.put(encodeFast(shapesOf(m), true, rd, rn, rm, shift, amount ?? 0))) return this;
     const tokens: Token[] = [];
     push(tokens, rd);
     tokens.push(COMMA);
@@ -278,22 +537,23 @@ export class Builder {
   }
   /** `adds rd, rn, op`, setting the flags. */
   adds<R extends Gpr>(rd: R, rn: WithSp<R>, op: Same<R> | number): this {
-    return this.emit('adds', rd, rn, op);
+    return this.op('adds', rd, rn, op);
   }
   /** `subs rd, rn, op`, setting the flags. */
   subs<R extends Gpr>(rd: R, rn: WithSp<R>, op: Same<R> | number): this {
-    return this.emit('subs', rd, rn, op);
+    return this.op('subs', rd, rn, op);
   }
   /** `cmp rn, op`. */
   cmp<R extends Gpr | SpReg>(rn: R, op: Same<R> | number): this {
-    return this.emit('cmp', rn, op);
+    return this.op('cmp', rn, op);
   }
   /** `mov rd, #imm` (MOVZ, MOVN or ORR, as LLVM chooses) or `mov rd, rm`. */
   mov<R extends Gpr | SpReg>(rd: R, op: WithSp<R> | number | bigint): this {
-    return this.emit('mov', rd, op);
+    return this.op('mov', rd, op);
   }
   /** `movk rd, #imm16, lsl #shift`. */
   movk(rd: Gpr, imm16: number, shift = 0): this {
+    if (this.put(encodeFast(shapesOf('movk'), true, rd, imm16, 'lsl', shift))) return this;
     const tokens: Token[] = [];
     push(tokens, rd);
     tokens.push(COMMA);
@@ -304,104 +564,105 @@ export class Builder {
   }
   /** Bitwise AND with a logical immediate or a register. */
   and<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
-    return this.emit('and', rd, rn, op);
+    return this.op('and', rd, rn, op);
   }
   /** Bitwise OR with a logical immediate or a register. */
   orr<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
-    return this.emit('orr', rd, rn, op);
+    return this.op('orr', rd, rn, op);
   }
   /** Bitwise exclusive OR with a logical immediate or a register. */
   eor<R extends Gpr>(rd: R | WithSp<R>, rn: R, op: R | number | bigint): this {
-    return this.emit('eor', rd, rn, op);
+    return this.op('eor', rd, rn, op);
   }
   /** Shift left by an immediate or a register. */
   lsl<R extends Gpr>(rd: R, rn: Same<R>, amount: Same<R> | number): this {
-    return this.emit('lsl', rd, rn, amount);
+    return this.op('lsl', rd, rn, amount);
   }
   /** Logical shift right by an immediate or a register. */
   lsr<R extends Gpr>(rd: R, rn: Same<R>, amount: Same<R> | number): this {
-    return this.emit('lsr', rd, rn, amount);
+    return this.op('lsr', rd, rn, amount);
   }
   /** Multiply. */
   mul<R extends Gpr>(rd: R, rn: Same<R>, rm: Same<R>): this {
-    return this.emit('mul', rd, rn, rm);
+    return this.op('mul', rd, rn, rm);
   }
   /** Unsigned divide. */
   udiv<R extends Gpr>(rd: R, rn: Same<R>, rm: Same<R>): this {
-    return this.emit('udiv', rd, rn, rm);
+    return this.op('udiv', rd, rn, rm);
   }
   /** Load a register (size from the register class). */
   ldr(rt: XReg | WReg, address: Mem | Label): this {
-    return this.emit('ldr', rt, address);
+    return this.op('ldr', rt, address);
   }
   /** Store a register. */
   str(rt: XReg | WReg, address: Mem): this {
-    return this.emit('str', rt, address);
+    return this.op('str', rt, address);
   }
   /** Load a byte, zero-extended. */
   ldrb(rt: WReg, address: Mem): this {
-    return this.emit('ldrb', rt, address);
+    return this.op('ldrb', rt, address);
   }
   /** Store a byte. */
   strb(rt: WReg, address: Mem): this {
-    return this.emit('strb', rt, address);
+    return this.op('strb', rt, address);
   }
   /** Load a pair of registers of one width. */
   ldp<R extends Gpr>(rt: R, rt2: Same<R>, address: Mem): this {
-    return this.emit('ldp', rt, rt2, address);
+    return this.op('ldp', rt, rt2, address);
   }
   /** Store a pair of registers of one width. */
   stp<R extends Gpr>(rt: R, rt2: Same<R>, address: Mem): this {
-    return this.emit('stp', rt, rt2, address);
+    return this.op('stp', rt, rt2, address);
   }
   /** Address of a label. */
   adr(rd: XReg, target: Label): this {
-    return this.emit('adr', rd, target);
+    return this.op('adr', rd, target);
   }
   /** Branch. */
   b(target: Label): this {
-    return this.emit('b', target);
+    return this.op('b', target);
   }
   /** Branch with link. */
   bl(target: Label): this {
-    return this.emit('bl', target);
+    return this.op('bl', target);
   }
   /** Conditional branch `b.<cond>`. */
   b_cond(cond: Cond, target: Label): this {
-    return this.emit(`b.${cond}`, target);
+    if (this.put(encodeFast(B_COND, true, cond, target))) return this;
+    return this.emitGeneral(`b.${cond}`, [target]);
   }
   /** Compare and branch if zero. */
   cbz(rt: XReg | WReg, target: Label): this {
-    return this.emit('cbz', rt, target);
+    return this.op('cbz', rt, target);
   }
   /** Compare and branch if not zero. */
   cbnz(rt: XReg | WReg, target: Label): this {
-    return this.emit('cbnz', rt, target);
+    return this.op('cbnz', rt, target);
   }
   /** Conditional set. */
   cset(rd: XReg | WReg, cond: Exclude<Cond, 'al'>): this {
-    return this.emit('cset', rd, cond);
+    return this.op('cset', rd, cond);
   }
   /** Return (to x30 by default). */
   ret(rn?: XReg): this {
-    return rn ? this.emit('ret', rn) : this.emit('ret');
+    return rn ? this.op('ret', rn) : this.op('ret');
   }
   /** Supervisor call. */
   svc(imm16 = 0): this {
-    return this.emit('svc', imm16);
+    return this.op('svc', imm16);
   }
   /** No operation. */
   nop(): this {
-    return this.emit('nop');
+    return this.op('nop');
   }
 
   /** Resolves labels and returns the little-endian machine code. */
   finish(): Uint8Array {
     const resolve = (name: string) => this.labels.get(name);
-    for (const { index, result } of this.pending) {
-      let word = result.word;
-      for (const f of result.fixups)
-        word = applyFixup(result.encoding, word, f, this.address + index * 4, resolve, index + 1);
+    for (const { index, encoding, fixups } of this.pending) {
+      let word = this.words[index];
+      for (const f of fixups)
+        word = applyFixup(encoding, word, f, this.address + index * 4, resolve, index + 1);
       this.words[index] = word;
     }
     this.pending.length = 0;

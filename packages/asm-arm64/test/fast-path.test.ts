@@ -6,9 +6,11 @@
  * everything else it must hand to the general matcher.
  */
 import { describe, expect, it } from 'vitest';
-import { compiledResult, encodeCompiled } from '../src/_encode-compiled';
+import { compiledResult, encodeCompiled, setCompiledEncoders } from '../src/_encode-compiled';
 import { scanInstruction } from '../src/_scan';
 import { FALLBACK, Operands } from '../src/_shape';
+import { assemble } from '../src/assembler';
+import { Builder, mem, post, pre, sp, W, wzr, X, xzr } from '../src/builder';
 import { disassembleWord, encodeTokens, setReplay, templateOf, tokenize } from '../src/instruction';
 import { decodeEncoding, encodings } from '../src/tables';
 
@@ -165,5 +167,212 @@ describe('fast path vs the general matcher', () => {
     } finally {
       setReplay(was);
     }
+  });
+});
+
+describe('builder and assembler: compiled encoders vs the general path', () => {
+  it('gives the same code and the same errors for random typed-builder programs', () => {
+    const seeds = rng(0xb17d);
+    // Each program is drawn twice from the same seed, once per path.
+    let next = rng(1);
+    const pick = <T>(list: readonly T[]): T => list[next() % list.length];
+    const xs = [...X, xzr];
+    const ws = [...W, wzr];
+    const imm = (): number => {
+      const r = next() % 6;
+      if (r === 0) return next() % 4096;
+      if (r === 1) return (next() % 1_000_000) - 500_000;
+      if (r === 2) return next() * 0x10000 + (next() & 0xffff);
+      if (r === 3) return -(next() % 65536);
+      if (r === 4) return (next() % 64) * 8;
+      return next() % 64;
+    };
+    const memOf = () => {
+      const base = pick([...X, sp]);
+      const offset = pick([0, imm(), (next() % 512) - 256, (next() % 64) * 8]);
+      const r = next() % 3;
+      return r === 0 ? mem(base, offset) : r === 1 ? pre(base, offset) : post(base, offset);
+    };
+    const conds = ['eq', 'ne', 'hs', 'lo', 'mi', 'gt', 'le', 'al', 'EQ'] as const;
+    const shifts = ['lsl', 'lsr', 'asr', 'ror'] as const;
+    type Step = (a: Builder, labels: ReturnType<Builder['label']>[]) => void;
+    const steps: (() => Step)[] = [
+      () => {
+        const [rd, rn] = [pick(xs), pick([...X, sp])];
+        const op = next() % 2 ? imm() : pick(X);
+        const s = next() % 3 === 0 ? pick(shifts) : undefined;
+        const amount = next() % 70;
+        return (a) => a.add(rd, rn, op, s, amount);
+      },
+      () => {
+        const [rd, rn, rm] = [pick(ws), pick(ws), pick(ws)];
+        return (a) => a.sub(rd, rn, next() % 2 ? imm() : rm);
+      },
+      () => {
+        const [rd, rn, op] = [pick(xs), pick(xs), imm()];
+        return (a) => a.subs(rd, rn, op).adds(rd, rn, op).cmp(rn, op);
+      },
+      () => {
+        const [rd, v] = [pick([...xs, sp]), imm()];
+        return (a) => a.mov(rd, next() % 4 ? v : pick(X));
+      },
+      () => {
+        const [rd, v] = [pick(ws), imm()];
+        return (a) => a.mov(rd, v);
+      },
+      () => {
+        const [rd, v, sh] = [pick(xs), imm(), pick([0, 16, 32, 48, 8])];
+        return (a) => a.movk(rd, v, sh);
+      },
+      () => {
+        const [rd, rn] = [pick(xs), pick(xs)];
+        const v = pick([0xff, 0xf0f0, 0x5555, imm(), 3, 0x7ffffffe]);
+        return (a) =>
+          a
+            .and(rd, rn, v)
+            .orr(rd, rn, v)
+            .eor(rd, rn, next() % 2 ? v : pick(X));
+      },
+      () => {
+        const [rd, rn, v] = [pick(xs), pick(xs), next() % 70];
+        return (a) => a.lsl(rd, rn, v).lsr(rd, rn, next() % 2 ? v : pick(X));
+      },
+      () => {
+        const [rd, rn, rm] = [pick(ws), pick(ws), pick(ws)];
+        return (a) => a.mul(rd, rn, rm).udiv(rd, rn, rm);
+      },
+      () => {
+        const [rt, m] = [pick([...xs, ...ws]), memOf()];
+        return (a) => a.ldr(rt, m).str(rt, m);
+      },
+      () => {
+        const [rt, m] = [pick(ws), memOf()];
+        return (a) => a.ldrb(rt, m).strb(rt, m);
+      },
+      () => {
+        const [rt, rt2, m] = [pick(X), pick(X), memOf()];
+        return (a) => a.ldp(rt, rt2, m).stp(rt, rt2, m);
+      },
+      () => {
+        const c = pick(conds);
+        const rt = pick(xs);
+        return (a, labels) =>
+          a
+            .b(pick(labels))
+            .bl(pick(labels))
+            .b_cond(c as 'eq', pick(labels))
+            .cbz(rt, pick(labels))
+            .cbnz(rt, pick(labels))
+            .adr(pick(X), pick(labels))
+            .ldr(rt, pick(labels));
+      },
+      () => {
+        const [rd, c] = [pick(ws), pick(conds)];
+        return (a) => a.cset(rd, c as 'eq');
+      },
+      () => {
+        const v = imm();
+        return (a) => a.svc(v).nop().ret().ret(pick(X));
+      },
+      () => {
+        const [rd, rn] = [pick(xs), pick(xs)];
+        const v = imm();
+        return (a) =>
+          a
+            .emit('ubfx', rd, rn, v % 70, (v >> 3) % 70)
+            .emit('csel', rd, rn, pick(X), pick(conds))
+            .emit('tst', rn, v);
+      },
+    ];
+    let instructions = 0;
+    const failures: string[] = [];
+    for (let program = 0; program < 400; program++) {
+      const seed = seeds();
+      const run = (compiled: boolean): string => {
+        next = rng(seed);
+        const plan: Step[] = [];
+        for (let i = 0; i < 40; i++) plan.push(pick(steps)());
+        const was = setCompiledEncoders(compiled);
+        try {
+          const a = new Builder();
+          const labels = [a.label(), a.label(), a.label(), a.label('Named')];
+          const errors: string[] = [];
+          plan.forEach((step, i) => {
+            if (i % 10 === 0 && labels.length > i / 10) a.bind(labels[i / 10]);
+            try {
+              step(a, labels);
+            } catch (err) {
+              errors.push((err as Error).message);
+            }
+          });
+          let code: string;
+          try {
+            code = Buffer.from(a.finish()).toString('hex');
+          } catch (err) {
+            code = (err as Error).message;
+          }
+          if (compiled) instructions += a.length;
+          return `${code}\n${errors.join('\n')}`;
+        } finally {
+          setCompiledEncoders(was);
+        }
+      };
+      const fast = run(true);
+      const general = run(false);
+      if (fast !== general) failures.push(`program ${program}:\n${fast}\n---\n${general}`);
+    }
+    console.log(`builder fast path vs matcher: ${instructions} instructions in 400 programs`);
+    expect(failures.slice(0, 3)).toEqual([]);
+  });
+
+  it('assembles the corpus and its broken variants the same way with and without compiled encoders', () => {
+    const next = rng(0x7e47);
+    let lines = 0;
+    const failures: string[] = [];
+    const pool = encodings().filter(
+      (e) => templateOf(e, null) && /^(dpimm|dpreg|ldst|control)\//.test(e.group),
+    );
+    for (let module = 0; module < 60; module++) {
+      const src: string[] = ['.equ FOUR, 4', 'start:'];
+      for (let i = 0; i < 200; i++) {
+        const e = pool[next() % pool.length];
+        const text = disassembleWord(((next() & ~e.mask) | e.value) >>> 0, 0x401000);
+        if (text === null) continue;
+        const r = next() % 12;
+        if (r === 0 && module % 3 === 0)
+          src.push(`${i}: ${text.replace(/#(-?\d+)/, () => `#${(next() % 9000) - 4500}`)}`);
+        else if (r === 1) src.push(text.replace(/#(-?\d+)/, '#FOUR'));
+        else if (r === 2) src.push(`L${i}: ${text}\r`);
+        else if (r === 3) src.push(`  b.ne ${next() % 2 ? 'start' : `${i - 1}b`} // back`);
+        else src.push(`\t${text.toUpperCase()} ; comment`);
+      }
+      const source = src.join('\n');
+      const run = (compiled: boolean): string => {
+        const was = setCompiledEncoders(compiled);
+        try {
+          return Buffer.from(assemble(source).text).toString('hex');
+        } catch (err) {
+          return (err as Error).message;
+        } finally {
+          setCompiledEncoders(was);
+        }
+      };
+      lines += src.length;
+      const fast = run(true);
+      const general = run(false);
+      if (fast !== general)
+        failures.push(`module ${module}: ${fast.slice(0, 200)} vs ${general.slice(0, 200)}`);
+    }
+    console.log(`text assembly fast path vs matcher: ${lines} lines in 60 modules`);
+    expect(failures.slice(0, 3)).toEqual([]);
+  });
+});
+
+describe('regressions', () => {
+  it('keeps instructions on lines that end in CR (CRLF sources)', () => {
+    // The line splitter's /^(\s*)(\S+)\s*(.*)$/ failed on a trailing CR and dropped the line.
+    const m = assemble('mov x0, #1\r\nadd x0, x0, x1\r\nret\r\n');
+    expect(m.instructionCount).toBe(3);
+    expect(Array.from(new Uint32Array(m.text.buffer, 0, 3))).toEqual([0xd2800020, 0x8b010000, 0xd65f03c0]);
   });
 });
