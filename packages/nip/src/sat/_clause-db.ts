@@ -124,7 +124,8 @@ export function purgeWatches(s: SolverState): void {
     const len = s.watchLen[l];
     let j = 0;
     for (let i = 0; i < len; i += 2) {
-      if ((arena[list[i] + 1] & FLAG_DELETED) === 0) {
+      const tag = list[i];
+      if ((arena[(tag < 0 ? ~tag : tag) + 1] & FLAG_DELETED) === 0) {
         list[j++] = list[i];
         list[j++] = list[i + 1];
       }

@@ -5,11 +5,17 @@
  */
 import { HEADER, type SolverState } from './_state.js';
 
+/**
+ * Watches a clause's first two literals. A binary clause is watched under the tag `~cref`
+ * (negative) with the other literal as its blocker, so propagation settles it from the watch
+ * entry alone, without reading the clause (CaDiCaL's binary watches).
+ */
 export function attach(s: SolverState, cref: number): void {
   const a = s.arena[cref + HEADER];
   const b = s.arena[cref + HEADER + 1];
-  watch(s, a, cref, b);
-  watch(s, b, cref, a);
+  const tag = s.arena[cref] === 2 ? ~cref : cref;
+  watch(s, a, tag, b);
+  watch(s, b, tag, a);
 }
 
 export function watch(s: SolverState, lit: number, cref: number, blocker: number): void {
@@ -68,9 +74,28 @@ export function propagate(s: SolverState): number {
       const cref = list[i];
       const blocker = list[i + 1];
       i += 2;
-      if (litVal[blocker] === 1) {
+      const blockerVal = litVal[blocker];
+      if (blockerVal === 1) {
         list[j++] = cref;
         list[j++] = blocker;
+        continue;
+      }
+      if (cref < 0) {
+        // Binary clause: the blocker is the other literal; no clause visit.
+        list[j++] = cref;
+        list[j++] = blocker;
+        const c = ~cref;
+        if (blockerVal === -1) {
+          conflict = c;
+          while (i < len) list[j++] = list[i++];
+          s.qhead = s.trailLen;
+        } else {
+          if (arena[c + HEADER] !== blocker) {
+            arena[c + HEADER + 1] = arena[c + HEADER];
+            arena[c + HEADER] = blocker; // a reason's implied literal comes first
+          }
+          s.enqueue(blocker, c);
+        }
         continue;
       }
       const base = cref + HEADER;
