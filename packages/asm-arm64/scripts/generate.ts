@@ -1040,9 +1040,38 @@ lines.push('/** A table row as generated. */');
 lines.push(
   'export type RawEncoding = readonly [name: string, group: number, mask: number, value: number, fields: string, feature: string, mnemonic: string, template: readonly RawPart[] | null, aliases: readonly (readonly [name: string, mnemonic: string, template: readonly RawPart[] | null, condition: RawCond, preferred: RawCond])[], exclusions: readonly (readonly [mask: number, value: number])[]];',
 );
+// The named operations of AT, DC, IC and TLBI: the SYS aliases' operand rules carry their field
+// values in their names (`tlbi_op_000_1000_0111_001_VAE1` is op1 000, CRn 1000, CRm 0111, op2 001).
+const sysOperations: [string, string, number, number, number, number][] = [];
+for (const [id, rule] of Object.entries(rules)) {
+  const m = /^(at|dc|ic|tlbi)_op_option$/.exec(id);
+  if (!m || rule._type !== 'Instruction.Rules.Choice') continue;
+  const kind = m[1].toUpperCase();
+  for (const c of rule.choices) {
+    const cid: string = c.symbols[0].rule_id;
+    const bits = base(cid)
+      .slice(m[1].length + 4)
+      .split('_');
+    const name = bits.pop() as string;
+    const n = bits.map((b) => Number.parseInt(b, 2));
+    // AT names only CRm<0> (CRm is 100x); DC and IC have CRn 0111; TLBI gives all four.
+    const [op1, crn, crm, op2] =
+      kind === 'TLBI' ? n : kind === 'AT' ? [n[0], 7, 8 | n[1], n[2]] : [n[0], 7, n[1], n[2]];
+    sysOperations.push([kind, name.toLowerCase(), op1, crn, crm, op2]);
+  }
+}
+lines.push('');
+lines.push(
+  '/** Named operations of the AT, DC, IC and TLBI aliases of SYS: [kind, name, op1, CRn, CRm, op2]. */',
+);
+lines.push(
+  `export const SYS_OPERATIONS: readonly (readonly [kind: 'AT' | 'DC' | 'IC' | 'TLBI', name: string, op1: number, crn: number, crm: number, op2: number])[] = ${JSON.stringify(sysOperations)};`,
+);
 writeFileSync(join(outDir, 'a64.ts'), `${lines.join('\n')}\n`);
 
 const resolvedCount = rows.filter((r) => r.parts).length;
-console.log(`encodings: ${rows.length}, with templates: ${resolvedCount}`);
+console.log(
+  `encodings: ${rows.length}, with templates: ${resolvedCount}, SYS operations: ${sysOperations.length}`,
+);
 const sorted = [...unresolved.entries()].sort((a, b) => b[1] - a[1]);
 for (const [k, v] of sorted.slice(0, 40)) console.log(`  unresolved ${v}: ${k}`);

@@ -4,7 +4,7 @@
  * @module
  */
 import type { RawCond } from './generated/a64';
-import { CACHE_OPS, cacheOp } from './operand-names';
+import { CACHE_OPS, cacheOp, type SysOperationKind } from './operand-names';
 import { type Encoding, getField } from './tables';
 
 /** The value of a condition term: a field, a bit pattern, a truth value or a name. */
@@ -122,7 +122,7 @@ export function evaluate(e: Encoding, word: number, c: RawCond): Value {
         case 'BFXPreferred':
           return bfxPreferred(num(args[0]), num(args[1]), num(args[2]), num(args[3]));
         case 'CacheOpNamed': {
-          const kind = c[2] as 'DC' | 'IC';
+          const kind = c[2] as SysOperationKind;
           const name = cacheOp(
             kind,
             getField(e, word, 'op1'),

@@ -31,6 +31,7 @@ import {
   CONDITION_SYNONYMS,
   CONDITIONS,
   PREFETCH_OPS,
+  type SysOperationKind,
   systemRegisterByName,
 } from './operand-names';
 import { type Encoding, fieldWidth, getField, setField } from './tables';
@@ -520,12 +521,12 @@ export function matchOperand(
       return pos + 1;
     }
     case 'SYSOP': {
-      const op = t && t.kind === 'id' ? CACHE_OPS[a[1] as 'DC' | 'IC'][t.text] : undefined;
+      const op = t && t.kind === 'id' ? CACHE_OPS[a[1] as SysOperationKind][t.text] : undefined;
       if (!op) return need(state, column, `a ${a[1].toLowerCase()} operation`);
       state.word = setField(e, state.word, 'op1', op.code[0]);
-      state.word = setField(e, state.word, 'CRn', 7);
-      state.word = setField(e, state.word, 'CRm', op.code[1]);
-      state.word = setField(e, state.word, 'op2', op.code[2]);
+      state.word = setField(e, state.word, 'CRn', op.code[1]);
+      state.word = setField(e, state.word, 'CRm', op.code[2]);
+      state.word = setField(e, state.word, 'op2', op.code[3]);
       state.word = setField(e, state.word, 'Rt', 31);
       state.cacheOpRegister = op.register;
       return pos + 1;
@@ -568,6 +569,11 @@ export function applyOmitted(e: Encoding, op: string, state: MatchState, mnemoni
   }
   if (a[0] === 'R' && mnemonic.startsWith('RET')) {
     state.word = setField(e, state.word, a[1], 30);
+    return;
+  }
+  // An omitted SYS operand is XZR (Arm ARM C6.2, SYS: `{, <Xt>}` with Rt = 11111).
+  if (a[0] === 'R' && mnemonic === 'SYS') {
+    state.word = setField(e, state.word, a[1], 31);
     return;
   }
   if (a[0] !== 'E') return;

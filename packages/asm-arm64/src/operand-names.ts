@@ -4,6 +4,7 @@
  * each name stands for.
  * @module
  */
+import { SYS_OPERATIONS } from './generated/a64';
 import { SYSTEM_REGISTER_ROWS } from './generated/system-registers';
 /** Condition code names, Arm ARM C1.2.4. */
 export const CONDITIONS = [
@@ -64,46 +65,42 @@ export const PREFETCH_OPS: Record<number, string> = {
   21: 'pstl3strm',
 };
 
+/** The SYS aliases with named operations. */
+export type SysOperationKind = 'AT' | 'DC' | 'IC' | 'TLBI';
+
 /**
- * Cache maintenance operations by name, as `[op1, CRm, op2]` with CRn = 7 (Arm ARM C5.3,
- * "A64 system instructions for cache maintenance"); `register` is false for the operations that
- * take none (`ic iallu`).
+ * Whether a named operation takes a register (Arm ARM C5.3): every AT and DC operation does;
+ * IC's IALLU and IALLUIS and TLBI's operations on everything (ALL*, VMALL*, PAALL*) do not.
+ */
+function takesRegister(kind: SysOperationKind, name: string): boolean {
+  if (kind === 'IC') return !name.startsWith('iall');
+  if (kind === 'TLBI') return !/^(all|vmall|paall)/.test(name);
+  return true;
+}
+
+/**
+ * The named operations of AT, DC, IC and TLBI, generated from the SYS aliases of Arm's
+ * specification, as `[op1, CRn, CRm, op2]`; `register` is false for the operations that take none.
  */
 export const CACHE_OPS: Record<
-  'DC' | 'IC',
-  Record<string, { code: readonly [number, number, number]; register: boolean }>
-> = {
-  DC: {
-    ivac: { code: [0, 6, 1], register: true },
-    isw: { code: [0, 6, 2], register: true },
-    csw: { code: [0, 10, 2], register: true },
-    cisw: { code: [0, 14, 2], register: true },
-    zva: { code: [3, 4, 1], register: true },
-    cvac: { code: [3, 10, 1], register: true },
-    cvau: { code: [3, 11, 1], register: true },
-    cvap: { code: [3, 12, 1], register: true },
-    cvadp: { code: [3, 13, 1], register: true },
-    civac: { code: [3, 14, 1], register: true },
-  },
-  IC: {
-    ialluis: { code: [0, 1, 0], register: false },
-    iallu: { code: [0, 5, 0], register: false },
-    ivau: { code: [3, 5, 1], register: true },
-  },
-};
+  SysOperationKind,
+  Record<string, { code: readonly [number, number, number, number]; register: boolean }>
+> = { AT: {}, DC: {}, IC: {}, TLBI: {} };
+const SYS_OPERATION_BY_CODE = new Map<string, string>();
+for (const [kind, name, op1, crn, crm, op2] of SYS_OPERATIONS) {
+  CACHE_OPS[kind][name] = { code: [op1, crn, crm, op2], register: takesRegister(kind, name) };
+  SYS_OPERATION_BY_CODE.set(`${kind}:${op1}:${crn}:${crm}:${op2}`, name);
+}
 
-/** The named cache operation of `(op1, CRn, CRm, op2)`, or undefined. */
+/** The named operation of `(op1, CRn, CRm, op2)` for a SYS alias, or undefined. */
 export function cacheOp(
-  kind: 'DC' | 'IC',
+  kind: SysOperationKind,
   op1: number,
   crn: number,
   crm: number,
   op2: number,
 ): string | undefined {
-  if (crn !== 7) return undefined;
-  for (const [name, op] of Object.entries(CACHE_OPS[kind]))
-    if (op.code[0] === op1 && op.code[1] === crm && op.code[2] === op2) return name;
-  return undefined;
+  return SYS_OPERATION_BY_CODE.get(`${kind}:${op1}:${crn}:${crm}:${op2}`);
 }
 
 /** Packs `op0:op1:CRn:CRm:op2` the way `SYSTEM_REGISTER_ROWS` does. */

@@ -23,9 +23,11 @@ import {
 } from './_operand';
 import {
   BARRIER_OPTIONS,
+  CACHE_OPS,
   CONDITIONS,
   cacheOp,
   PREFETCH_OPS,
+  type SysOperationKind,
   systemRegisterCode,
   systemRegisterName,
 } from './operand-names';
@@ -199,7 +201,7 @@ export function printOperand(
     }
     case 'SYSOP': {
       const name = cacheOp(
-        a[1] as 'DC' | 'IC',
+        a[1] as SysOperationKind,
         getField(e, word, 'op1'),
         getField(e, word, 'CRn'),
         getField(e, word, 'CRm'),
@@ -236,7 +238,19 @@ export function isDefault(e: Encoding, word: number, op: string, mnemonic: strin
       return (v & ((1 << alts[0].bits.length) - 1)) === 0;
     }
     case 'R':
-      if (mnemonic === 'IC') return getField(e, word, a[1]) === 31;
+      // SYS omits an XZR operand.
+      if (mnemonic === 'SYS') return getField(e, word, a[1]) === 31;
+      if (mnemonic === 'IC' || mnemonic === 'TLBI') {
+        // An operation on everything takes no register (the alias is chosen only with Rt = XZR).
+        const name = cacheOp(
+          mnemonic,
+          getField(e, word, 'op1'),
+          getField(e, word, 'CRn'),
+          getField(e, word, 'CRm'),
+          getField(e, word, 'op2'),
+        );
+        return name !== undefined && !CACHE_OPS[mnemonic][name].register;
+      }
       return mnemonic.startsWith('RET') && getField(e, word, a[1]) === 30;
     default:
       return false;

@@ -51,6 +51,8 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
   MOV_UMOV_advsimd: ['MOV', '%R:Rd:*:zr', ',', '%VV:Rn', '.', '%UMOVSIZE', '[', '%IDX5', ']'],
   DC_SYS: ['DC', '%SYSOP:DC', ',', '%R:Rt:x:zr'],
   IC_SYS: ['IC', '%SYSOP:IC', ['?', ',', '%R:Rt:x:zr']],
+  AT_SYS: ['AT', '%SYSOP:AT', ',', '%R:Rt:x:zr'],
+  TLBI_SYS: ['TLBI', '%SYSOP:TLBI', ['?', ',', '%R:Rt:x:zr']],
   ISB_BI_barriers: ['ISB', ['?', '#', '%I:CRm:u:1']],
   DMB_BO_barriers: ['DMB', '%BARRIER'],
   DSB_BO_barriers: ['DSB', '%BARRIER'],
@@ -135,9 +137,17 @@ const CONDITION_OVERRIDES: Record<string, RawCond> = {
 const ZERO_IMMR: RawCond = ['==', ['call', 'UInt', 'immr'], ['int', 0]];
 const IMMS_LT_IMMR: RawCond = ['<', ['call', 'UInt', 'imms'], ['call', 'UInt', 'immr']];
 export const PREFERRED_OVERRIDES: Record<string, RawCond> = {
-  // Named cache operations this package lists, with a register exactly when the operation takes one.
+  // Named AT, DC, IC and TLBI operations, with a register exactly when the operation takes one
+  // (an operation that takes none is named only when Rt is XZR, so that the word round-trips;
+  // LLVM names it whatever Rt holds and drops Rt).
   DC_SYS: ['call', 'CacheOpNamed', 'DC'],
   IC_SYS: ['call', 'CacheOpNamed', 'IC'],
+  AT_SYS: ['call', 'CacheOpNamed', 'AT'],
+  TLBI_SYS: ['call', 'CacheOpNamed', 'TLBI'],
+  // SYS aliases without an operand print only when Rt is XZR, so that the word round-trips.
+  GCSPUSHX_SYS: ['==', 'Rt', ['bits', '11111']],
+  GCSPOPCX_SYS: ['==', 'Rt', ['bits', '11111']],
+  GCSPOPX_SYS: ['==', 'Rt', ['bits', '11111']],
   BFXIL_BFM: ['&&', ['!', IMMS_LT_IMMR], ['!', ['&&', ['==', 'Rn', ['bits', '11111']], ZERO_IMMR]]],
   BFI_BFM: IMMS_LT_IMMR,
   BFC_BFM: ['||', IMMS_LT_IMMR, ZERO_IMMR],
