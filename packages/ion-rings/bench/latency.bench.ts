@@ -6,7 +6,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { sized, table } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
-import { createRingBuffer, FrameConsumer, FrameProducer } from '../src/index.js';
+import { createRingBuffer, DEFAULT_SPIN_COUNT, FrameConsumer, FrameProducer } from '../src/index.js';
 import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
@@ -20,7 +20,8 @@ function percentiles(samples: Float64Array): [number, number, number, number] {
   return [at(0.5), at(0.9), at(0.99), at(0.999)];
 }
 
-async function ion(spin: number): Promise<Float64Array> {
+/** Round trips through two ion rings; `spin` undefined uses waitForData's default spin. */
+async function ion(spin: number | undefined): Promise<Float64Array> {
   const ping = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 }) as SharedArrayBuffer;
   const pong = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 }) as SharedArrayBuffer;
   const control = new SharedArrayBuffer(16);
@@ -97,6 +98,7 @@ const add = (name: string, samples: Float64Array) => {
   rows.push([name, samples.length, p50, p90, p99, p999]);
 };
 add('ion-rings, busy poll (waitForData spinCount 10^6, then sleep)', await ion(1_000_000));
+add(`ion-rings, default wait (spin ${DEFAULT_SPIN_COUNT} re-checks, then sleep)`, await ion(undefined));
 add('ion-rings, sleep at once (Atomics.wait)', await ion(0));
 add('ringbuf.js 0.4.0 (busy poll)', await ringbuf());
 add('MessageChannel', await port(true));

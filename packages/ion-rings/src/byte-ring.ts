@@ -9,6 +9,7 @@
 import {
   blockUntil,
   closeSide,
+  DEFAULT_SPIN_COUNT,
   readState,
   signalData,
   signalSpace,
@@ -141,7 +142,10 @@ export class ByteWriter {
       done += this.write(done === 0 ? source : source.subarray(done));
       if (done === source.length) return;
       const remaining = deadline - performance.now();
-      if (remaining <= 0 || !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats))
+      if (
+        remaining <= 0 ||
+        !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats, DEFAULT_SPIN_COUNT)
+      )
         this.#writeAllFailed(source.length - done, timeoutMs);
     }
   }
@@ -224,7 +228,7 @@ export class ByteReader {
   /** Like {@link ByteReader.readSome}, blocking the thread (workers, Node's main thread). */
   readSomeSync(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Uint8Array | null {
     checkMaxBytes(maxBytes);
-    const ready = blockUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats);
+    const ready = blockUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats, DEFAULT_SPIN_COUNT);
     return this.#take(maxBytes, ready, timeoutMs);
   }
 

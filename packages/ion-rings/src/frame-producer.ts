@@ -12,7 +12,15 @@
  *   a zero length always means "not yet written" (Aeron's ManyToOneRingBuffer protocol).
  */
 import { assert } from './_assert.js';
-import { blockUntil, closeSide, readState, signalData, type WakeStats, waitUntil } from './_wake.js';
+import {
+  blockUntil,
+  closeSide,
+  DEFAULT_SPIN_COUNT,
+  readState,
+  signalData,
+  type WakeStats,
+  waitUntil,
+} from './_wake.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
 
@@ -447,12 +455,17 @@ export class FrameProducer {
 
   /**
    * Blocks the thread (`Atomics.wait`; workers and Node's main thread) until a frame of `length`
-   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits. With `spinCount`,
-   * re-checks that many times before sleeping.
+   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits. First re-checks
+   * `spinCount` times (default {@link DEFAULT_SPIN_COUNT}); `spinCount = 0` sleeps at once.
    */
-  waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount = 0): boolean {
+  waitForSpace(
+    length: number,
+    timeoutMs = Number.POSITIVE_INFINITY,
+    spinCount = DEFAULT_SPIN_COUNT,
+  ): boolean {
     this.#waitLength = length;
-    for (let i = 0; i < spinCount; i++) if (this.#fits(length)) return true;
+    const spins = this.#mem.shared ? spinCount : 0; // a plain ArrayBuffer has no peer to wait for
+    for (let i = 0; i < spins; i++) if (this.#fits(length)) return true;
     return blockUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats);
   }
 

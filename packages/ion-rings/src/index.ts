@@ -4,7 +4,7 @@
  * @module
  */
 
-export type { WakeStats } from './_wake.js';
+export { DEFAULT_SPIN_COUNT, type WakeStats } from './_wake.js';
 export {
   chunks,
   type FrameChunk,

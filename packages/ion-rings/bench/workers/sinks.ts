@@ -96,7 +96,7 @@ function ionEcho(args: {
   ping: SharedArrayBuffer;
   pong: SharedArrayBuffer;
   control: SharedArrayBuffer;
-  spin: number;
+  spin?: number;
 }): void {
   const control = new Int32Array(args.control);
   const input = new FrameConsumer(args.ping);
