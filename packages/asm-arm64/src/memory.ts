@@ -121,6 +121,24 @@ export class Memory {
     return p;
   }
 
+  /**
+   * True when every byte of `[address, address + length)` is mapped with the `need` permission
+   * bits: the check a system call makes on a user buffer before touching it (Linux and QEMU answer
+   * EFAULT when any part fails it, and transfer nothing). An empty range is always accessible.
+   */
+  accessible(address: bigint, length: bigint, need: number): boolean {
+    if (length === 0n) return true;
+    if (address < 0n || length < 0n || address + length > 1n << 48n) return false;
+    if (length > BigInt(this.limitBytes)) return false; // more than could ever be mapped
+    const first = Math.floor(Number(address) / PAGE_BYTES);
+    const last = Math.floor(Number(address + length - 1n) / PAGE_BYTES);
+    for (let index = first; index <= last; index++) {
+      const p = this.pages.get(index);
+      if (!p || (p.perm & need) !== need) return false;
+    }
+    return true;
+  }
+
   /** Reads `length` bytes. */
   read(address: number, length: number): Uint8Array {
     const out = new Uint8Array(length);

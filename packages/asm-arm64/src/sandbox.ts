@@ -258,11 +258,6 @@ export function runElf(elf: Uint8Array | Executable, options: SandboxOptions = {
   let brk = brkStart;
   let mmapNext = MMAP_BASE;
 
-  const bufferFromUser = (address: bigint, length: bigint): Uint8Array => {
-    if (length > BigInt(memory.limitBytes)) throw new MemoryFault(Number(address), 'unmapped');
-    return memory.read(Number(address), Number(length));
-  };
-
   const serve = () => {
     // Complete frames in the request buffer: [service u32][function u32][length u32][args].
     while (request.length >= 12) {
@@ -302,7 +297,9 @@ export function runElf(elf: Uint8Array | Executable, options: SandboxOptions = {
       case SYSCALL.write: {
         const fd = Number(a0);
         if (fd !== 1 && fd !== 2 && fd !== SERVICE_FD.request) return ret(-ERRNO.EBADF);
-        const bytes = bufferFromUser(a1, a2);
+        // A buffer the program cannot read is its error, not the sandbox's: EFAULT, as Linux.
+        if (!memory.accessible(a1, a2, PERM.read)) return ret(-ERRNO.EFAULT);
+        const bytes = memory.read(Number(a1), Number(a2));
         if (fd === SERVICE_FD.request) {
           if (request.length + bytes.length > maxRequest) return ret(-ERRNO.EMSGSIZE);
           const joined = new Uint8Array(request.length + bytes.length);
@@ -319,19 +316,24 @@ export function runElf(elf: Uint8Array | Executable, options: SandboxOptions = {
       }
       case SYSCALL.read: {
         const fd = Number(a0);
+        if (fd !== 0 && fd !== SERVICE_FD.response) return ret(-ERRNO.EBADF);
+        // The whole buffer must be writable before anything is consumed: EFAULT otherwise (the
+        // program's error, as Linux and QEMU report it, not a fault of the sandbox).
+        if (!memory.accessible(a1, a2, PERM.write)) return ret(-ERRNO.EFAULT);
         const want = Number(a2 > 1n << 30n ? 1n << 30n : a2);
         let src: Uint8Array;
         if (fd === 0) {
           src = stdin.subarray(stdinOffset, stdinOffset + want);
           stdinOffset += src.length;
-        } else if (fd === SERVICE_FD.response) {
+        } else {
           src = response.subarray(0, want);
           response = response.slice(src.length);
-        } else return ret(-ERRNO.EBADF);
+        }
         memory.write(Number(a1), src);
         return ret(src.length);
       }
       case SYSCALL.clockGettime: {
+        if (!memory.accessible(a1, 16n, PERM.write)) return ret(-ERRNO.EFAULT);
         const ns = clockNs();
         memory.write64(Number(a1), ns / 1_000_000_000n);
         memory.write64(Number(a1) + 8, ns % 1_000_000_000n);

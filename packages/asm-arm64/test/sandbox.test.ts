@@ -107,10 +107,35 @@ describe('sandbox: hand-written programs', () => {
     expect(r.result).toEqual({ kind: 'exit', code: 13 });
   });
 
+  it('returns EFAULT to a program that passes a buffer it cannot use, as Linux does', () => {
+    const r = runElf(elf('bad-buffers'));
+    expect(r.result).toEqual({ kind: 'exit', code: 0 });
+    // write from unmapped memory, read into code, clock_gettime to unmapped memory, write across
+    // into an unmapped page: EFAULT (14); an empty write from anywhere: 0.
+    expect([...r.stdout]).toEqual([14, 14, 14, 14, 0]);
+  });
+
+  it('checks the descriptor before the buffer (EBADF, as Linux; QEMU answers EFAULT)', () => {
+    const r = runElf(
+      toElf(
+        assemble(`_start:
+  mov x0, #99
+  mov x1, #0xdead0000
+  mov x2, #10
+  mov x8, #64
+  svc #0
+  neg x0, x0            // EBADF = 9
+  mov x8, #93
+  svc #0`),
+      ),
+    );
+    expect(r.result).toEqual({ kind: 'exit', code: 9 });
+  });
+
   it.skipIf(!qemu)('gives the same output and status as qemu-aarch64', () => {
     const dir = mkdtempSync(join(tmpdir(), 'asm-arm64-'));
     try {
-      for (const name of ['hello', 'checksum', 'recursive']) {
+      for (const name of ['hello', 'checksum', 'recursive', 'bad-buffers']) {
         const bytes = elf(name);
         const path = join(dir, `${name}.elf`);
         writeFileSync(path, bytes, { mode: 0o755 });
