@@ -22,6 +22,7 @@
  * @module
  */
 
+import { compileApply, compileCondition } from './_condition-compile';
 import { dataSize, lslBits, type MatchState, parseEnum, splitOperand } from './_operand';
 import {
   BITFIELD,
@@ -50,8 +51,27 @@ import {
 import type { RawPart } from './generated/a64';
 import { mayBeUnpredictable } from './instruction';
 import { applyOmitted } from './operand-match';
-import type { Encoding, Field } from './tables';
-import { entriesFor, templateOf } from './templates';
+import type { Alias, Encoding, Field } from './tables';
+import {
+  ASSEMBLE_ONLY_PREFERRED,
+  conditionOf,
+  entriesFor,
+  PREFERRED_OVERRIDES,
+  templateOf,
+} from './templates';
+
+/** An alias's checks after a match, compiled (as `encodeEntries` runs them). */
+function aliasTests(e: Encoding, alias: Alias | null): Pick<Candidate, 'apply' | 'condition' | 'preferred'> {
+  if (!alias) return { apply: null, condition: null, preferred: null };
+  const first = compileApply(e, conditionOf(alias));
+  const second = compileApply(e, PREFERRED_OVERRIDES[alias.name] ?? alias.preferred);
+  const apply = first && second ? (w: number) => second(first(w)) : (first ?? second);
+  return {
+    apply,
+    condition: compileCondition(e, conditionOf(alias)),
+    preferred: ASSEMBLE_ONLY_PREFERRED.has(alias.name) ? compileCondition(e, alias.preferred) : null,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Structural match: templates against atoms
@@ -396,6 +416,7 @@ export function compileCandidates(prefix: string, atomText: string): Candidate[]
         rmClass: first.rm,
         checkUnpredictable: mayBeUnpredictable(e),
         upper: name,
+        ...aliasTests(e, alias),
       });
     }
   };

@@ -135,6 +135,10 @@ export interface Op {
   agree: number;
   /** ENUM: the field spec (fields named by several operands must agree). */
   spec: string;
+  /** A single field's lowest bit, or -1 for a concatenation (`immhi+immlo`). */
+  lo: number;
+  /** A single field's mask (unshifted). */
+  mask: number;
 }
 
 /** An operation with defaults. */
@@ -153,6 +157,8 @@ export function op(k: number, slot: number, fields: readonly Field[], extra: Par
     alts: null,
     agree: -1,
     spec: '',
+    lo: fields.length === 1 ? fields[0].lo : -1,
+    mask: fields.length === 1 ? (2 ** fields[0].width - 1) >>> 0 : 0,
     ...extra,
   };
 }
@@ -167,6 +173,12 @@ export interface Candidate {
   rmClass: 'w' | 'x' | undefined;
   checkUnpredictable: boolean;
   upper: string;
+  /** The alias's field equalities written into the word (`applyCondition`), or null. */
+  apply: ((word: number) => number) | null;
+  /** The alias's condition, compiled, or null for an encoding. */
+  condition: ((word: number) => boolean) | null;
+  /** For aliases that assemble only where preferred: the preferred condition. */
+  preferred: ((word: number) => boolean) | null;
 }
 
 /** The compiled candidates of one operand shape. */
