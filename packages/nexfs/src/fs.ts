@@ -17,12 +17,25 @@ import {
   describeChoice,
   type FileContentOptions,
 } from './chunk-space.js';
+import type { TreeDiff, VerifyReport } from './content/tree.js';
 import type { ZstdEngine } from './content/zstd.js';
 import { Layout } from './content-records.js';
 import type { FlashDevice } from './device/flash.js';
 import { NexfsError, PowerCutError } from './errors.js';
 import { checkBytes, FileHandle, type OpenFlags, type OpenInode } from './file-handle.js';
 import { ChunkedData } from './fs-chunked.js';
+import {
+  type CollectGarbageReport,
+  collectGarbage,
+  createSnapshot,
+  deleteSnapshot,
+  diffSnapshots,
+  listSnapshots,
+  readSnapshotFile,
+  rollback,
+  type SnapshotInfo,
+  verifySnapshot,
+} from './fs-snapshot.js';
 import { type FsckOptions, type FsckReport, fsckVolume } from './fsck.js';
 import {
   DIRENT,
@@ -141,6 +154,7 @@ export class Nexfs {
     );
     this.pageBytes = volume.io.payloadBytes;
     volume.beforeCommit = () => this.flushAll();
+    this.sweepHook = () => collectGarbage(this).removed;
   }
 
   /**
@@ -595,6 +609,132 @@ export class Nexfs {
     this.live();
     if (!this.volume.readOnly) this.volume.commit();
     return fsckVolume(this.volume, options);
+  }
+
+  /**
+   * Takes a snapshot of the whole tree (TimeWarp): a Merkle DAG whose root CID covers every
+   * directory, file and chunk. Durable when the promise resolves.
+   *
+   * @example
+   * ```ts
+   * const snap = await fs.snapshot('before upgrade');
+   * console.log(snap.id, snap.root);
+   * ```
+   */
+  async snapshot(label = ''): Promise<SnapshotInfo> {
+    this.live();
+    this.writable();
+    return createSnapshot(this, label);
+  }
+
+  /**
+   * Lists the snapshots, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const s of await fs.snapshots()) console.log(s.id, s.label, s.files);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    this.live();
+    return listSnapshots(this);
+  }
+
+  /**
+   * Paths added, removed and changed between two snapshots, or from a snapshot to the live tree.
+   *
+   * @example
+   * ```ts
+   * const { added, removed, changed } = await fs.diff(1);
+   * ```
+   */
+  async diff(from: number, to?: number): Promise<TreeDiff> {
+    this.live();
+    return diffSnapshots(this, from, to);
+  }
+
+  /**
+   * Reads a file as a snapshot holds it (every chunk verified against its name).
+   *
+   * @example
+   * ```ts
+   * const old = await fs.readSnapshotFile(1, '/etc/motd');
+   * ```
+   */
+  async readSnapshotFile(id: number, path: string): Promise<Uint8Array> {
+    this.live();
+    return readSnapshotFile(this, id, path);
+  }
+
+  /**
+   * Deletes a snapshot; its chunks are reclaimed by the next {@link collectGarbage}.
+   *
+   * @example
+   * ```ts
+   * await fs.deleteSnapshot(1);
+   * ```
+   */
+  async deleteSnapshot(id: number): Promise<void> {
+    this.live();
+    this.writable();
+    deleteSnapshot(this, id);
+  }
+
+  /**
+   * Returns the whole tree to a snapshot in one atomic step (all files must be closed).
+   *
+   * @example
+   * ```ts
+   * await fs.rollback(1);
+   * ```
+   */
+  async rollback(id: number): Promise<void> {
+    this.live();
+    this.writable();
+    rollback(this, id);
+  }
+
+  /**
+   * Recomputes a snapshot's root from flash and fails with a typed error on any tampered byte.
+   *
+   * @example
+   * ```ts
+   * const { nodes, chunks } = await fs.verifySnapshot(1);
+   * ```
+   */
+  async verifySnapshot(id: number): Promise<VerifyReport> {
+    this.live();
+    return verifySnapshot(this, id);
+  }
+
+  /**
+   * Reclaims chunks that neither the live tree nor any snapshot references (mark-and-sweep; safe
+   * to interrupt). Also runs by itself when a write meets ENOSPC.
+   *
+   * @example
+   * ```ts
+   * const { removed, freedBytes } = await fs.collectGarbage();
+   * ```
+   */
+  async collectGarbage(): Promise<CollectGarbageReport> {
+    this.live();
+    this.writable();
+    return collectGarbage(this);
+  }
+
+  /** @internal Files open now. */
+  get openFiles(): number {
+    return this.openInodes.size;
+  }
+
+  /** @internal The volume clock. */
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** @internal Ensures room for `pages` data pages (sweeping chunks on ENOSPC). */
+  reserve(pages: number): void {
+    this.ensureSpace(pages);
   }
 
   /**

@@ -146,6 +146,8 @@ export {
   lookup,
   reachable,
   readNode,
+  putDirNode,
+  putFileNode,
   readTreeFile,
   splitPath,
   storeFile,

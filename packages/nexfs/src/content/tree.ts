@@ -101,6 +101,44 @@ function fileNode(entry: FileEntry): CborValue {
   };
 }
 
+/**
+ * Stores the file node of `entry` and returns its CID (the building block of incremental commits).
+ *
+ * @example
+ * ```ts
+ * import type { ChunkStore } from '@nexus/nexfs';
+ * import { putFileNode } from '@nexus/nexfs';
+ * declare const store: ChunkStore;
+ * const cid = putFileNode(store, { size: 0, chunks: [], lengths: [] });
+ * ```
+ */
+export function putFileNode(store: ChunkStore, entry: FileEntry): Cid {
+  if (entry.chunks.length > TREE_LIMITS.chunksMax)
+    throw new ContentError('ELIMIT', `file: more than ${TREE_LIMITS.chunksMax} chunks`);
+  return new Cid(CODEC_DAG_CBOR, store.put(encodeCbor(fileNode(entry)), noneCodec));
+}
+
+/**
+ * Stores a directory node of `entries` (sorted here by the bytes of their UTF-8 names) and returns
+ * its CID.
+ *
+ * @example
+ * ```ts
+ * import type { ChunkStore } from '@nexus/nexfs';
+ * import { putDirNode } from '@nexus/nexfs';
+ * declare const store: ChunkStore;
+ * const empty = putDirNode(store, []);
+ * ```
+ */
+export function putDirNode(store: ChunkStore, entries: DirEntry[]): Cid {
+  if (entries.length > TREE_LIMITS.entriesMax)
+    throw new ContentError('ELIMIT', `directory: more than ${TREE_LIMITS.entriesMax} entries`);
+  const keyed = entries.map((e) => ({ name: e.name, key: utf8.encode(e.name), cid: e.cid }));
+  keyed.sort((a, b) => compareBytes(a.key, b.key));
+  const node = { type: 'dir', entries: keyed.map((e) => ({ name: e.name, cid: e.cid })) };
+  return new Cid(CODEC_DAG_CBOR, store.put(encodeCbor(node), noneCodec));
+}
+
 interface DirBuild {
   dirs: Map<string, DirBuild>;
   files: Map<string, FileEntry>;
