@@ -50,6 +50,8 @@ export interface MatchState {
   suffix2?: boolean;
   /** The register of a by-element operand, checked once the element size is known. */
   elementRegister?: number;
+  /** The largest immediate of the PSTATE field just matched (`msr daifset, #15`, `msr pan, #1`). */
+  pstateMax?: number;
   /** Whether the cache operation just matched takes a register (`dc civac, x0`, `ic iallu`). */
   cacheOpRegister?: boolean;
   /** While searching: the steps of the path taken so far (see `encodeTokens`). */

@@ -31,6 +31,7 @@ import {
   CONDITION_SYNONYMS,
   CONDITIONS,
   PREFETCH_OPS,
+  PSTATE_FIELDS,
   type SysOperationKind,
   systemRegisterByName,
 } from './operand-names';
@@ -530,6 +531,34 @@ export function matchOperand(
       state.word = setField(e, state.word, 'Rt', 31);
       state.cacheOpRegister = op.register;
       return pos + 1;
+    }
+    case 'PSTATE': {
+      const f = t?.kind === 'id' ? PSTATE_FIELDS.find((x) => x.name.toLowerCase() === t.text) : undefined;
+      const generic = t?.kind === 'id' ? /^s0_([0-7])_c4_c(\d+)_([0-7])$/.exec(t.text) : null;
+      if (!f && generic && Number(generic[2]) < 16) {
+        // `msr S0_<op1>_C4_C<m>_<op2>, xzr`: the generic spelling of any MSR (immediate).
+        state.word = setField(e, state.word, 'op1', Number(generic[1]));
+        state.word = setField(e, state.word, 'CRm', Number(generic[2]));
+        state.word = setField(e, state.word, 'op2', Number(generic[3]));
+        state.pstateMax = -1;
+        return pos + 1;
+      }
+      if (!f) return need(state, column, 'a PSTATE field');
+      state.word = setField(e, state.word, 'op1', f.op1);
+      state.word = setField(e, state.word, 'op2', f.op2);
+      state.word = setField(e, state.word, 'CRm', f.crmHigh === null ? 0 : f.crmHigh << 1);
+      state.pstateMax = f.max;
+      return pos + 1;
+    }
+    case 'PSTATEIMM': {
+      if (state.pstateMax === -1) return t?.text === 'xzr' ? pos + 1 : need(state, column, 'xzr');
+      const n = parseNumber(tokens, pos);
+      const max = state.pstateMax ?? 15;
+      if (!n) return need(state, column, 'an immediate');
+      if (n.value < 0n || n.value > BigInt(max))
+        return fail(state, `immediate ${n.value} out of range [0, ${max}]`, column) ? -1 : -1;
+      state.word = setField(e, state.word, 'CRm', getField(e, state.word, 'CRm') | Number(n.value));
+      return n.next;
     }
     case 'BARRIER':
       return matchNamedOrNumber(

@@ -103,6 +103,44 @@ export function cacheOp(
   return SYS_OPERATION_BY_CODE.get(`${kind}:${op1}:${crn}:${crm}:${op2}`);
 }
 
+/**
+ * PSTATE fields of MSR (immediate), Arm ARM C6.2 MSR (immediate): the name as Arm spells it, op1,
+ * op2, and for the fields that share op1:op2 the bits of CRm<3:1> that select them (the immediate
+ * is then CRm<0>). `max` is the largest immediate: 15 for DAIFSet/DAIFClr (all of CRm), else 1.
+ */
+export const PSTATE_FIELDS: readonly {
+  name: string;
+  op1: number;
+  op2: number;
+  crmHigh: number | null;
+  max: number;
+}[] = [
+  { name: 'UAO', op1: 0, op2: 3, crmHigh: null, max: 1 },
+  { name: 'PAN', op1: 0, op2: 4, crmHigh: null, max: 1 },
+  { name: 'SPSel', op1: 0, op2: 5, crmHigh: null, max: 1 },
+  { name: 'ALLINT', op1: 1, op2: 0, crmHigh: 0, max: 1 },
+  { name: 'PM', op1: 1, op2: 0, crmHigh: 1, max: 1 },
+  { name: 'SSBS', op1: 3, op2: 1, crmHigh: null, max: 1 },
+  { name: 'DIT', op1: 3, op2: 2, crmHigh: null, max: 1 },
+  { name: 'SVCRSM', op1: 3, op2: 3, crmHigh: 1, max: 1 },
+  { name: 'SVCRZA', op1: 3, op2: 3, crmHigh: 2, max: 1 },
+  { name: 'SVCRSMZA', op1: 3, op2: 3, crmHigh: 3, max: 1 },
+  { name: 'TCO', op1: 3, op2: 4, crmHigh: null, max: 1 },
+  { name: 'DAIFSet', op1: 3, op2: 6, crmHigh: null, max: 15 },
+  { name: 'DAIFClr', op1: 3, op2: 7, crmHigh: null, max: 15 },
+];
+
+/** The PSTATE field an MSR (immediate) word names, or undefined. */
+export function pstateField(
+  op1: number,
+  crm: number,
+  op2: number,
+): (typeof PSTATE_FIELDS)[number] | undefined {
+  return PSTATE_FIELDS.find(
+    (f) => f.op1 === op1 && f.op2 === op2 && (f.crmHigh === null || f.crmHigh === crm >> 1),
+  );
+}
+
 /** Packs `op0:op1:CRn:CRm:op2` the way `SYSTEM_REGISTER_ROWS` does. */
 export function systemRegisterCode(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;

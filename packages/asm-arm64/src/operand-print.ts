@@ -27,6 +27,7 @@ import {
   CONDITIONS,
   cacheOp,
   PREFETCH_OPS,
+  pstateField,
   type SysOperationKind,
   systemRegisterCode,
   systemRegisterName,
@@ -209,6 +210,19 @@ export function printOperand(
       );
       if (!name) throw new NoSuchOperand();
       return name;
+    }
+    case 'PSTATE':
+    case 'PSTATEIMM': {
+      // A field the Arm ARM does not name, or an immediate past a one-bit field, prints as LLVM
+      // prints it: the generic system-register move `msr S0_<op1>_C4_C<m>_<op2>, xzr`.
+      const op1 = getField(e, word, 'op1');
+      const crm = getField(e, word, 'CRm');
+      const op2 = getField(e, word, 'op2');
+      const f = pstateField(op1, crm, op2);
+      const named = f !== undefined && (f.crmHigh !== null || crm <= f.max);
+      if (a[0] === 'PSTATE') return named && f ? f.name : `S0_${op1}_C4_C${crm}_${op2}`;
+      if (!named || !f) return 'xzr';
+      return `#${f.crmHigh === null ? crm : crm & 1}`;
     }
     case 'BARRIER': {
       const crm = getField(e, word, 'CRm');

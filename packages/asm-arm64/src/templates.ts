@@ -54,6 +54,7 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
   AT_SYS: ['AT', '%SYSOP:AT', ',', '%R:Rt:x:zr'],
   TLBI_SYS: ['TLBI', '%SYSOP:TLBI', ['?', ',', '%R:Rt:x:zr']],
   ISB_BI_barriers: ['ISB', ['?', '#', '%I:CRm:u:1']],
+  MSR_SI_pstate: ['MSR', '%PSTATE', ',', '#', '%PSTATEIMM'],
   DMB_BO_barriers: ['DMB', '%BARRIER'],
   DSB_BO_barriers: ['DSB', '%BARRIER'],
   PRFM_P_ldst_pos: ['PRFM', '%PRFOP', ',', '[', '%R:Rn:x:sp', ['?', ',', '#', '%I:imm12:u:8'], ']'],
