@@ -31,6 +31,29 @@ describe('the lost-wakeup rule', () => {
     });
   }
 
+  for (const kind of ['spsc', 'mpsc'] as const) {
+    it(`${kind}: a consumer still waking gets one wakeup, not one per publication (regression: a notify per message)`, () => {
+      const sab = createRingBuffer({ kind, capacityBytes: 1024 });
+      const i32 = new Int32Array(sab);
+      const producer = new FrameProducer(sab);
+      const seen = Atomics.load(i32, SIGNAL);
+      Atomics.store(i32, WAITING, 1); // the consumer announced its sleep and has not run since
+      for (let i = 0; i < 10; i++) producer.offer(new Uint8Array(4), 1);
+      producer.offerBatch([new Uint8Array(4), new Uint8Array(4)], 1);
+      expect(producer.stats.wakes).toBe(1);
+      expect(Atomics.load(i32, SIGNAL)).toBe(seen + 1);
+      expect(Atomics.load(i32, WAITING)).toBe(0);
+      // A second producer sees the flag clear too: the consumer was already woken.
+      const other = new FrameProducer(sab);
+      if (kind === 'mpsc') {
+        other.offer(new Uint8Array(4), 1);
+        expect(other.stats.wakes).toBe(0);
+      }
+      const consumer = new FrameConsumer(sab);
+      expect(consumer.poll(() => {})).toBe(kind === 'mpsc' ? 13 : 12);
+    });
+  }
+
   it('without a sleeper the producer sends no wakeup (no notify on the fast path)', () => {
     const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1024 });
     const producer = new FrameProducer(sab);

@@ -19,7 +19,7 @@ function countGc(control: Int32Array): void {
 }
 
 /** Ring consumer: polls in place, spins briefly, then sleeps on the ring's futex word. */
-function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; spin: number }): void {
+function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; spin?: number }): void {
   const control = new Int32Array(args.control);
   countGc(control);
   const consumer = new FrameConsumer(args.ring);
