@@ -51,7 +51,7 @@ import {
 import type { RawPart } from './generated/a64';
 import { mayBeUnpredictable } from './instruction';
 import { applyOmitted } from './operand-match';
-import type { Alias, Encoding, Field } from './tables';
+import { type Alias, type Encoding, type Field, mayBeUndefined } from './tables';
 import {
   ASSEMBLE_ONLY_PREFERRED,
   conditionOf,
@@ -415,6 +415,9 @@ export function compileCandidates(prefix: string, atomText: string): Candidate[]
         ambiguous: paths.length > 1,
         rmClass: first.rm,
         checkUnpredictable: mayBeUnpredictable(e),
+        checkUndefined: mayBeUndefined(e),
+        // The groups `consistent` has rules for; it returns true for every other group.
+        checkConsistent: e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext'),
         upper: name,
         ...aliasTests(e, alias),
       });

@@ -172,6 +172,10 @@ export interface Candidate {
   ambiguous: boolean;
   rmClass: 'w' | 'x' | undefined;
   checkUnpredictable: boolean;
+  /** `undefinedReason` can reject a word of this encoding. */
+  checkUndefined: boolean;
+  /** `consistent` has a rule for this encoding's group (register-offset and extended forms). */
+  checkConsistent: boolean;
   upper: string;
   /** The alias's field equalities written into the word (`applyCondition`), or null. */
   apply: ((word: number) => number) | null;

@@ -232,8 +232,7 @@ const scratchValues = new Float64Array(1);
 function operandCode(x: Operand | undefined): number {
   if (x === undefined) return END;
   if (typeof x === 'number') return Number.isSafeInteger(x) ? NUMBER : SLOW;
-  if (typeof x === 'string')
-    return IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(x, scratchValues, 0)));
+  if (typeof x === 'string') return identifierCode(x);
   if (typeof x !== 'object') return SLOW;
   if ('mode' in x) {
     if (!Number.isSafeInteger(x.offset)) return SLOW;
@@ -241,7 +240,22 @@ function operandCode(x: Operand | undefined): number {
     return MEM + mode * 6 + registerClass(x.base) - 1;
   }
   if ('kind' in x) return registerClass(x);
-  return IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(x.name, scratchValues, 0)));
+  return identifierCode(x.name);
+}
+
+const identifierCodes = new Map<string, number>();
+/** Names remembered (cleared when full). */
+const IDENTIFIER_LIMIT = 4096;
+
+/** The class of a name operand (`eq`, a label), remembered: `classify` per call was 6%. */
+function identifierCode(text: string): number {
+  let code = identifierCodes.get(text);
+  if (code === undefined) {
+    code = IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(text, scratchValues, 0)));
+    if (identifierCodes.size >= IDENTIFIER_LIMIT) identifierCodes.clear();
+    identifierCodes.set(text, code);
+  }
+  return code;
 }
 
 const ops = new Operands();
@@ -455,12 +469,15 @@ export class Builder {
       this.words = grown;
     }
     const fixups = compiledResult.fixups;
-    if (fixups.length > 0)
+    if (fixups.length > 0) {
+      // The fixup objects are fresh per instruction; only the list is the encoder's scratch.
+      for (const f of fixups) f.column += 1;
       this.pending.push({
         index: this.count,
         encoding: compiledResult.encoding as Encoding,
-        fixups: fixups.map((f) => ({ ...f, column: f.column + 1 })),
+        fixups: fixups.slice(),
       });
+    }
     this.words[this.count++] = word;
     return true;
   }

@@ -11,8 +11,15 @@ import { scanInstruction } from '../src/_scan';
 import { FALLBACK, Operands } from '../src/_shape';
 import { assemble } from '../src/assembler';
 import { Builder, mem, post, pre, sp, W, wzr, X, xzr } from '../src/builder';
-import { disassembleWord, encodeTokens, setReplay, templateOf, tokenize } from '../src/instruction';
-import { decodeEncoding, encodings } from '../src/tables';
+import {
+  consistent,
+  disassembleWord,
+  encodeTokens,
+  setReplay,
+  templateOf,
+  tokenize,
+} from '../src/instruction';
+import { decodeEncoding, encodings, mayBeUndefined, undefinedReason } from '../src/tables';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -365,6 +372,27 @@ describe('builder and assembler: compiled encoders vs the general path', () => {
     }
     console.log(`text assembly fast path vs matcher: ${lines} lines in 60 modules`);
     expect(failures.slice(0, 3)).toEqual([]);
+  });
+});
+
+describe('rules the compiled encoders look up once per encoding', () => {
+  it('undefinedReason and consistent have no rule outside the groups the compiler lists', () => {
+    const next = rng(0x0dd);
+    let words = 0;
+    const failures: string[] = [];
+    for (const e of encodings()) {
+      const regoff = e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext');
+      for (let i = 0; i < 64; i++) {
+        const w = ((next() & ~e.mask) | e.value) >>> 0;
+        words++;
+        if (!mayBeUndefined(e) && undefinedReason(e, w) !== null)
+          failures.push(`${e.name}: ${undefinedReason(e, w)}`);
+        if (!regoff && !(consistent(e, w, 'w') && consistent(e, w, 'x') && consistent(e, w, undefined)))
+          failures.push(`${e.name}: consistent() has a rule`);
+      }
+    }
+    console.log(`per-encoding rule checks: ${words} words`);
+    expect(failures.slice(0, 5)).toEqual([]);
   });
 });
 
