@@ -12,6 +12,8 @@ export interface VersionSpace {
   name: string;
   versions: string[];
   ids: number[];
+  /** How to say "every version" of it (`every openmpi with +cuda`), when not `every version of <name>`. */
+  every?: string;
 }
 
 /** A term: the package is selected with a version in `set` (positive) or not (negative). */
@@ -29,6 +31,7 @@ export interface Term {
 export type Cause =
   | { kind: 'dependency'; when?: string }
   | { kind: 'conflict' | 'removed' | 'keep' | 'lock' | 'pin' | 'noVersions' }
+  | { kind: 'variant'; text: string }
   | { kind: 'derived'; left: Incompatibility; right: Incompatibility };
 
 /** A set of terms that cannot all be true. */
@@ -221,7 +224,7 @@ export class PubGrub {
       seen.add(a.pkg);
       const acc = this.intersection(a.pkg);
       if (!acc.positive) continue;
-      if (this.assignments.some((x) => x.pkg === a.pkg && x.decision)) continue;
+      if (this.assignments.some((x) => x.pkg === a.pkg && x.decision && single(x.term.set))) continue;
       if (acc.set === 0n) {
         this.add([acc], { kind: 'noVersions' });
         return a.pkg;
@@ -237,6 +240,40 @@ export class PubGrub {
         decision: true,
       });
       return a.pkg;
+    }
+    return this.chooseAlternative();
+  }
+
+  /**
+   * With every selected package decided, an incompatibility whose positive terms all hold and
+   * whose two or more negative terms are all open is a choice between alternatives (`a | b`, or
+   * the values of a variant): decide the first. Pub's solver never meets one (its dependencies
+   * have one target); conflict resolution undoes a wrong choice like any decision.
+   */
+  private chooseAlternative(): string | null {
+    for (const inc of this.incompatibilities) {
+      if (this.relation(inc) !== 'inconclusive') continue;
+      let open: Term | null = null;
+      let blocked = false;
+      for (const t of inc.terms) {
+        const acc = this.intersection(t.pkg);
+        if (this.subset(acc, t)) continue;
+        if (t.positive) {
+          blocked = true;
+          break;
+        }
+        open ??= t;
+      }
+      if (blocked || open === null) continue;
+      this.level++;
+      this.assignments.push({
+        pkg: open.pkg,
+        term: this.intersect(this.intersection(open.pkg), this.negate(open)),
+        level: this.level,
+        cause: null,
+        decision: true,
+      });
+      return open.pkg;
     }
     return null;
   }
@@ -449,7 +486,8 @@ export class PubGrub {
   private subject(t: Term): string {
     if (t.pkg === 'root') return 'root';
     const everything = t.set === this.full(t.pkg) && (t.display === undefined || t.display === 'any');
-    return everything ? `every version of ${t.pkg}` : this.termText(t);
+    if (!everything) return this.termText(t);
+    return this.spaces.get(t.pkg)?.every ?? `every version of ${t.pkg}`;
   }
 
   /** An incompatibility in words. */
@@ -477,6 +515,8 @@ export class PubGrub {
         return `${neg[0]?.pkg} is pinned to a source`;
       case 'noVersions':
         return `no versions of ${this.termText(pos[0])} are left`;
+      case 'variant':
+        return cause.text;
       default:
         break;
     }
@@ -501,6 +541,11 @@ export class PubGrub {
     }
     return `${inc.terms.map((t) => (t.positive ? this.termText(t) : `not ${this.termText(t)}`)).join(', ')} are incompatible`;
   }
+}
+
+/** Whether a version set holds exactly one version. */
+function single(set: bigint): boolean {
+  return set !== 0n && (set & (set - 1n)) === 0n;
 }
 
 /** A version set as a range over the package's ordered versions (`<1.1.0`, `>=2.0.0 <3.0.0`). */

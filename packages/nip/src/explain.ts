@@ -13,7 +13,8 @@
  * incompatibilities.
  * @module
  */
-import { PubGrub, type Term, type VersionSpace } from './_pubgrub.js';
+import { type Cause, PubGrub, type Term, type VersionSpace } from './_pubgrub.js';
+import { VariantTerms } from './_variant-terms.js';
 import type { Encoding, Fact } from './encode.js';
 import { Solver } from './sat/solver.js';
 import { formatRequirement, type Universe } from './universe.js';
@@ -195,8 +196,9 @@ function derive(universe: Universe, e: Encoding, core: number[]): string[] {
     }
     return bits;
   };
-  const pg = new PubGrub(spaces);
-  // Terms for "not any of these alternatives", grouped by real package name.
+  const variants = new VariantTerms(spaces);
+  // Terms for "not any of these alternatives", grouped by real package name; an alternative
+  // with variant values is a term on its variant package (`openmpi+cuda`).
   const negatives = (fact: Fact): Term[] => {
     const terms: Term[] = [];
     for (const req of fact.anyOf) {
@@ -208,39 +210,50 @@ function derive(universe: Universe, e: Encoding, core: number[]): string[] {
         if (g) g.push(id);
         else groups.set(n, [id]);
       }
+      const assignment = req.variants ?? {};
       if (groups.size === 0) {
+        const pkg = variants.name(req.name, assignment);
         space(req.name);
-        terms.push({ pkg: req.name, positive: false, set: 0n, display: displayOf(req), missing: true });
+        if (pkg !== req.name) variants.declare(req.name, assignment);
+        terms.push({ pkg, positive: false, set: 0n, display: req.range ?? 'any', missing: true });
       }
       for (const [n, ids] of groups) {
+        const pkg = variants.declare(n, assignment);
         terms.push({
-          pkg: n,
+          pkg,
           positive: false,
           set: setOf(n, ids),
-          display: n === req.name ? displayOf(req) : undefined,
+          display: n === req.name ? (req.range ?? 'any') : undefined,
         });
       }
     }
     return terms;
   };
+  const incompatibilities: [Term[], Cause][] = [];
   for (const f of core) {
     const fact = e.facts[f];
     const self: Term =
       fact.pkg === 'root'
         ? { pkg: 'root', positive: true, set: 1n }
-        : { pkg: fact.pkg, positive: true, set: setOf(fact.pkg, fact.ids) };
+        : {
+            pkg: variants.declare(fact.pkg, fact.when ?? {}),
+            positive: true,
+            set: setOf(fact.pkg, fact.ids),
+          };
     switch (fact.kind) {
       case 'request':
       case 'depends':
-        pg.add([self, ...negatives(fact)], { kind: 'dependency', when: whenText(fact) });
+        incompatibilities.push([[self, ...negatives(fact)], { kind: 'dependency' }]);
         break;
       case 'conflicts':
-        for (const t of negatives(fact)) pg.add([self, { ...t, positive: true }], { kind: 'conflict' });
+        for (const t of negatives(fact))
+          incompatibilities.push([[self, { ...t, positive: true }], { kind: 'conflict' }]);
         break;
       case 'remove':
-        pg.add([{ pkg: fact.pkg, positive: true, set: setOf(fact.pkg, byName.get(fact.pkg) ?? []) }], {
-          kind: 'removed',
-        });
+        incompatibilities.push([
+          [{ pkg: fact.pkg, positive: true, set: setOf(fact.pkg, byName.get(fact.pkg) ?? []) }],
+          { kind: 'removed' },
+        ]);
         break;
       default: {
         const allowed = e.clauses
@@ -250,10 +263,13 @@ function derive(universe: Universe, e: Encoding, core: number[]): string[] {
           .filter((id): id is number => id !== undefined);
         const all = setOf(fact.pkg, byName.get(fact.pkg) ?? []);
         const kept = fact.kind === 'pin' ? all : setOf(fact.pkg, allowed);
-        pg.add([{ pkg: fact.pkg, positive: false, set: kept }], { kind: fact.kind });
+        incompatibilities.push([[{ pkg: fact.pkg, positive: false, set: kept }], { kind: fact.kind }]);
       }
     }
   }
+  const pg = new PubGrub(spaces);
+  for (const [terms, cause] of variants.links(universe)) pg.add(terms, cause);
+  for (const [terms, cause] of incompatibilities) pg.add(terms, cause);
   const failure = pg.solve();
   if (failure) return pg.report(failure);
   // The package-level abstraction (variants are not terms) found no conflict: list the core.
@@ -261,12 +277,4 @@ function derive(universe: Universe, e: Encoding, core: number[]): string[] {
     'These facts cannot all hold (a minimal set: dropping any one of them allows a solution):',
     ...core.map((f, i) => `${i + 1}. ${describeFact(universe, e.facts[f])}.`),
   ];
-}
-
-function displayOf(req: { range?: string; variants?: Record<string, unknown> }): string {
-  let s = req.range ?? 'any';
-  const v = Object.entries(req.variants ?? {});
-  if (v.length > 0)
-    s += ` (${v.map(([k, x]) => (x === true ? `+${k}` : x === false ? `~${k}` : `${k}=${x}`)).join(' ')})`;
-  return s;
 }
