@@ -41,6 +41,7 @@ import { type Encoding, excluded, type Field, undefinedReason } from './tables';
 const I_ATOM = 105; // 'i'
 
 const fixupScratch: Fixup[] = [];
+const fixupPool: Fixup[] = [];
 
 /** Result of `encodeCompiled`: the encoding and fixups of the word it returned. */
 export const compiledResult: { encoding: Encoding | null; fixups: Fixup[] } = {
@@ -176,13 +177,6 @@ function put(word: number, o: Op, value: number): number {
   return ((word & ~(o.mask << o.lo)) | ((value & o.mask) << o.lo)) >>> 0;
 }
 
-function fitsUnsigned(v: number, width: number): boolean {
-  return Number.isInteger(v) && v >= 0 && v < 2 ** width;
-}
-function fitsSigned(v: number, width: number): boolean {
-  return Number.isInteger(v) && v >= -(2 ** (width - 1)) && v < 2 ** (width - 1);
-}
-
 function runOps(cand: Candidate, ops: Operands): number {
   const values = ops.values;
   const list = cand.ops as Op[];
@@ -210,28 +204,35 @@ function runOps(cand: Candidate, ops: Operands): number {
         const scale = o.a;
         if (v % scale !== 0) return NO_MATCH;
         const f = v / scale;
-        if (o.signed ? !fitsSigned(f, o.width) : !fitsUnsigned(f, o.width)) return NO_MATCH;
-        const field = f < 0 ? f + 2 ** o.width : f;
+        // Bounds precomputed per operation: `2 ** width` per call was 5% of the builder's time.
+        if (!Number.isInteger(f) || f < o.min || f > o.max) return NO_MATCH;
+        const field = f < 0 ? f + o.span : f;
         word = o.lo >= 0 ? put(word, o, field) : setF(word, o.fields, field);
         break;
       }
       case LABEL_NUM: {
         const v = values[o.slot];
-        if (v % o.a !== 0 || !fitsSigned(v / o.a, o.width)) return NO_MATCH;
+        if (v % o.a !== 0) return NO_MATCH;
         const f = v / o.a;
-        word = setF(word, o.fields, f < 0 ? f + 2 ** o.width : f);
+        if (!Number.isInteger(f) || f < o.min || f > o.max) return NO_MATCH;
+        word = setF(word, o.fields, f < 0 ? f + o.span : f);
         break;
       }
-      case LABEL_SYM:
-        fixupScratch.push({
-          symbol: ops.texts[o.slot],
-          addend: 0,
-          kind: o.a === 4096 ? 'page' : 'pcrel',
-          fields: o.text,
-          scale: o.a,
-          column: ops.columns[o.slot],
-        });
+      case LABEL_SYM: {
+        // Fixup records are reused from a pool: the consumer copies what it keeps.
+        const n = fixupScratch.length;
+        if (fixupPool.length === n)
+          fixupPool.push({ symbol: '', addend: 0, kind: 'pcrel', fields: '', scale: 0, column: 0 });
+        const f = fixupPool[n];
+        f.symbol = ops.texts[o.slot];
+        f.addend = 0;
+        f.kind = o.a === 4096 ? 'page' : 'pcrel';
+        f.fields = o.text;
+        f.scale = o.a;
+        f.column = ops.columns[o.slot];
+        fixupScratch.push(f);
         break;
+      }
       case BITMASK: {
         const size = o.a as 32 | 64;
         const v = values[o.slot];

@@ -139,13 +139,23 @@ export interface Op {
   lo: number;
   /** A single field's mask (unshifted). */
   mask: number;
+  /** IMM, LABEL_NUM: the field's value range (signed or unsigned) and 2^width. */
+  min: number;
+  max: number;
+  span: number;
 }
 
 /** An operation with defaults. */
 export function op(k: number, slot: number, fields: readonly Field[], extra: Partial<Op> = {}): Op {
   let width = 0;
   for (const f of fields) width += f.width;
+  // Offsets (LABEL_NUM) are signed like `signed` immediates.
+  const signed = extra.signed === true || k === LABEL_NUM;
+  const span = 2 ** width;
   return {
+    min: signed ? -(span / 2) : 0,
+    max: signed ? span / 2 - 1 : span - 1,
+    span,
     k,
     slot,
     fields,

@@ -243,19 +243,32 @@ function operandCode(x: Operand | undefined): number {
   return identifierCode(x.name);
 }
 
-const identifierCodes = new Map<string, number>();
+/** What a name operand is (`eq`, `lsl`, a label): its class, atom and value, worked out once. */
+interface Identifier {
+  code: number;
+  atom: number;
+  /** Register number for register atoms; for `i` atoms the word id once known (-1 until then). */
+  value: number;
+}
+
+const identifiers = new Map<string, Identifier>();
 /** Names remembered (cleared when full). */
 const IDENTIFIER_LIMIT = 4096;
 
-/** The class of a name operand (`eq`, a label), remembered: `classify` per call was 6%. */
-function identifierCode(text: string): number {
-  let code = identifierCodes.get(text);
-  if (code === undefined) {
-    code = IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(classify(text, scratchValues, 0)));
-    if (identifierCodes.size >= IDENTIFIER_LIMIT) identifierCodes.clear();
-    identifierCodes.set(text, code);
+/** The class of a name, remembered: classifying per call was 6% of the builder's time. */
+function identifierOf(text: string): Identifier {
+  let r = identifiers.get(text);
+  if (r === undefined) {
+    const atom = classify(text, scratchValues, 0);
+    r = { code: IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(atom)), atom, value: scratchValues[0] };
+    if (identifiers.size >= IDENTIFIER_LIMIT) identifiers.clear();
+    identifiers.set(text, r);
   }
-  return code;
+  return r;
+}
+
+function identifierCode(text: string): number {
+  return identifierOf(text).code;
 }
 
 const ops = new Operands();
@@ -324,9 +337,11 @@ function fillAfterComma(x: Operand, atoms: boolean, joined: boolean): void {
 }
 
 function fillIdentifier(text: string, atoms: boolean): void {
-  const atom = classify(text, ops.values, slot);
-  if (atoms) pushAtom(atom);
-  if (atom === 105) ops.values[slot] = wordId(text);
+  const r = identifierOf(text);
+  if (atoms) pushAtom(r.atom);
+  // Word ids never change once interned; until then, look again (the shape may intern it).
+  if (r.atom === 105 && r.value < 0) r.value = wordId(text);
+  ops.values[slot] = r.value;
   ops.texts[slot] = text;
   ops.words[slot] = text;
   ops.columns[slot++] = tokenCount;
@@ -410,7 +425,16 @@ export class Builder {
   private words = new Uint32Array(1024);
   private count = 0;
   private readonly labels = new Map<string, number>();
-  private readonly pending: { index: number; encoding: Encoding; fixups: Fixup[] }[] = [];
+  // Label references to resolve in `finish`, one entry per reference in parallel arrays (no
+  // object per reference: the allocations were 16% of the builder's time in garbage collection).
+  private readonly pendingIndex: number[] = [];
+  private readonly pendingEncoding: Encoding[] = [];
+  private readonly pendingSymbol: string[] = [];
+  private readonly pendingAddend: number[] = [];
+  private readonly pendingKind: Fixup['kind'][] = [];
+  private readonly pendingFields: string[] = [];
+  private readonly pendingScale: number[] = [];
+  private readonly pendingColumn: number[] = [];
   private nextLabel = 0;
   private readonly limitInstructions: number;
 
@@ -469,17 +493,22 @@ export class Builder {
       this.words = grown;
     }
     const fixups = compiledResult.fixups;
-    if (fixups.length > 0) {
-      // The fixup objects are fresh per instruction; only the list is the encoder's scratch.
-      for (const f of fixups) f.column += 1;
-      this.pending.push({
-        index: this.count,
-        encoding: compiledResult.encoding as Encoding,
-        fixups: fixups.slice(),
-      });
-    }
+    // Fixup columns are token numbers from 1 in the general path.
+    for (let i = 0; i < fixups.length; i++)
+      this.pend(compiledResult.encoding as Encoding, fixups[i], fixups[i].column + 1);
     this.words[this.count++] = word;
     return true;
+  }
+
+  private pend(encoding: Encoding, f: Fixup, column: number): void {
+    this.pendingIndex.push(this.count);
+    this.pendingEncoding.push(encoding);
+    this.pendingSymbol.push(f.symbol);
+    this.pendingAddend.push(f.addend);
+    this.pendingKind.push(f.kind);
+    this.pendingFields.push(f.fields);
+    this.pendingScale.push(f.scale);
+    this.pendingColumn.push(column);
   }
 
   /** A typed method's instruction: the fast path, else the general one. */
@@ -512,7 +541,7 @@ export class Builder {
       grown.set(this.words);
       this.words = grown;
     }
-    if (r.fixups.length > 0) this.pending.push({ index: this.count, encoding: r.encoding, fixups: r.fixups });
+    for (const f of r.fixups) this.pend(r.encoding, f, f.column);
     this.words[this.count++] = r.word;
     return this;
   }
@@ -676,13 +705,35 @@ export class Builder {
   /** Resolves labels and returns the little-endian machine code. */
   finish(): Uint8Array {
     const resolve = (name: string) => this.labels.get(name);
-    for (const { index, encoding, fixups } of this.pending) {
-      let word = this.words[index];
-      for (const f of fixups)
-        word = applyFixup(encoding, word, f, this.address + index * 4, resolve, index + 1);
-      this.words[index] = word;
+    const f: Fixup = { symbol: '', addend: 0, kind: 'pcrel', fields: '', scale: 0, column: 0 };
+    for (let i = 0; i < this.pendingIndex.length; i++) {
+      const index = this.pendingIndex[i];
+      f.symbol = this.pendingSymbol[i];
+      f.addend = this.pendingAddend[i];
+      f.kind = this.pendingKind[i];
+      f.fields = this.pendingFields[i];
+      f.scale = this.pendingScale[i];
+      f.column = this.pendingColumn[i];
+      this.words[index] = applyFixup(
+        this.pendingEncoding[i],
+        this.words[index],
+        f,
+        this.address + index * 4,
+        resolve,
+        index + 1,
+      );
     }
-    this.pending.length = 0;
+    for (const list of [
+      this.pendingIndex,
+      this.pendingEncoding,
+      this.pendingSymbol,
+      this.pendingAddend,
+      this.pendingKind,
+      this.pendingFields,
+      this.pendingScale,
+      this.pendingColumn,
+    ])
+      list.length = 0;
     return new Uint8Array(this.words.buffer.slice(0, this.count * 4));
   }
 }
