@@ -1,20 +1,16 @@
 /**
- * The CDCL loop: propagate, learn, backjump, restart (Glucose EMA or Luby), reduce, decide.
+ * The CDCL loop: propagate, learn, backjump, restart (see `_restart.ts`), reduce, decide.
  * @module
  */
 import { analyze, analyzeFinal, computeLbd } from './_analyze.js';
 import { allocClause, reduceDb, simplify } from './_clause-db.js';
 import { attach, cancelUntil, propagate } from './_propagate.js';
+import { decisionPhase, onConflict, restart, restartDue, updateTarget } from './_restart.js';
 import { REDUCE_FIRST, type SolverState } from './_state.js';
 import type { SolveResult } from './solver.js';
 
 const VAR_DECAY = 0.95; // MiniSat 2.2 default
 const REDUCE_INCREMENT = 300; // Glucose 3: +300 conflicts per round
-const LUBY_UNIT = 100; // MiniSat 2.2: restart_first = 100
-const EMA_FAST = 1 / 32; // CaDiCaL emagluefast
-const EMA_SLOW = 1 / 4096;
-const EMA_MARGIN = 1.1; // CaDiCaL restartmargin 10%
-const RESTART_MIN_CONFLICTS = 2; // CaDiCaL restartint
 
 export function search(
   s: SolverState,
@@ -22,14 +18,11 @@ export function search(
   conflictStop: number,
   deadlineMs: number,
 ): SolveResult {
-  let restartConflicts = 0;
-  let lubyIndex = 0;
-  let lubyBudget = LUBY_UNIT * luby(lubyIndex);
   for (;;) {
     const conflict = propagate(s);
     if (conflict >= 0) {
       s.stats.conflicts++;
-      restartConflicts++;
+      s.restartConflicts++;
       if (s.decisionLevel === 0) {
         s.ok = false;
         s.proofAdd(s.learnt, 0);
@@ -38,6 +31,7 @@ export function search(
       const back = analyze(s, conflict);
       const n = s.learntLen;
       const lbd = computeLbd(s, s.learnt, 0, n);
+      if (s.stable) updateTarget(s);
       cancelUntil(s, back);
       s.proofAdd(s.learnt, n);
       if (n === 1) {
@@ -50,20 +44,18 @@ export function search(
         s.enqueue(s.learnt[0], cref);
       }
       s.varInc *= 1 / VAR_DECAY;
-      s.emaFast += EMA_FAST * (lbd - s.emaFast);
-      s.emaSlow += EMA_SLOW * (lbd - s.emaSlow);
+      onConflict(s, lbd);
+      if (s.stats.conflicts >= conflictStop) return 'unknown'; // a budget counts every conflict
       continue;
     }
 
     // No conflict: budgets, restarts, clean-up, then the next decision.
     if (s.stats.conflicts >= conflictStop) return 'unknown';
-    if ((s.stats.conflicts & 63) === 0 && restartConflicts > 0 && performance.now() > deadlineMs) {
+    if ((s.stats.conflicts & 63) === 0 && s.restartConflicts > 0 && performance.now() > deadlineMs) {
       return 'unknown';
     }
-    if (restartDue(s, restartConflicts, lubyBudget)) {
-      s.stats.restarts++;
-      restartConflicts = 0;
-      lubyBudget = LUBY_UNIT * luby(++lubyIndex);
+    if (s.decisionLevel > 0 && restartDue(s)) {
+      restart(s);
       cancelUntil(s, 0);
       continue;
     }
@@ -96,19 +88,12 @@ export function search(
         saveModel(s);
         return 'sat';
       }
-      const preferred = s.userPhase[v];
-      next = 2 * v + (preferred !== 0 ? preferred & 1 : s.phase[v]);
+      next = 2 * v + decisionPhase(s, v);
     }
     s.stats.decisions++;
     s.trailLim[s.decisionLevel++] = s.trailLen;
     s.enqueue(next, -1);
   }
-}
-
-export function restartDue(s: SolverState, conflicts: number, lubyBudget: number): boolean {
-  if (s.decisionLevel === 0) return false;
-  if (s.restartPolicy === 'luby') return conflicts >= lubyBudget;
-  return conflicts >= RESTART_MIN_CONFLICTS && s.emaFast > EMA_MARGIN * s.emaSlow;
 }
 
 export function pickBranchVariable(s: SolverState): number {
@@ -148,29 +133,4 @@ export function saveModel(s: SolverState): void {
     model[v] = val === 0 ? -1 : val;
   }
   s.model = model;
-}
-
-/**
- * The Luby sequence 1 1 2 1 1 2 4 ... (Luby, Sinclair, Zuckerman 1993), 0-based.
- *
- * @example
- * ```ts
- * import { luby } from '@nexus/nip/sat';
- * luby(6); // 4
- * ```
- */
-export function luby(index: number): number {
-  let size = 1;
-  let seq = 0;
-  while (size < index + 1) {
-    seq++;
-    size = 2 * size + 1;
-  }
-  let x = index;
-  while (size - 1 !== x) {
-    size = (size - 1) >> 1;
-    seq--;
-    x = x % size;
-  }
-  return 2 ** seq;
 }

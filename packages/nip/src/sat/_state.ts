@@ -9,6 +9,7 @@
  * @module
  */
 import { VarHeap } from './_heap.js';
+import { FIRST_MODE_CONFLICTS } from './_restart.js';
 import type { ProofSink } from './drat.js';
 import type { SolverStats } from './solver.js';
 
@@ -18,11 +19,17 @@ export const HEADER = 2;
 export const FLAG_LEARNT = 1;
 /** Flags word: the clause is deleted (its watches are purged lazily). */
 export const FLAG_DELETED = 2;
-/** Flags word: the LBD sits above the two flag bits. */
-export const LBD_SHIFT = 2;
+/** Flags word: two bits of recent use (`_clause-db.ts` reduceDb), at bits 2 and 3. */
+export const USED_SHIFT = 2;
+/** Flags word: the low bits that are not the LBD. */
+export const FLAG_MASK = 15;
+/** Flags word: the LBD sits above the flag and use bits. */
+export const LBD_SHIFT = 4;
 
-/** Glucose: learnt clauses of LBD <= 2 ("glue") are never deleted. */
+/** Core tier: learnt clauses of LBD <= 2 ("glue", Glucose) are never deleted. */
 export const GLUE_KEEP = 2;
+/** Tier 2: learnt clauses of LBD <= 6 survive two reductions after their last use (CaDiCaL reducetier2glue). */
+export const TIER2_LBD = 6;
 /** First reduction after 2000 conflicts (Glucose 3). */
 export const REDUCE_FIRST = 2000;
 
@@ -43,7 +50,7 @@ export class SolverState {
   capacity = 0;
   ok = true;
   readonly proof: ProofSink | undefined;
-  readonly restartPolicy: 'ema' | 'luby';
+  readonly restartPolicy: 'modes' | 'ema' | 'luby';
 
   // Clause arena: flat Int32Array; a clause reference is the offset of its header.
   arena = new Int32Array(1 << 16);
@@ -94,12 +101,24 @@ export class SolverState {
   simplifiedAt = -1;
   nextReduce = REDUCE_FIRST;
   reductions = 0;
+  // Restarts and modes (`_restart.ts`).
   emaFast = 0;
-  emaSlow = 0;
+  lbdSum = 0;
+  lbdCount = 0;
+  restartConflicts = 0;
+  lubyIndex = 0;
+  lubyBudget = 0;
+  stable = false;
+  modeLength = FIRST_MODE_CONFLICTS;
+  modeSwitchAt = FIRST_MODE_CONFLICTS;
+  target = new Uint8Array(0); // target phase sign bit per variable (stable mode)
+  targetAssigned = 0;
 
-  constructor(proof: ProofSink | undefined, restartPolicy: 'ema' | 'luby') {
+  constructor(proof: ProofSink | undefined, restartPolicy: 'modes' | 'ema' | 'luby') {
     this.proof = proof;
     this.restartPolicy = restartPolicy;
+    if (restartPolicy === 'luby') this.lubyBudget = 100;
+    if (restartPolicy !== 'modes') this.modeSwitchAt = Number.POSITIVE_INFINITY;
   }
 
   grow(capacity: number): void {
@@ -123,6 +142,9 @@ export class SolverState {
     const phase = new Uint8Array(capacity);
     phase.set(this.phase.subarray(0, n));
     this.phase = phase;
+    const target = new Uint8Array(capacity).fill(1);
+    target.set(this.target.subarray(0, n));
+    this.target = target;
     const userPhase = new Uint8Array(capacity);
     userPhase.set(this.userPhase.subarray(0, n));
     this.userPhase = userPhase;

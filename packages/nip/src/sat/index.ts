@@ -3,7 +3,7 @@
  * @module
  */
 
-export { luby } from './_search.js';
+export { luby } from './_restart.js';
 export type { Cnf, DimacsErrorCode, DimacsOptions } from './dimacs.js';
 export { checkModel, DimacsError, forEachClause, loadCnf, parseDimacs, writeDimacs } from './dimacs.js';
 export type { ProofSink } from './drat.js';

@@ -30,8 +30,12 @@ export type SolveResult = 'sat' | 'unsat' | 'unknown';
 export interface SolverOptions {
   /** Receives every learnt and deleted clause (DRAT). */
   proof?: ProofSink;
-  /** Restart policy: `ema` (Glucose-style, default) or `luby` (MiniSat 2.2). */
-  restarts?: 'ema' | 'luby';
+  /**
+   * Restart policy: `modes` (default: focused Glucose-style restarts alternating with stable
+   * Luby restarts and target phases, as in CaDiCaL), `ema` (focused only) or `luby` (MiniSat
+   * 2.2, saved phases only).
+   */
+  restarts?: 'modes' | 'ema' | 'luby';
 }
 
 /** Options of one {@link Solver.solve} call. */
@@ -105,7 +109,7 @@ export class Solver {
   private readonly s: SolverState;
 
   constructor(options: SolverOptions = {}) {
-    this.s = new SolverState(options.proof, options.restarts ?? 'ema');
+    this.s = new SolverState(options.proof, options.restarts ?? 'modes');
   }
 
   /** Work counters since construction. */
