@@ -26,7 +26,7 @@ async function ring(batched: boolean): Promise<(string | number)[]> {
   const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 20 }) as SharedArrayBuffer;
   const control = new SharedArrayBuffer(16);
   const words = new Int32Array(control);
-  const worker = await spawn('ionSink', { ring: sab, control, spin: 2000 });
+  const worker = await spawn('ionSink', { ring: sab, control }); // default spin, then park
   const producer = new FrameProducer(sab);
   const message = new Uint8Array(16).fill(1);
   const batch = new Array<Uint8Array>(64).fill(message);

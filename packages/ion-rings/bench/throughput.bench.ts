@@ -44,7 +44,7 @@ async function ionPeer(messageBytes: number, burst: number, batched: boolean): P
     capacityBytes: ringBytes(messageBytes),
   }) as SharedArrayBuffer;
   const control = controlWords();
-  const worker = await spawn('ionSink', { ring, control: control.sab, spin: 2000 });
+  const worker = await spawn('ionSink', { ring, control: control.sab }); // default spin, then park
   const producer = new FrameProducer(ring);
   const message = new Uint8Array(messageBytes).fill(7);
   const batch = new Array<Uint8Array>(BATCH).fill(message);
@@ -55,12 +55,12 @@ async function ionPeer(messageBytes: number, burst: number, batched: boolean): P
       if (batched) {
         for (let sent = 0; sent < burst; ) {
           const n = producer.offerBatch(batch, 1, 0, Math.min(BATCH, burst - sent));
-          if (n === 0) producer.waitForSpace(messageBytes, 1000, 2000);
+          if (n === 0) producer.waitForSpace(messageBytes, 1000);
           sent += n;
         }
       } else {
         for (let i = 0; i < burst; i++) {
-          while (!producer.offer(message, 1)) producer.waitForSpace(messageBytes, 1000, 2000);
+          while (!producer.offer(message, 1)) producer.waitForSpace(messageBytes, 1000);
         }
       }
       waitReceived(control.i32, target);

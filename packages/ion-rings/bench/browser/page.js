@@ -206,6 +206,10 @@ async function run() {
   const portRounds = smoke ? 50 : 10_000;
   const latency = [
     ['ion-rings, echo busy-polls (spinCount 10^6)', ...(await ionRtt(rounds, 1_000_000))],
+    [
+      'ion-rings, echo waits by default (spin 10,000 re-checks, then sleep)',
+      ...(await ionRtt(rounds, undefined)),
+    ],
     ['ion-rings, echo sleeps at once (Atomics.wait)', ...(await ionRtt(rounds, 0))],
     ['ringbuf.js 0.4.0 (busy poll)', ...(await rbRtt(rounds))],
     ['MessageChannel', ...(await portRtt(true, portRounds))],

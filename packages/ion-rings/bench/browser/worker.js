@@ -15,12 +15,12 @@ const roles = {
     if (batched) {
       for (let sent = 0; sent < count; ) {
         const n = producer.offerBatch(batch, 1, 0, Math.min(64, count - sent));
-        if (n === 0) producer.waitForSpace(messageBytes, 1000, 2000);
+        if (n === 0) producer.waitForSpace(messageBytes, 1000);
         sent += n;
       }
     } else {
       for (let i = 0; i < count; i++)
-        while (!producer.offer(message, 1)) producer.waitForSpace(messageBytes, 1000, 2000);
+        while (!producer.offer(message, 1)) producer.waitForSpace(messageBytes, 1000);
     }
     while (Atomics.load(c, 0) < count) {}
     Atomics.store(c, 3, Math.round((performance.now() - t0) * 1000));
@@ -44,7 +44,7 @@ const roles = {
         unpublished = 0;
         continue;
       }
-      consumer.waitForData(20, 2000);
+      consumer.waitForData(20);
     }
     return sum;
   },
