@@ -6,35 +6,15 @@
  * Registers are BigInts (exact 64-bit arithmetic without hand-carried halves); the measured rate
  * is in the README.
  *
- * The file stays whole past 700 lines on purpose: `compile` is one switch over the instruction
- * groups whose closures all lean on the register, flag and memory helpers beside it, and each
- * closure captures its decoded fields directly for speed.
+ * Loads, stores and system-register moves compile in `interpreter-memory.ts`; the trap, the
+ * closure type and the register helpers both files use are in `_cpu.ts`.
  * @module
  */
 import { decodeBitmask } from './_bits';
+import { extendValue, M32, M64, type Op, rs, rz, signExtend, Trap, undefinedOp, ws, wz } from './_cpu';
+import { compileLoadStore, compileSystemMove } from './interpreter-memory';
 import { type Memory, PAGE_BYTES } from './memory';
-import { decodeEncoding, type Encoding, getField } from './tables';
-
-const M64 = (1n << 64n) - 1n;
-const M32 = 0xffffffffn;
-
-/** Why execution stopped inside an instruction (caught by the sandbox). */
-export class Trap {
-  /** `svc`, `undefined`, `brk`. */
-  readonly kind: 'svc' | 'undefined' | 'brk';
-  /** The word (for `undefined`) or the immediate (for `svc`/`brk`). */
-  readonly value: number;
-  /**
-   * @example
-   * ```ts
-   * new Trap('svc', 0).kind; // 'svc'
-   * ```
-   */
-  constructor(kind: Trap['kind'], value: number) {
-    this.kind = kind;
-    this.value = value;
-  }
-}
+import { decodeEncoding, getField } from './tables';
 
 /** Architectural state of one hardware thread. */
 export class Cpu {
@@ -111,12 +91,6 @@ export class Cpu {
   }
 }
 
-type Op = (cpu: Cpu) => void;
-
-function signExtend(v: number, width: number): number {
-  return v >= 2 ** (width - 1) ? v - 2 ** width : v;
-}
-
 const CONDITION_HOLDS: ((c: Cpu) => boolean)[] = [
   (c) => c.z === 1,
   (c) => c.z === 0,
@@ -135,21 +109,6 @@ const CONDITION_HOLDS: ((c: Cpu) => boolean)[] = [
   () => true,
   () => true,
 ];
-
-/** Reads a register as a general operand (31 is the zero register). */
-function rz(c: Cpu, r: number): bigint {
-  return r === 31 ? 0n : c.x[r];
-}
-/** Reads a register as a base or SP operand (31 is SP). */
-function rs(c: Cpu, r: number): bigint {
-  return c.x[r];
-}
-function wz(c: Cpu, r: number, v: bigint): void {
-  if (r !== 31) c.x[r] = v;
-}
-function ws(c: Cpu, r: number, v: bigint): void {
-  c.x[r] = v;
-}
 
 /** AddWithCarry (Arm ARM J1.1.3) setting flags. */
 function addWithCarry(c: Cpu, a: bigint, b: bigint, carry: bigint, size: number, setFlags: boolean): bigint {
@@ -190,49 +149,12 @@ function shiftValue(v: bigint, type: number, amount: number, size: number): bigi
   }
 }
 
-function extendValue(v: bigint, option: number, shift: number, size: number): bigint {
-  const mask = size === 64 ? M64 : M32;
-  let x: bigint;
-  switch (option) {
-    case 0:
-      x = v & 0xffn;
-      break;
-    case 1:
-      x = v & 0xffffn;
-      break;
-    case 2:
-      x = v & M32;
-      break;
-    case 3:
-      x = v;
-      break;
-    case 4:
-      x = BigInt.asUintN(64, BigInt.asIntN(8, v));
-      break;
-    case 5:
-      x = BigInt.asUintN(64, BigInt.asIntN(16, v));
-      break;
-    case 6:
-      x = BigInt.asUintN(64, BigInt.asIntN(32, v));
-      break;
-    default:
-      x = v;
-  }
-  return (x << BigInt(shift)) & mask;
-}
-
 function setNZ(c: Cpu, v: bigint, size: number): void {
   c.n = Number((v >> BigInt(size - 1)) & 1n);
   c.z = v === 0n ? 1 : 0;
   c.c = 0;
   c.v = 0;
 }
-
-const undefinedOp =
-  (word: number): Op =>
-  () => {
-    throw new Trap('undefined', word);
-  };
 
 /** Compiles one word to a closure, or to an `undefined` trap outside the subset. */
 export function compile(word: number): Op {
@@ -619,203 +541,4 @@ export function compile(word: number): Op {
   }
 }
 
-const NZCV_CODE = 0b11_011_0100_0010_000;
-const TPIDR_EL0_CODE = 0b11_011_1101_0000_010;
-
-function compileSystemMove(e: Encoding, word: number, mnemonic: string): Op {
-  const f = (name: string) => getField(e, word, name);
-  const code = ((2 + f('o0')) << 14) | (f('op1') << 11) | (f('CRn') << 7) | (f('CRm') << 3) | f('op2');
-  const rt = f('Rt');
-  if (code !== NZCV_CODE && code !== TPIDR_EL0_CODE) return undefinedOp(word);
-  if (mnemonic === 'MRS')
-    return (c) => {
-      wz(c, rt, code === NZCV_CODE ? BigInt(c.nzcv) << 28n : c.tpidr);
-      c.pc += 4;
-    };
-  return (c) => {
-    const v = rz(c, rt);
-    if (code === NZCV_CODE) {
-      const n = Number((v >> 28n) & 15n);
-      c.n = (n >> 3) & 1;
-      c.z = (n >> 2) & 1;
-      c.c = (n >> 1) & 1;
-      c.v = n & 1;
-    } else c.tpidr = v;
-    c.pc += 4;
-  };
-}
-
-interface Access {
-  bytes: number;
-  signed: boolean;
-  /** Destination width for signed loads (32 or 64). */
-  width: number;
-  load: boolean;
-  prefetch: boolean;
-}
-
-function accessOf(name: string): Access | null {
-  const parts = name.split('_');
-  const mn = parts[0];
-  const form = parts[1];
-  if (mn === 'PRFM' || mn === 'PRFUM')
-    return { bytes: 8, signed: false, width: 64, load: true, prefetch: true };
-  if (!/\d/.test(form)) return null; // FP/SIMD register forms (B, H, S, D, Q): outside the integer subset
-  const load = mn.startsWith('LD');
-  if (!load && !mn.startsWith('ST')) return null;
-  const width = /64/.test(form) ? 64 : 32;
-  let bytes = width / 8;
-  let signed = false;
-  if (/SB$/.test(mn)) [bytes, signed] = [1, true];
-  else if (/SH$/.test(mn)) [bytes, signed] = [2, true];
-  else if (/SW$/.test(mn)) [bytes, signed] = [4, true];
-  else if (/B$/.test(mn)) bytes = 1;
-  else if (/H$/.test(mn)) bytes = 2;
-  return { bytes, signed, width, load, prefetch: false };
-}
-
-function loadValue(c: Cpu, address: number, a: Access): bigint {
-  const m = c.memory;
-  let v: bigint;
-  switch (a.bytes) {
-    case 1:
-      v = BigInt(m.read8(address));
-      break;
-    case 2:
-      v = BigInt(m.read16(address));
-      break;
-    case 4:
-      v = BigInt(m.read32(address));
-      break;
-    default:
-      v = m.read64(address);
-  }
-  if (a.signed) v = BigInt.asUintN(a.width, BigInt.asIntN(a.bytes * 8, v));
-  return v;
-}
-
-function storeValue(c: Cpu, address: number, a: Access, v: bigint): void {
-  const m = c.memory;
-  switch (a.bytes) {
-    case 1:
-      m.write8(address, Number(v & 0xffn));
-      break;
-    case 2:
-      m.write16(address, Number(v & 0xffffn));
-      break;
-    case 4:
-      m.write32(address, Number(v & M32));
-      break;
-    default:
-      m.write64(address, v & M64);
-  }
-}
-
-function compileLoadStore(e: Encoding, word: number, group: string, mnemonic: string): Op {
-  const f = (name: string) => getField(e, word, name);
-  const has = (name: string) => e.fields.some((x) => x.name === name);
-  const a = accessOf(e.name);
-  if (!a) return undefinedOp(word);
-  const rt = has('Rt') ? f('Rt') : 0;
-  const rn = has('Rn') ? f('Rn') : 0;
-  const addr = (v: bigint) => Number(BigInt.asUintN(64, v));
-  const transfer = (c: Cpu, address: number, reg: number) => {
-    if (a.prefetch) return;
-    if (a.load) wz(c, reg, loadValue(c, address, a));
-    else storeValue(c, address, a, rz(c, reg));
-  };
-  switch (group) {
-    case 'ldst_pos': {
-      const offset = f('imm12') * a.bytes;
-      return (c) => {
-        transfer(c, addr(rs(c, rn) + BigInt(offset)), rt);
-        c.pc += 4;
-      };
-    }
-    case 'ldst_unscaled':
-    case 'ldst_unpriv': {
-      const offset = signExtend(f('imm9'), 9);
-      return (c) => {
-        transfer(c, addr(rs(c, rn) + BigInt(offset)), rt);
-        c.pc += 4;
-      };
-    }
-    case 'ldst_immpre':
-    case 'ldst_immpost': {
-      const offset = BigInt(signExtend(f('imm9'), 9));
-      const post = group === 'ldst_immpost';
-      return (c) => {
-        const base = rs(c, rn);
-        const updated = BigInt.asUintN(64, base + offset);
-        transfer(c, addr(post ? base : updated), rt);
-        ws(c, rn, updated);
-        c.pc += 4;
-      };
-    }
-    case 'ldst_regoff': {
-      const option = f('option');
-      const shift = f('S') ? Math.log2(a.prefetch ? 8 : a.bytes) : 0;
-      const rm = f('Rm');
-      return (c) => {
-        const offset = extendValue(rz(c, rm), option, shift, 64);
-        transfer(c, addr(rs(c, rn) + offset), rt);
-        c.pc += 4;
-      };
-    }
-    case 'loadlit': {
-      const offset = signExtend(f('imm19'), 19) * 4;
-      return (c) => {
-        transfer(c, c.pc + offset, rt);
-        c.pc += 4;
-      };
-    }
-    case 'ldstpair_off':
-    case 'ldstpair_pre':
-    case 'ldstpair_post':
-    case 'ldstnapair_offs': {
-      const rt2 = f('Rt2');
-      const offset = BigInt(signExtend(f('imm7'), 7) * a.bytes);
-      const mode = group === 'ldstpair_pre' ? 'pre' : group === 'ldstpair_post' ? 'post' : 'off';
-      return (c) => {
-        const base = rs(c, rn);
-        const updated = BigInt.asUintN(64, base + offset);
-        const address = addr(mode === 'post' ? base : updated);
-        if (a.load) {
-          const v1 = loadValue(c, address, a);
-          const v2 = loadValue(c, address + a.bytes, a);
-          wz(c, rt, v1);
-          wz(c, rt2, v2);
-        } else {
-          const v1 = rz(c, rt);
-          const v2 = rz(c, rt2);
-          storeValue(c, address, a, v1);
-          storeValue(c, address + a.bytes, a, v2);
-        }
-        if (mode !== 'off') ws(c, rn, updated);
-        c.pc += 4;
-      };
-    }
-    case 'ldstexclr':
-    case 'ldstord': {
-      const exclusive = /X/.test(mnemonic);
-      const rs2 = has('Rs') ? f('Rs') : 31;
-      return (c) => {
-        const address = addr(rs(c, rn));
-        if (a.load) {
-          wz(c, rt, loadValue(c, address, a));
-          if (exclusive) c.exclusive = address;
-        } else if (exclusive) {
-          // Single hardware thread: the store succeeds while the monitor holds the address.
-          if (c.exclusive === address) {
-            storeValue(c, address, a, rz(c, rt));
-            wz(c, rs2, 0n);
-          } else wz(c, rs2, 1n);
-          c.exclusive = -1;
-        } else storeValue(c, address, a, rz(c, rt));
-        c.pc += 4;
-      };
-    }
-    default:
-      return undefinedOp(word);
-  }
-}
+export { Trap } from './_cpu';

@@ -1,0 +1,209 @@
+/**
+ * The interpreter's loads, stores and system-register moves: every integer addressing mode,
+ * pairs, exclusives and acquire/release, compiled to closures like the rest of `interpreter.ts`.
+ * @module
+ */
+import { extendValue, M32, M64, type Op, rs, rz, signExtend, undefinedOp, ws, wz } from './_cpu';
+import type { Cpu } from './interpreter';
+import { type Encoding, getField } from './tables';
+
+const NZCV_CODE = 0b11_011_0100_0010_000;
+const TPIDR_EL0_CODE = 0b11_011_1101_0000_010;
+
+export function compileSystemMove(e: Encoding, word: number, mnemonic: string): Op {
+  const f = (name: string) => getField(e, word, name);
+  const code = ((2 + f('o0')) << 14) | (f('op1') << 11) | (f('CRn') << 7) | (f('CRm') << 3) | f('op2');
+  const rt = f('Rt');
+  if (code !== NZCV_CODE && code !== TPIDR_EL0_CODE) return undefinedOp(word);
+  if (mnemonic === 'MRS')
+    return (c) => {
+      wz(c, rt, code === NZCV_CODE ? BigInt(c.nzcv) << 28n : c.tpidr);
+      c.pc += 4;
+    };
+  return (c) => {
+    const v = rz(c, rt);
+    if (code === NZCV_CODE) {
+      const n = Number((v >> 28n) & 15n);
+      c.n = (n >> 3) & 1;
+      c.z = (n >> 2) & 1;
+      c.c = (n >> 1) & 1;
+      c.v = n & 1;
+    } else c.tpidr = v;
+    c.pc += 4;
+  };
+}
+
+interface Access {
+  bytes: number;
+  signed: boolean;
+  /** Destination width for signed loads (32 or 64). */
+  width: number;
+  load: boolean;
+  prefetch: boolean;
+}
+
+function accessOf(name: string): Access | null {
+  const parts = name.split('_');
+  const mn = parts[0];
+  const form = parts[1];
+  if (mn === 'PRFM' || mn === 'PRFUM')
+    return { bytes: 8, signed: false, width: 64, load: true, prefetch: true };
+  if (!/\d/.test(form)) return null; // FP/SIMD register forms (B, H, S, D, Q): outside the integer subset
+  const load = mn.startsWith('LD');
+  if (!load && !mn.startsWith('ST')) return null;
+  const width = /64/.test(form) ? 64 : 32;
+  let bytes = width / 8;
+  let signed = false;
+  if (/SB$/.test(mn)) [bytes, signed] = [1, true];
+  else if (/SH$/.test(mn)) [bytes, signed] = [2, true];
+  else if (/SW$/.test(mn)) [bytes, signed] = [4, true];
+  else if (/B$/.test(mn)) bytes = 1;
+  else if (/H$/.test(mn)) bytes = 2;
+  return { bytes, signed, width, load, prefetch: false };
+}
+
+function loadValue(c: Cpu, address: number, a: Access): bigint {
+  const m = c.memory;
+  let v: bigint;
+  switch (a.bytes) {
+    case 1:
+      v = BigInt(m.read8(address));
+      break;
+    case 2:
+      v = BigInt(m.read16(address));
+      break;
+    case 4:
+      v = BigInt(m.read32(address));
+      break;
+    default:
+      v = m.read64(address);
+  }
+  if (a.signed) v = BigInt.asUintN(a.width, BigInt.asIntN(a.bytes * 8, v));
+  return v;
+}
+
+function storeValue(c: Cpu, address: number, a: Access, v: bigint): void {
+  const m = c.memory;
+  switch (a.bytes) {
+    case 1:
+      m.write8(address, Number(v & 0xffn));
+      break;
+    case 2:
+      m.write16(address, Number(v & 0xffffn));
+      break;
+    case 4:
+      m.write32(address, Number(v & M32));
+      break;
+    default:
+      m.write64(address, v & M64);
+  }
+}
+
+export function compileLoadStore(e: Encoding, word: number, group: string, mnemonic: string): Op {
+  const f = (name: string) => getField(e, word, name);
+  const has = (name: string) => e.fields.some((x) => x.name === name);
+  const a = accessOf(e.name);
+  if (!a) return undefinedOp(word);
+  const rt = has('Rt') ? f('Rt') : 0;
+  const rn = has('Rn') ? f('Rn') : 0;
+  const addr = (v: bigint) => Number(BigInt.asUintN(64, v));
+  const transfer = (c: Cpu, address: number, reg: number) => {
+    if (a.prefetch) return;
+    if (a.load) wz(c, reg, loadValue(c, address, a));
+    else storeValue(c, address, a, rz(c, reg));
+  };
+  switch (group) {
+    case 'ldst_pos': {
+      const offset = f('imm12') * a.bytes;
+      return (c) => {
+        transfer(c, addr(rs(c, rn) + BigInt(offset)), rt);
+        c.pc += 4;
+      };
+    }
+    case 'ldst_unscaled':
+    case 'ldst_unpriv': {
+      const offset = signExtend(f('imm9'), 9);
+      return (c) => {
+        transfer(c, addr(rs(c, rn) + BigInt(offset)), rt);
+        c.pc += 4;
+      };
+    }
+    case 'ldst_immpre':
+    case 'ldst_immpost': {
+      const offset = BigInt(signExtend(f('imm9'), 9));
+      const post = group === 'ldst_immpost';
+      return (c) => {
+        const base = rs(c, rn);
+        const updated = BigInt.asUintN(64, base + offset);
+        transfer(c, addr(post ? base : updated), rt);
+        ws(c, rn, updated);
+        c.pc += 4;
+      };
+    }
+    case 'ldst_regoff': {
+      const option = f('option');
+      const shift = f('S') ? Math.log2(a.prefetch ? 8 : a.bytes) : 0;
+      const rm = f('Rm');
+      return (c) => {
+        const offset = extendValue(rz(c, rm), option, shift, 64);
+        transfer(c, addr(rs(c, rn) + offset), rt);
+        c.pc += 4;
+      };
+    }
+    case 'loadlit': {
+      const offset = signExtend(f('imm19'), 19) * 4;
+      return (c) => {
+        transfer(c, c.pc + offset, rt);
+        c.pc += 4;
+      };
+    }
+    case 'ldstpair_off':
+    case 'ldstpair_pre':
+    case 'ldstpair_post':
+    case 'ldstnapair_offs': {
+      const rt2 = f('Rt2');
+      const offset = BigInt(signExtend(f('imm7'), 7) * a.bytes);
+      const mode = group === 'ldstpair_pre' ? 'pre' : group === 'ldstpair_post' ? 'post' : 'off';
+      return (c) => {
+        const base = rs(c, rn);
+        const updated = BigInt.asUintN(64, base + offset);
+        const address = addr(mode === 'post' ? base : updated);
+        if (a.load) {
+          const v1 = loadValue(c, address, a);
+          const v2 = loadValue(c, address + a.bytes, a);
+          wz(c, rt, v1);
+          wz(c, rt2, v2);
+        } else {
+          const v1 = rz(c, rt);
+          const v2 = rz(c, rt2);
+          storeValue(c, address, a, v1);
+          storeValue(c, address + a.bytes, a, v2);
+        }
+        if (mode !== 'off') ws(c, rn, updated);
+        c.pc += 4;
+      };
+    }
+    case 'ldstexclr':
+    case 'ldstord': {
+      const exclusive = /X/.test(mnemonic);
+      const rs2 = has('Rs') ? f('Rs') : 31;
+      return (c) => {
+        const address = addr(rs(c, rn));
+        if (a.load) {
+          wz(c, rt, loadValue(c, address, a));
+          if (exclusive) c.exclusive = address;
+        } else if (exclusive) {
+          // Single hardware thread: the store succeeds while the monitor holds the address.
+          if (c.exclusive === address) {
+            storeValue(c, address, a, rz(c, rt));
+            wz(c, rs2, 0n);
+          } else wz(c, rs2, 1n);
+          c.exclusive = -1;
+        } else storeValue(c, address, a, rz(c, rt));
+        c.pc += 4;
+      };
+    }
+    default:
+      return undefinedOp(word);
+  }
+}
