@@ -137,25 +137,32 @@ export class ChunkSpace {
   }
 
   /**
-   * Opens the chunk space of `volume`, creating its content record on a fresh volume (inside the
-   * caller's transaction) from `options`.
+   * Opens the chunk space of `volume`: reads its content record, or starts one from `options`
+   * (written with the first chunk, or at the next commit when options were given).
    */
   static async open(
     volume: Volume,
     options: ContentFormatOptions & { zstdEngine?: ZstdEngine },
-    create: boolean,
   ): Promise<ChunkSpace> {
-    const { zstdEngine: _engine, ...given } = options;
-    void _engine;
-    const hasOptions = Object.values(given).some((v) => v !== undefined);
-    if (!create && options.chunking !== undefined)
-      throw new TypeError('content.chunking: chunk sizes are set at format, not at mount');
+    const hasOptions = (['layout', 'checksum', 'compression', 'level', 'chunking'] as const).some(
+      (k) => options[k] !== undefined,
+    );
     let record: ContentRecord;
+    let changed = hasOptions;
     const stored = volume.get(CONTENT_KEY);
     if (stored !== undefined) {
       const decoded = decodeContent(stored);
       if (decoded === null) throw new NexfsError('ECORRUPT', 'the volume content record is malformed');
+      const c = options.chunking;
+      if (
+        c &&
+        (c.minBytes !== decoded.minBytes ||
+          c.avgBytes !== decoded.avgBytes ||
+          c.maxBytes !== decoded.maxBytes)
+      )
+        throw new TypeError('content.chunking: chunk sizes are set at format and differ from this volume');
       record = hasOptions ? { ...decoded, ...resolveChoice(options, decoded) } : decoded;
+      changed = encodeContent(record).some((b, i) => b !== stored[i]);
     } else {
       const choice = resolveChoice(options, undefined);
       const c = options.chunking ?? { minBytes: 16 << 10, avgBytes: 64 << 10, maxBytes: 256 << 10 };
@@ -191,7 +198,7 @@ export class ChunkSpace {
     const space = new ChunkSpace(volume, record, { name, check, b128 }, engine);
     // Written when options set it; otherwise with the first chunk or snapshot, so a volume that
     // never uses content addressing keeps part 1's image byte for byte.
-    if (hasOptions && !volume.readOnly) space.recordDirty = true;
+    if (changed && !volume.readOnly) space.recordDirty = true;
     return space;
   }
 
@@ -301,6 +308,28 @@ export class ChunkSpace {
     }
     const plainBytes = new DataView(frame.buffer, frame.byteOffset + 8, 4).getUint32(0, true);
     this.volume.put(chunkKey(name), encodeChunkRef({ chunkNo, frameBytes: frame.length, plainBytes }));
+  }
+
+  /**
+   * Re-encodes a stored chunk with `codec` under the same name (copy-on-write: the new frame is
+   * written to fresh pages and the index entry swapped in the caller's transaction; the old pages
+   * die with it). Returns false when the frame already has that codec and level.
+   */
+  recode(name: Uint8Array, codec: Codec, path: string): boolean {
+    const frame = this.readFrame(name, path);
+    if (frame === undefined) throw new ContentError('ENOENT', `chunk ${nameKey(name)} is not stored`, path);
+    if (frame[3] === codec.id && frame[4] === codec.level) return false;
+    let plain: Uint8Array;
+    try {
+      plain = this.framer.decode(frame, name);
+    } catch (err) {
+      if (err instanceof ContentError) throw new ContentError(err.code, err.message, path);
+      throw err;
+    }
+    const encoded = this.framer.encode(plain, codec, name);
+    if (encoded.frame[3] === frame[3] && encoded.frame[4] === frame[4]) return false;
+    this.writeFrame(name, encoded.frame);
+    return true;
   }
 
   /** Removes a chunk's pages and index entry; returns whether it existed. */

@@ -166,20 +166,9 @@ export class ChunkedData {
     this.dropCache();
   }
 
-  /** Rewrites every stored chunk with the current codec (copy-on-write; old chunks stay until swept). */
-  rewriteAll(): number {
-    this.flushTail();
-    const codec = this.codec();
-    let rewritten = 0;
-    for (let i = 0; i < this.extents.length; i++) {
-      const e = this.extents[i];
-      const plain = this.plain(i);
-      const fresh = this.space.putChunk(plain, e.offset, codec, this.choice.checksum);
-      this.space.volume.put(extentKey(this.ino, e.offset), encodeExtent(fresh));
-      this.extents[i] = fresh;
-      rewritten++;
-    }
-    return rewritten;
+  /** The codec new chunks of this file are written with. */
+  codec(): Codec {
+    return this.space.codec(this.choice.codec, this.choice.level);
   }
 
   /** Deletes every extent key of the file. */
@@ -241,10 +230,6 @@ export class ChunkedData {
     const e = this.space.putChunk(plain, offset, codec, this.choice.checksum);
     this.space.volume.put(extentKey(this.ino, offset), encodeExtent(e));
     return e;
-  }
-
-  private codec(): Codec {
-    return this.space.codec(this.choice.codec, this.choice.level);
   }
 
   private plain(i: number): Uint8Array {

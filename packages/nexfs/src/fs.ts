@@ -168,11 +168,7 @@ export class Nexfs {
   static async format(device: FlashDevice, options: NexfsOptions = {}): Promise<Nexfs> {
     checkDevice(device);
     const volume = Volume.format(device, options);
-    const content = await ChunkSpace.open(
-      volume,
-      { ...options.content, zstdEngine: options.zstdEngine },
-      true,
-    );
+    const content = await ChunkSpace.open(volume, { ...options.content, zstdEngine: options.zstdEngine });
     const fs = new Nexfs(volume, content, options);
     const root: Inode = {
       kind: 'dir',
@@ -208,11 +204,7 @@ export class Nexfs {
       if (e instanceof NexfsError || e instanceof PowerCutError || e instanceof TypeError) throw e;
       throw new NexfsError('ECORRUPT', `mount failed on a damaged image: ${(e as Error).message}`);
     }
-    const content = await ChunkSpace.open(
-      volume,
-      { ...options.content, zstdEngine: options.zstdEngine },
-      false,
-    );
+    const content = await ChunkSpace.open(volume, { ...options.content, zstdEngine: options.zstdEngine });
     const fs = new Nexfs(volume, content, options);
     if (volume.get(inodeKey(ROOT_INODE)) === undefined)
       throw new NexfsError('ECORRUPT', 'the root directory is missing');
@@ -720,6 +712,46 @@ export class Nexfs {
     this.live();
     this.writable();
     return collectGarbage(this);
+  }
+
+  /**
+   * Changes a chunked file's compression and rewrites its chunks copy-on-write: each chunk's new
+   * frame goes to fresh pages and its index entry is swapped in a transaction, so a power cut at any
+   * point leaves every chunk readable in its old or its new frame. Chunks are shared by name, so a
+   * chunk another file shares takes the new codec too. Resolves to the number of chunks rewritten.
+   *
+   * @example
+   * ```ts
+   * await fs.setCompression('/logs/archive.bin', { compression: 'zstd', level: 19 });
+   * ```
+   */
+  async setCompression(
+    path: string,
+    options: { compression: 'none' | 'rle' | 'zstd'; level?: number },
+  ): Promise<number> {
+    this.live();
+    this.writable();
+    const choice = this.choose({ layout: 'chunked', compression: options.compression, level: options.level });
+    const fh = await this.open(path, 'r+');
+    try {
+      const o = fh.inode;
+      const c = o.chunked;
+      if (c === null) throw new NexfsError('EINVAL', 'page-map files are not compressed', path);
+      c.flushTail();
+      c.choice = { ...c.choice, codec: choice.codec, level: choice.level };
+      o.inode.compression = choice.codec;
+      o.inode.level = choice.level;
+      this.volume.put(inodeKey(o.ino), encodeInode(o.inode));
+      const codec = c.codec();
+      let rewritten = 0;
+      for (const e of [...c.extents]) {
+        this.ensureSpace(this.content.pagesOf(e.length + 64) + 2);
+        if (this.content.recode(e.name, codec, path)) rewritten++;
+      }
+      return rewritten;
+    } finally {
+      await fh.close();
+    }
   }
 
   /** @internal Files open now. */

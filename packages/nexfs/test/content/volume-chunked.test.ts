@@ -160,4 +160,27 @@ describe('chunked files on flash', () => {
     expect(['EIO', 'ECHECKSUM']).toContain((error as NexfsError).code);
     expect(new ContentError('ECHECKSUM', 'x')).toBeInstanceOf(NexfsError);
   });
+  it('recompresses a file copy-on-write and keeps its bytes', async () => {
+    const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
+    const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' } });
+    const data = new TextEncoder().encode('compressible text, '.repeat(10_000));
+    await fs.writeFile('/t', data);
+    const frameBytes = () => {
+      let n = 0;
+      fs.content.scanChunks((_name, bytes) => {
+        n += bytes;
+      });
+      return n;
+    };
+    const before = frameBytes();
+    const rewritten = await fs.setCompression('/t', { compression: 'zstd', level: 19 });
+    expect(rewritten).toBeGreaterThan(0);
+    expect(frameBytes()).toBeLessThan(before / 4);
+    expect((await fs.stat('/t')).content).toMatchObject({ compression: 'zstd', level: 19 });
+    await expect(fs.setCompression('/t', { compression: 'zstd', level: 30 })).rejects.toThrow(RangeError);
+    await fs.unmount();
+    const again = await Nexfs.mount(flash);
+    expect(await again.readFile('/t')).toEqual(data);
+    expect((await again.fsck({ verifyData: true })).errors).toEqual([]);
+  });
 });
