@@ -86,6 +86,12 @@ interface Item {
   /** The line (labels blanked) and where its operands start, for the fast scanner. */
   source?: string;
   restColumn?: number;
+  /** Encoded in pass one by the compiled encoders: the word, its encoding and symbol references. */
+  word?: number;
+  encoding?: Encoding;
+  fixups?: Fixup[];
+  /** Identifier operands of a word encoded in pass one (an `.equ` among them sends it back). */
+  names?: string[];
   bytes?: Uint8Array;
   /** For `.byte` etc.: the width and the token lists of each value. */
   width?: number;
@@ -526,9 +532,11 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (size.text % 4 !== 0)
       throw new AsmError('instruction not aligned to 4 bytes (add .align 2)', lineNo, column + 1);
     if (scanInstruction(head, column, text, restColumn, text.length, scratch)) {
-      // Plain operands (no `=literal`, no expression): pass two scans them again into the
-      // compiled encoders, and tokenizes only if those hand the instruction back.
-      items.push({
+      // Plain operands (no `=literal`, no expression) are encoded now, once, by the compiled
+      // encoders (scanning again in pass two cost 15% of the text rate); symbol references wait
+      // for pass two. What they hand back is tokenized in pass two, as before.
+      const word = encodeCompiled(scratch);
+      const item: Item = {
         line: lineNo,
         column,
         section,
@@ -539,7 +547,15 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         source: text,
         restColumn,
         size: 4,
-      });
+      };
+      if (word !== FALLBACK) {
+        item.word = word;
+        item.encoding = compiledResult.encoding as Encoding;
+        if (compiledResult.fixupCount > 0)
+          item.fixups = compiledResult.fixups.slice(0, compiledResult.fixupCount).map((f) => ({ ...f }));
+        item.names = identifierTexts(scratch);
+      }
+      items.push(item);
       size.text += 4;
       continue;
     }
@@ -660,14 +676,15 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (item.tokens === undefined) {
       const source = item.source as string;
       const restColumn = item.restColumn as number;
-      const mnemonic = item.mnemonic as string;
-      scanInstruction(mnemonic, item.mnemonicColumn as number, source, restColumn, source.length, scratch);
-      let word = equs.size > 0 && namesEqu(scratch, equs) ? FALLBACK : encodeCompiled(scratch);
-      if (word !== FALLBACK) {
-        const fixups = compiledResult.fixups;
-        const encoding = compiledResult.encoding as Encoding;
-        for (let f = 0; f < fixups.length; f++)
-          word = applyFixup(encoding, word, fixups[f], address, symbolAt, item.line);
+      // An `.equ` name among the operands is substituted by the general path.
+      const names = item.names;
+      const equ = equs.size > 0 && names !== undefined && names.some((n) => equs.has(n));
+      if (item.word !== undefined && !equ) {
+        let word = item.word;
+        const fixups = item.fixups;
+        if (fixups !== undefined)
+          for (const f of fixups)
+            word = applyFixup(item.encoding as Encoding, word, f, address, symbolAt, item.line);
         view.setUint32(item.offset, word >>> 0, true);
         instructionCount++;
         continue;
@@ -724,16 +741,20 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
 /** The fast path's scratch operands (one assembly at a time: `assemble` is synchronous). */
 const scratch = new Operands();
 
-/** True when an identifier operand names an `.equ` (substituted by the general path). */
-function namesEqu(ops: Operands, equs: Map<string, Token[]>): boolean {
+/** The identifier operands (symbols, names) of scanned operands, or undefined when none. */
+function identifierTexts(ops: Operands): string[] | undefined {
+  let out: string[] | undefined;
   for (let a = 0, slot = 0; a < ops.atomCount; a++) {
     const ch = ops.atoms[a];
     // Value atoms are letters; punctuation has no slot. Identifiers are `i` and the FP/SIMD registers.
     if (!((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122))) continue;
-    if ((ch === 105 || (ch >= 65 && ch <= 90)) && equs.has(ops.texts[slot])) return true;
+    if (ch === 105 || (ch >= 65 && ch <= 90)) {
+      if (!out) out = [];
+      out.push(ops.texts[slot]);
+    }
     slot++;
   }
-  return false;
+  return out;
 }
 
 /** Writes a resolved symbol reference into a word (shared with the builder). */

@@ -240,7 +240,7 @@ function operandCode(x: Operand | undefined): number {
     return MEM + mode * 6 + registerClass(x.base) - 1;
   }
   if ('kind' in x) return registerClass(x);
-  return identifierCode(x.name);
+  return (x instanceof BuilderLabel ? x.identifier() : identifierOf(x.name)).code;
 }
 
 /** What a name operand is (`eq`, `lsl`, a label): its class, atom and value, worked out once. */
@@ -259,8 +259,7 @@ const IDENTIFIER_LIMIT = 4096;
 function identifierOf(text: string): Identifier {
   let r = identifiers.get(text);
   if (r === undefined) {
-    const atom = classify(text, scratchValues, 0);
-    r = { code: IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(atom)), atom, value: scratchValues[0] };
+    r = classifyName(text);
     if (identifiers.size >= IDENTIFIER_LIMIT) identifiers.clear();
     identifiers.set(text, r);
   }
@@ -269,6 +268,24 @@ function identifierOf(text: string): Identifier {
 
 function identifierCode(text: string): number {
   return identifierOf(text).code;
+}
+
+function classifyName(text: string): Identifier {
+  const atom = classify(text, scratchValues, 0);
+  return { code: IDENT + ID_ATOM_CODES.indexOf(String.fromCharCode(atom)), atom, value: scratchValues[0] };
+}
+
+/** A label made by `Builder.label`: it carries its name's class (a map lookup per use was 6%). */
+class BuilderLabel implements Label {
+  readonly name: string;
+  private cached: Identifier | null = null;
+  constructor(name: string) {
+    this.name = name;
+  }
+  identifier(): Identifier {
+    if (this.cached === null) this.cached = classifyName(this.name);
+    return this.cached;
+  }
 }
 
 const ops = new Operands();
@@ -325,7 +342,7 @@ function fill(x: Operand, atoms: boolean): void {
     tokenCount++;
     return;
   }
-  fillIdentifier(x.name, atoms);
+  fillName(x.name, x instanceof BuilderLabel ? x.identifier() : identifierOf(x.name), atoms);
 }
 
 function fillAfterComma(x: Operand, atoms: boolean, joined: boolean): void {
@@ -337,7 +354,10 @@ function fillAfterComma(x: Operand, atoms: boolean, joined: boolean): void {
 }
 
 function fillIdentifier(text: string, atoms: boolean): void {
-  const r = identifierOf(text);
+  fillName(text, identifierOf(text), atoms);
+}
+
+function fillName(text: string, r: Identifier, atoms: boolean): void {
   if (atoms) pushAtom(r.atom);
   // Word ids never change once interned; until then, look again (the shape may intern it).
   if (r.atom === 105 && r.value < 0) r.value = wordId(text);
@@ -457,7 +477,7 @@ export class Builder {
   /** A new label (bind it where it belongs with `bind`). */
   label(name?: string): Label {
     const n = name ?? `.L${this.nextLabel++}`;
-    return { name: n };
+    return new BuilderLabel(n);
   }
 
   /** Binds a label to the next instruction. */
@@ -494,7 +514,7 @@ export class Builder {
     }
     const fixups = compiledResult.fixups;
     // Fixup columns are token numbers from 1 in the general path.
-    for (let i = 0; i < fixups.length; i++)
+    for (let i = 0; i < compiledResult.fixupCount; i++)
       this.pend(compiledResult.encoding as Encoding, fixups[i], fixups[i].column + 1);
     this.words[this.count++] = word;
     return true;
