@@ -23,7 +23,16 @@ export interface Superblock {
   superblockBlocks: number[];
   /** Blocks of the root register ring. */
   registerBlocks: number[];
+  /** Rewrite number: every rewrite writes generation + 1; mount takes the highest valid one. */
+  generation: number;
+  /** Features a reader must understand to mount (a set bit it does not know: EFEATURE). */
+  incompatFlags: number;
+  /** Features a reader may ignore. */
+  compatFlags: number;
 }
+
+/** Incompatible feature bits this build understands; mount refuses any other set bit. */
+export const KNOWN_INCOMPAT_FLAGS = 0;
 
 /** Byte offsets of the superblock body. */
 export const SB = {
@@ -43,10 +52,17 @@ export const SB = {
   eraseBudget: 60,
   superblockBlocks: 64,
   registerBlocks: 160,
-  bytes: 224,
+  generation: 224,
+  incompatFlags: 232,
+  compatFlags: 236,
+  reserved: 240,
+  bytes: 256,
   maxSuperblocks: 12,
   maxRegisterBlocks: 8,
 } as const;
+
+/** Superblock body length written before the generation and feature fields (they read as 0). */
+const SB_LEGACY_BYTES = 224;
 
 /** Encodes a superblock body. */
 export function encodeSuperblock(sb: Superblock): Uint8Array {
@@ -69,12 +85,16 @@ export function encodeSuperblock(sb: Superblock): Uint8Array {
     put64(b, SB.superblockBlocks + 8 * i, sb.superblockBlocks[i]);
   for (let i = 0; i < sb.registerBlocks.length; i++)
     put64(b, SB.registerBlocks + 8 * i, sb.registerBlocks[i]);
+  put64(b, SB.generation, sb.generation);
+  put32(b, SB.incompatFlags, sb.incompatFlags);
+  put32(b, SB.compatFlags, sb.compatFlags);
   return b;
 }
 
 /** Decodes a superblock body; null when malformed. */
 export function decodeSuperblock(b: Uint8Array): Superblock | null {
-  if (b.length < SB.bytes) return null;
+  if (b.length < SB_LEGACY_BYTES) return null;
+  const extended = b.length >= SB.bytes;
   const nsb = b[SB.superblockCount];
   const nreg = b[SB.registerCount];
   if (nsb < 1 || nsb > SB.maxSuperblocks || nreg < 2 || nreg > SB.maxRegisterBlocks || b[SB.kind] > 1)
@@ -98,6 +118,9 @@ export function decodeSuperblock(b: Uint8Array): Superblock | null {
     eraseBudget: u32(b, SB.eraseBudget),
     superblockBlocks,
     registerBlocks,
+    generation: extended ? u64(b, SB.generation) : 0,
+    incompatFlags: extended ? u32(b, SB.incompatFlags) : 0,
+    compatFlags: extended ? u32(b, SB.compatFlags) : 0,
   };
 }
 

@@ -47,6 +47,10 @@ export interface VolumeStats {
   gcPagesMoved: number;
   /** Cold blocks moved by static wear levelling. */
   staticMoves: number;
+  /** Register ring blocks replaced by wear levelling. */
+  registerMoves: number;
+  /** Superblock copies moved by wear levelling. */
+  superblockMoves: number;
   /** Blocks retired after a program failure. */
   retiredBlocks: number;
   /** Single-bit errors corrected on data reads. */
@@ -76,6 +80,8 @@ export abstract class BlockSpace {
     gcBlocks: 0,
     gcPagesMoved: 0,
     staticMoves: 0,
+    registerMoves: 0,
+    superblockMoves: 0,
     retiredBlocks: 0,
     correctedErrors: 0,
     repairedMetadata: 0,
@@ -94,11 +100,19 @@ export abstract class BlockSpace {
   protected freeCount = 0;
   protected dataHead: Head | null = null;
   protected metaHead: Head | null = null;
+  /** Where static wear levelling puts cold data: the most worn free block, which it then rests. */
+  protected coldHead: Head | null = null;
+  /** Set while static wear levelling moves a block: metadata goes to the cold head too. */
+  protected coldWrites = false;
   protected readonly gcSkip = new Set<number>();
   protected readonly retiring = new Set<number>();
   /** Node addresses whose primary copy failed: rewritten at the next commit. */
   protected repairQueue: number[] = [];
   protected allocationsSinceWearCheck = 0;
+  /** Blocks allocated by this mount. */
+  protected allocations = 0;
+  /** Value of `allocations` when each block was last allocated (0: not since mount). */
+  protected readonly allocatedAt: Uint32Array;
 
   protected readonly cacheNodes: number;
   protected readonly maxDirtyNodes: number;
@@ -126,6 +140,7 @@ export abstract class BlockSpace {
     this.tableLive = new Uint32Array(n);
     this.state = new Uint8Array(n);
     this.use = new Uint8Array(n);
+    this.allocatedAt = new Uint32Array(n);
     this.entriesPerTablePage = Math.floor((io.metaBodyBytes - BT.headerBytes) / BT.entryBytes);
     this.tableDirty = new Uint8Array(Math.ceil(n / this.entriesPerTablePage));
   }
@@ -137,9 +152,9 @@ export abstract class BlockSpace {
   /** Applies a tree put and its block references without journaling it (the journal layer). */
   protected abstract applyPut(key: Uint8Array, val: Uint8Array): void;
 
-  protected programData(payload: Uint8Array, ino: number, pageIndex: number): number {
+  protected programData(payload: Uint8Array, ino: number, pageIndex: number, cold = false): number {
     for (let attempt = 0; attempt < RETRY_LIMIT; attempt++) {
-      const head = this.headWithRoom('data', 1);
+      const head = this.headWithRoom(cold ? 'cold' : 'data', 1);
       const address = head.block * this.ppb + head.nextPage;
       head.nextPage++;
       if (this.io.write(address, payload, PageKind.Data, 0, ino, pageIndex)) return address;
@@ -165,7 +180,7 @@ export abstract class BlockSpace {
     const address = this.programMeta(body, bytes, PageKind.BlockTable, p);
     const old = this.tableIndex[p];
     this.tableDirty[p] = 0;
-    if (old !== undefined && old > 0) {
+    if (old !== undefined) {
       const ob = this.io.blockOf(old);
       this.tableLive[ob] -= 2;
       this.unref(old, 2);
@@ -267,9 +282,13 @@ export abstract class BlockSpace {
     return this.freeCount > before;
   }
 
-  protected relocateBlock(victim: number): void {
+  /** Moves the live pages out of `victim`; `cold` sends data pages to the cold head. */
+  protected relocateBlock(victim: number, cold = false): void {
     this.gcSkip.add(victim);
     this.stats.gcBlocks++;
+    // Block-table pages move by being rewritten at the next checkpoint.
+    for (let t = 0; t < this.tableIndex.length; t++)
+      if (this.io.blockOf(this.tableIndex[t]) === victim) this.tableDirty[t] = 1;
     const buf = new Uint8Array(this.io.payloadBytes);
     const tag: PageTag = { kind: 0, level: 0, a: 0, b: 0, valid: false };
     for (let p = 0; p < this.ppb && this.live[victim] > this.tableLive[victim]; p++) {
@@ -285,7 +304,7 @@ export abstract class BlockSpace {
           // The copy cannot be made intact: keep the block (reads will report EIO for the file).
           continue;
         }
-        const moved = this.programData(buf.subarray(0, len), tag.a, tag.b);
+        const moved = this.programData(buf.subarray(0, len), tag.a, tag.b, cold);
         this.applyPut(key, encodePageMap(moved, len, u32(v, PAGEMAP.crc)));
         this.stats.gcPagesMoved++;
       } else if (tag.kind === PageKind.Node && tag.level === 0) {
@@ -314,40 +333,29 @@ export abstract class BlockSpace {
     }
   }
 
-  protected maybeStaticWearLevel(): void {
-    if (this.allocationsSinceWearCheck < 4) return;
-    this.allocationsSinceWearCheck = 0;
-    let maxEc = 0;
-    let coldest = -1;
-    for (let b = 0; b < this.blockCount; b++) {
-      if (this.state[b] !== BlockState.Good) continue;
-      if (this.eraseCounts[b] > maxEc) maxEc = this.eraseCounts[b];
-      if (this.use[b] === Use.Used && (coldest < 0 || this.eraseCounts[b] < this.eraseCounts[coldest]))
-        coldest = b;
-    }
-    if (coldest < 0 || maxEc - this.eraseCounts[coldest] <= this.wearLevelGap) return;
-    if (this.freeCount < this.sb.reserveBlocks + 2) return;
-    // Static wear levelling: move cold data off a young block so it joins the free pool.
-    this.stats.staticMoves++;
-    this.relocateBlock(coldest);
-    this.checkpoint();
+  /** The head metadata goes to: the cold head during a static move. */
+  protected metaHeadKind(): 'meta' | 'cold' {
+    return this.coldWrites ? 'cold' : 'meta';
   }
 
-  protected headWithRoom(which: 'data' | 'meta', pages: number): Head {
-    let head = which === 'data' ? this.dataHead : this.metaHead;
+  protected headWithRoom(which: 'data' | 'meta' | 'cold', pages: number): Head {
+    let head = which === 'data' ? this.dataHead : which === 'meta' ? this.metaHead : this.coldHead;
     if (head === null || head.nextPage + pages > this.ppb) {
       if (head !== null) this.use[head.block] = Use.Used;
-      head = { block: this.allocateBlock(), nextPage: 0 };
+      const block = this.allocateBlock(which === 'cold' ? 'worn' : 'young');
+      // Flash address 0 means "no node" to the B-tree: block 0 starts at its second pair.
+      head = { block, nextPage: block === 0 ? 2 : 0 };
       this.use[head.block] = Use.Head;
       if (which === 'data') this.dataHead = head;
-      else this.metaHead = head;
+      else if (which === 'meta') this.metaHead = head;
+      else this.coldHead = head;
     }
     return head;
   }
 
   protected programMeta(body: Uint8Array, bytes: number, kind: number, a: number): number {
     for (let attempt = 0; attempt < RETRY_LIMIT; attempt++) {
-      const head = this.headWithRoom('meta', 2);
+      const head = this.headWithRoom(this.metaHeadKind(), 2);
       const address = head.block * this.ppb + head.nextPage;
       head.nextPage += 2;
       const magic = kind === PageKind.Node ? MetaMagic.Node : MetaMagic.BlockTable;
@@ -357,19 +365,29 @@ export abstract class BlockSpace {
     throw new NexfsError('EIO', 'metadata program failed on every retry');
   }
 
-  /** Takes the least-worn free block, erases it (retiring blocks that fail) and returns it. */
-  protected allocateBlock(): number {
+  /**
+   * Takes the least-worn free block ('young': dynamic wear levelling) or the most worn ('worn':
+   * for cold data, which rests it), erases it (retiring blocks that fail) and returns it.
+   */
+  protected allocateBlock(pick: 'young' | 'worn' = 'young'): number {
     for (let attempt = 0; attempt < this.blockCount; attempt++) {
       let best = -1;
       for (let b = 0; b < this.blockCount; b++) {
         if (this.use[b] !== Use.Free || this.state[b] !== BlockState.Good) continue;
-        if (best < 0 || this.eraseCounts[b] < this.eraseCounts[best]) best = b;
+        if (best < 0) best = b;
+        else if (
+          pick === 'young'
+            ? this.eraseCounts[b] < this.eraseCounts[best]
+            : this.eraseCounts[b] > this.eraseCounts[best]
+        )
+          best = b;
       }
       if (best < 0) throw new NexfsError('ENOSPC', 'no free erase block left');
       if (this.eraseBlock(best)) {
         this.use[best] = Use.Used;
         this.freeCount--;
         this.allocationsSinceWearCheck++;
+        this.allocatedAt[best] = ++this.allocations;
         return best;
       }
       this.retireNow(best);
@@ -400,6 +418,7 @@ export abstract class BlockSpace {
     this.markTable(b);
     if (this.dataHead?.block === b) this.dataHead = null;
     if (this.metaHead?.block === b) this.metaHead = null;
+    if (this.coldHead?.block === b) this.coldHead = null;
     this.use[b] = Use.Used;
     this.retiring.add(b);
   }

@@ -1,10 +1,10 @@
 /**
- * The superblock copies and the root register ring: where mount starts. DESIGN.md explains the
- * placement; SPEC.md gives the bytes.
+ * The root register ring: where mount finds the committed state, once the superblock has named the
+ * ring's blocks. DESIGN.md explains the ring; SPEC.md gives the bytes.
  */
 import { NexfsError } from './errors.js';
 import { MetaMagic, type PageIO, PageKind, ReadStatus } from './layout.js';
-import { decodeRegister, decodeSuperblock, type RegisterRecord, type Superblock } from './records.js';
+import { decodeRegister, type RegisterRecord } from './records.js';
 
 /**
  * The root register: a ring of erase blocks filled with mirrored register records in order. The
@@ -13,34 +13,43 @@ import { decodeRegister, decodeSuperblock, type RegisterRecord, type Superblock 
 export class RegisterRing {
   private readonly io: PageIO;
   private readonly ppb: number;
-  private readonly blocks: readonly number[];
+  private readonly blocksOf: () => readonly number[];
   private readonly erase: (block: number) => boolean;
   /** Ring block that holds the newest record. */
   slot = 0;
   /** Next record pair in that block (ppb / 2 when full). */
   pair = 0;
 
-  constructor(io: PageIO, blocks: readonly number[], erase: (block: number) => boolean) {
+  /** `blocks` gives the ring's blocks as the current superblock lists them. */
+  constructor(io: PageIO, blocks: () => readonly number[], erase: (block: number) => boolean) {
     this.io = io;
     this.ppb = io.geometry.pagesPerBlock;
-    this.blocks = blocks;
+    this.blocksOf = blocks;
     this.erase = erase;
+  }
+
+  /** Blocks erased for the ring that nothing has written since: the ring starts them unerased. */
+  private readonly erased = new Set<number>();
+
+  /** Notes that `block` was just erased to join the ring. */
+  markErased(block: number): void {
+    this.erased.add(block);
   }
 
   /** Positions a fresh ring so that the first write erases and starts block 0. */
   startFresh(): void {
-    this.slot = this.blocks.length - 1;
+    this.slot = this.blocksOf().length - 1;
     this.pair = this.ppb / 2;
   }
 
   /** Appends one record; moves to the next ring block (erasing it) when this one is full. */
   write(body: Uint8Array): void {
-    const regs = this.blocks;
+    const regs = this.blocksOf();
     for (let attempt = 0; attempt < regs.length * 2; attempt++) {
       if (this.pair * 2 >= this.ppb) {
         this.slot = (this.slot + 1) % regs.length;
         this.pair = 0;
-        if (!this.erase(regs[this.slot])) {
+        if (!this.erased.delete(regs[this.slot]) && !this.erase(regs[this.slot])) {
           this.pair = this.ppb / 2;
           continue;
         }
@@ -55,7 +64,7 @@ export class RegisterRing {
 
   /** Finds the newest valid record and positions the ring after it. */
   read(): RegisterRecord {
-    const regs = this.blocks;
+    const regs = this.blocksOf();
     let best: { slot: number; epoch: number } | null = null;
     for (let slot = 0; slot < regs.length; slot++) {
       const body = this.io.readMeta(regs[slot] * this.ppb, MetaMagic.Register);
@@ -91,47 +100,4 @@ export class RegisterRing {
     this.pair = erased ? nextPair : this.ppb / 2;
     return found;
   }
-}
-
-/** How far past its nominal position a superblock copy may sit (skipping bad blocks). */
-export const SEARCH_WINDOW = 8;
-
-/** Nominal block of superblock replica k (1-10): spread evenly over the device. */
-export function replicaStart(blockCount: number, k: number): number {
-  return Math.floor((blockCount * k) / 11);
-}
-
-export function findSuperblock(io: PageIO): Superblock {
-  const n = io.geometry.blockCount;
-  const ppb = io.geometry.pagesPerBlock;
-  const candidates: number[] = [];
-  for (let b = 0; b < Math.min(n, SEARCH_WINDOW * 2); b++) candidates.push(b);
-  for (let k = 1; k <= 10; k++)
-    for (let b = replicaStart(n, k); b < Math.min(n, replicaStart(n, k) + SEARCH_WINDOW); b++)
-      candidates.push(b);
-  let sawForeign = false;
-  for (const b of candidates) {
-    let body: Uint8Array | null;
-    try {
-      body = io.readMeta(b * ppb, MetaMagic.Superblock);
-    } catch {
-      body = null;
-    }
-    if (body === null) continue;
-    const sb = decodeSuperblock(body);
-    if (sb === null) {
-      sawForeign = true;
-      continue;
-    }
-    if (sb.formatVersion !== 1)
-      throw new NexfsError('ENOTNEXFS', `format version ${sb.formatVersion} is not supported`);
-    return sb;
-  }
-  throw new NexfsError(sawForeign ? 'ECORRUPT' : 'ENOTNEXFS', 'no valid nexfs superblock found');
-}
-
-export function randomUuid(): Uint8Array {
-  const u = new Uint8Array(16);
-  globalThis.crypto.getRandomValues(u);
-  return u;
 }

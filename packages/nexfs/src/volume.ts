@@ -15,7 +15,6 @@ import {
   decodeJournalRecords,
   encodePageMap,
   encodeRegister,
-  encodeSuperblock,
   JL,
   JournalOp,
   type JournalRecord,
@@ -26,23 +25,31 @@ import {
   type Superblock,
   TXN_END,
 } from './records.js';
-import { BlockSpace, EMPTY, pageKeyOf, RETRY_LIMIT, Use, type VolumeOptions } from './volume-blocks.js';
-import { findSuperblock, RegisterRing, randomUuid, replicaStart, SEARCH_WINDOW } from './volume-register.js';
+import {
+  MAX_REPLICAS,
+  randomUuid,
+  replicaStart,
+  SEARCH_WINDOW,
+  SuperblockCopies,
+  scanSuperblocks,
+  staleGeneration,
+} from './superblock.js';
+import { EMPTY, pageKeyOf, RETRY_LIMIT, Use, type VolumeOptions } from './volume-blocks.js';
+import { SystemSpace } from './volume-system.js';
 
+export { replicaStart, SEARCH_WINDOW } from './superblock.js';
 export type { VolumeOptions, VolumeStats } from './volume-blocks.js';
-export { replicaStart, SEARCH_WINDOW } from './volume-register.js';
 
 /**
  * The synchronous volume engine.
  */
-export class Volume extends BlockSpace {
+export class Volume extends SystemSpace {
   nextInode = 2;
   /** Called at every commit before the journal is written (the file layer flushes buffers). */
   beforeCommit: () => void = () => {};
 
   // Register.
   private epoch = 0;
-  private readonly register: RegisterRing;
 
   // Journal.
   private journalEpoch = 0;
@@ -63,7 +70,11 @@ export class Volume extends BlockSpace {
   private constructor(device: FlashDevice, io: PageIO, sb: Superblock, options: VolumeOptions) {
     super(device, io, sb, options);
     this.jbuf = new Uint8Array(io.metaBodyBytes);
-    this.register = new RegisterRing(io, sb.registerBlocks, (b) => this.eraseBlock(b));
+    this.copies = new SuperblockCopies(
+      io,
+      (b) => this.eraseBlock(b),
+      () => device.sync(),
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ export class Volume extends BlockSpace {
     const good: number[] = [];
     for (let b = 0; b < n; b++) if (!device.isBad(b)) good.push(b);
     const replicas = options.superblockReplicas ?? Math.min(10, Math.floor(n / 64));
-    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 10)
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS)
       throw new RangeError('superblockReplicas: an integer from 0 to 10');
     const registerCount = options.registerBlocks ?? 4;
     if (!Number.isInteger(registerCount) || registerCount < 2 || registerCount > 8)
@@ -121,6 +132,10 @@ export class Volume extends BlockSpace {
       eraseBudget: g.eraseBudget,
       superblockBlocks,
       registerBlocks,
+      // Above any superblock an earlier format left in the windows, so none of those can win.
+      generation: staleGeneration(io) + 1,
+      incompatFlags: 0,
+      compatFlags: 0,
     };
     const v = new Volume(device, io, sb, options);
     const registerRecordBytes = 96 + 8 * v.tableDirty.length;
@@ -133,12 +148,9 @@ export class Volume extends BlockSpace {
       if (device.isBad(b)) v.state[b] = BlockState.Bad;
       else if (taken.has(b)) v.state[b] = BlockState.System;
     }
-    const body = encodeSuperblock(sb);
-    for (const b of superblockBlocks) {
-      v.eraseBlock(b);
-      if (!io.writeMeta(b * v.ppb, MetaMagic.Superblock, body, body.length, PageKind.Superblock, 0))
+    for (const b of superblockBlocks)
+      if (!v.copies.writeCopy(b, sb))
         throw new NexfsError('EIO', `program failed writing the superblock to block ${b}`);
-    }
     for (const b of registerBlocks) v.eraseBlock(b);
     v.recountFree();
     v.tree = new BTree(v.nodeStore(), 0, 0, v.cacheNodes);
@@ -155,7 +167,8 @@ export class Volume extends BlockSpace {
   /** Mounts an existing volume: superblock, register, block table, journal replay. */
   static mount(device: FlashDevice, options: VolumeOptions = {}): Volume {
     const io = new PageIO(device);
-    const sb = findSuperblock(io);
+    const scan = scanSuperblocks(io);
+    const sb = scan.sb;
     const g = device.geometry;
     if (
       sb.kind !== g.kind ||
@@ -168,12 +181,12 @@ export class Volume extends BlockSpace {
     for (const b of [...sb.superblockBlocks, ...sb.registerBlocks])
       if (b >= g.blockCount) throw new NexfsError('ECORRUPT', 'superblock lists a block outside the device');
     const v = new Volume(device, io, sb, options);
+    for (const [b, st] of scan.copies) v.copies.state.set(b, st);
     const reg = v.register.read();
     if (reg.tableIndex.length !== v.tableDirty.length)
       throw new NexfsError('ECORRUPT', 'register lists the wrong number of block-table pages');
     v.loadTable(reg.tableIndex);
-    for (const b of sb.superblockBlocks) v.state[b] = BlockState.System;
-    for (const b of sb.registerBlocks) v.state[b] = BlockState.System;
+    v.reconcileSystemBlocks();
     v.epoch = reg.epoch;
     v.nextInode = reg.nextInode;
     v.tree = new BTree(v.nodeStore(), reg.treeRoot, reg.treeHeight, v.cacheNodes);
@@ -186,8 +199,12 @@ export class Volume extends BlockSpace {
     v.use[reg.journalBlock] = Use.Reserved;
     v.recountFree();
     v.replayJournal();
-    // A read-write mount always starts a fresh journal: the old one may end in a torn page.
-    if (!v.readOnly) v.checkpoint();
+    // A read-write mount finishes an interrupted superblock rewrite and always starts a fresh
+    // journal: the old one may end in a torn page.
+    if (!v.readOnly) {
+      v.completeSuperblock();
+      v.checkpoint();
+    }
     return v;
   }
 
@@ -456,7 +473,7 @@ export class Volume extends BlockSpace {
     for (let round = 0; round < 8; round++) {
       const dirty = this.tableDirty.reduce((s, d) => s + d, 0);
       if (dirty === 0) break;
-      this.headWithRoom('meta', 2 * Math.min(dirty, this.ppb / 2));
+      this.headWithRoom(this.metaHeadKind(), 2 * Math.min(dirty, this.ppb / 2));
       for (let p = 0; p < this.tableDirty.length; p++) if (this.tableDirty[p]) this.writeTablePage(p);
     }
     this.device.sync();

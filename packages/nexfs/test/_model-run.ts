@@ -137,7 +137,12 @@ export async function modelRun(o: ModelRunOptions): Promise<{ ops: number; cuts:
       sinceDurable = [];
     } else sinceDurable.push(op);
     // Check the touched file after every step; the whole tree now and then.
-    const path = op.op === 'rename' ? op.to : op.op === 'mkdir' || op.op === 'rmdir' ? null : op.path;
+    const path =
+      op.op === 'rename'
+        ? op.to
+        : op.op === 'mkdir' || op.op === 'rmdir' || op.op === 'features'
+          ? null
+          : op.path;
     if (path && model.entries.get(path) instanceof Uint8Array) {
       const want = model.entries.get(path) as Uint8Array;
       const h = runner.handles.get(path);

@@ -117,6 +117,20 @@ function baseScripts(P: number): Record<string, { ops: Op[]; setup?: Op[] }> {
       path: `/m/file-with-a-long-name-${String(i).padStart(3, '0')}`,
     });
   s['many-files'].ops.push({ op: 'rmdir', path: '/m' });
+  // Superblock rewrites (feature flags changed at run time) between file operations; enough of
+  // them that copy blocks fill up and are erased.
+  s['superblock-rewrite'] = {
+    setup: [{ op: 'writeFile', path: '/s', size: 100, seed: 130 }],
+    ops: [
+      { op: 'features', compat: 1 },
+      { op: 'writeFile', path: '/s', size: 200, seed: 131 },
+      { op: 'features', compat: 2 },
+      { op: 'features', compat: 3 },
+      { op: 'writeFile', path: '/t', size: 50, seed: 132 },
+      { op: 'features', compat: 0x8000_0000 },
+      { op: 'features', compat: 5 },
+    ],
+  };
   return s;
 }
 

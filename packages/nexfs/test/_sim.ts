@@ -61,7 +61,9 @@ export type Op =
   | { op: 'close'; path: string }
   | { op: 'truncate'; path: string; size: number }
   | { op: 'rename'; from: string; to: string }
-  | { op: 'unlink'; path: string };
+  | { op: 'unlink'; path: string }
+  /** Rewrites the superblock with new compatible feature flags. */
+  | { op: 'features'; compat: number };
 
 /** True for operations whose completion makes everything before them durable. */
 export function isSyncOp(op: Op): boolean {
@@ -85,8 +87,11 @@ export function bytesFor(seed: number, size: number): Uint8Array {
 /** The reference model: paths to contents (null for directories). */
 export class Model {
   entries = new Map<string, Uint8Array | null>([['/', null]]);
+  /** Compatible feature flags in the superblock. */
+  compat = 0;
   clone(): Model {
     const m = new Model();
+    m.compat = this.compat;
     m.entries = new Map([...this.entries].map(([k, v]) => [k, v === null ? null : v.slice()]));
     return m;
   }
@@ -137,13 +142,16 @@ export class Model {
         for (const [k, v] of moved) e.set(op.to + k.slice(op.from.length), v);
         break;
       }
+      case 'features':
+        this.compat = op.compat;
+        break;
       case 'sync':
       case 'close':
         break;
     }
   }
   digest(): string {
-    return digestEntries([...this.entries].filter(([k]) => k !== '/'));
+    return `${digestEntries([...this.entries].filter(([k]) => k !== '/'))}${featureDigest(this.compat)}`;
   }
 }
 
@@ -153,6 +161,11 @@ function digestEntries(entries: [string, Uint8Array | null][]): string {
   for (const [k, v] of entries)
     parts.push(v === null ? `${k}/` : `${k}:${v.length}:${crc32c(v).toString(16)}`);
   return parts.join('|');
+}
+
+/** Feature flags join the digest only when set, so scripts without them digest as before. */
+function featureDigest(compat: number): string {
+  return compat === 0 ? '' : `#compat:${compat}`;
 }
 
 const TMP_PREFIX = '.nexfs-tmp-';
@@ -172,7 +185,7 @@ export async function digestVolume(fs: Nexfs): Promise<string> {
     }
   };
   await walk('/');
-  return digestEntries(entries);
+  return `${digestEntries(entries)}${featureDigest(fs.volume.sb.compatFlags)}`;
 }
 
 /** Runs operations against a volume, keeping handles open between them. */
@@ -227,6 +240,9 @@ export class Runner {
           if (p === op.to || p.startsWith(`${op.to}/`) || p === op.from || p.startsWith(`${op.from}/`))
             await this.closeIfOpen(p);
         return fs.rename(op.from, op.to);
+      case 'features':
+        fs.volume.setFeatures(fs.volume.sb.incompatFlags, op.compat);
+        return;
     }
   }
   private async closeIfOpen(path: string): Promise<void> {

@@ -68,7 +68,8 @@ describe('SPEC.md tables match the code', () => {
     const rows = check('## Superblock', SB as unknown as Record<string, number>);
     expect(rows.get('superblockBlocks')?.width).toBe(`8 × ${SB.maxSuperblocks}`);
     expect(rows.get('registerBlocks')?.width).toBe(`8 × ${SB.maxRegisterBlocks}`);
-    expect(rows.get('registerBlocks')!.offset + 8 * SB.maxRegisterBlocks).toBe(SB.bytes);
+    expect(rows.get('registerBlocks')!.offset + 8 * SB.maxRegisterBlocks).toBe(SB.generation);
+    expect(rows.get('reserved')!.offset + Number(rows.get('reserved')!.width)).toBe(SB.bytes);
   });
 
   it('root register record', () => {
