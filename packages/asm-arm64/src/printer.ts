@@ -4,7 +4,7 @@
  * @module
  */
 
-import { evaluate } from './conditions';
+import { compileCondition } from './_condition-compile';
 import type { RawPart } from './generated/a64';
 import { isDefault, NoSuchOperand, printOperand } from './operands';
 import {
@@ -18,86 +18,135 @@ import {
 } from './tables';
 import { conditionOf, NOT_PREFERRED_BY_LLVM, PREFERRED_OVERRIDES, templateOf } from './templates';
 
+// Template groups are printed from index 1 in place (`p.slice(1)` per group per word was 8% of
+// the disassembly time, most of it in garbage collection).
 function printParts(
   e: Encoding,
   mnemonic: string,
   word: number,
   parts: readonly RawPart[],
+  start: number,
   address: number,
   out: string[],
 ): void {
-  for (let i = 0; i < parts.length; i++) {
+  for (let i = start; i < parts.length; i++) {
     const p = parts[i];
     if (typeof p === 'string') {
-      if (p.startsWith('%')) out.push(printOperand(e, mnemonic, word, p, address));
-      else if (p !== '#') out.push(p.toLowerCase());
+      if (p.charCodeAt(0) === 37 /* % */) out.push(printOperand(e, mnemonic, word, p, address));
+      else if (p !== '#') out.push(lower(p));
       continue;
     }
     if (p[0] === '?') {
-      const inner = p.slice(1);
       // Pre-index forms keep their offset even when it is zero (`[x0, #0]!`).
       const preIndex = parts[i + 1] === ']' && parts[i + 2] === '!';
-      if (preIndex || !allDefault(e, word, inner, mnemonic))
-        printParts(e, mnemonic, word, inner, address, out);
+      if (preIndex || !allDefault(e, word, p, 1, mnemonic)) printParts(e, mnemonic, word, p, 1, address, out);
     } else if (p[0] === '|') {
-      printParts(e, mnemonic, word, chooseAlternative(e, word, p.slice(1) as RawPart[][]), address, out);
+      printParts(e, mnemonic, word, chooseAlternative(e, word, p), 0, address, out);
     }
   }
 }
 
-function allDefault(e: Encoding, word: number, parts: readonly RawPart[], mnemonic: string): boolean {
-  let operands = 0;
-  for (const p of parts) {
+const lowered = new Map<string, string>();
+
+/** Literal parts in lower case, converted once. */
+function lower(p: string): string {
+  let l = lowered.get(p);
+  if (l === undefined) {
+    l = p.toLowerCase();
+    lowered.set(p, l);
+  }
+  return l;
+}
+
+function allDefault(
+  e: Encoding,
+  word: number,
+  parts: readonly RawPart[],
+  start: number,
+  mnemonic: string,
+): boolean {
+  for (let i = start; i < parts.length; i++) {
+    const p = parts[i];
     if (typeof p === 'string') {
-      if (!p.startsWith('%')) continue;
-      operands++;
+      if (p.charCodeAt(0) !== 37 /* % */) continue;
       if (!isDefault(e, word, p, mnemonic)) return false;
     } else if (p[0] === '?') {
-      if (!allDefault(e, word, p.slice(1), mnemonic)) return false;
+      if (!allDefault(e, word, p, 1, mnemonic)) return false;
     } else return false;
   }
   // A group of literals only (`, #0`) is printed never.
-  return operands > 0 || true;
+  return true;
 }
 
-function chooseAlternative(
-  e: Encoding,
-  word: number,
-  alts: readonly (readonly RawPart[])[],
-): readonly RawPart[] {
-  // Register-offset forms choose Wm or Xm by option<0> (Arm ARM: option<0> set means 64-bit).
-  const w = alts.findIndex((a) => typeof a[0] === 'string' && /^%R:Rm:w/.test(a[0]));
-  const x = alts.findIndex((a) => typeof a[0] === 'string' && /^%R:Rm:x/.test(a[0]));
-  if (w >= 0 && x >= 0 && e.fields.some((f) => f.name === 'option')) {
-    return (getField(e, word, 'option') & 3) === 3 ? alts[x] : alts[w];
+/** Per alternatives group: the Wm and Xm alternatives and the first non-empty one. */
+interface AlternativeIndex {
+  w: number;
+  x: number;
+  first: number;
+}
+
+const alternativeIndex = new WeakMap<readonly RawPart[], AlternativeIndex>();
+
+/** The alternative to print of a `['|', ...alternatives]` group. */
+function chooseAlternative(e: Encoding, word: number, group: readonly RawPart[]): readonly RawPart[] {
+  let index = alternativeIndex.get(group);
+  if (index === undefined) {
+    const alts = group.slice(1) as RawPart[][];
+    const w = alts.findIndex((a) => typeof a[0] === 'string' && /^%R:Rm:w/.test(a[0]));
+    const x = alts.findIndex((a) => typeof a[0] === 'string' && /^%R:Rm:x/.test(a[0]));
+    const first = alts.findIndex((a) => a.length > 0);
+    index = { w: w < 0 ? -1 : w + 1, x: x < 0 ? -1 : x + 1, first: first < 0 ? 1 : first + 1 };
+    alternativeIndex.set(group, index);
   }
-  return alts.find((a) => a.length > 0) ?? alts[0];
+  // Register-offset forms choose Wm or Xm by option<0> (Arm ARM: option<0> set means 64-bit).
+  if (index.w > 0 && index.x > 0 && e.fields.some((f) => f.name === 'option'))
+    return group[(getField(e, word, 'option') & 3) === 3 ? index.x : index.w] as RawPart[];
+  return group[index.first] as RawPart[];
 }
 
 function joinText(list: string[]): string {
   if (list.length === 0) return '';
   // The `2` suffix of upper-half forms (`saddl2`) joins the mnemonic; without it, nothing.
-  const tokens = list[1] === '2' || list[1] === '' ? [list[0] + list[1], ...list.slice(2)] : list;
-  let out = tokens[0];
+  let out = list[0];
   let i = 1;
-  if (tokens[1] === '.' || out.endsWith('.')) {
+  if (list[1] === '2' || list[1] === '') {
+    out += list[1];
+    i = 2;
+  }
+  // `prev` is the previous token as the loop below sees it (the joined mnemonic counts as one).
+  if (list[i] === '.' || out.endsWith('.')) {
     // `b.eq`: the condition is part of the mnemonic.
-    if (tokens[1] === '.') i = 2;
-    out = `${out.replace(/\.$/, '')}.${tokens[i]}`;
+    if (list[i] === '.') i++;
+    out = `${out.endsWith('.') ? out.slice(0, -1) : out}.${list[i]}`;
     i++;
   }
   let first = true;
-  for (; i < tokens.length; i++) {
-    const t = tokens[i];
-    const prev = tokens[i - 1];
+  let prev = list[i - 1];
+  for (; i < list.length; i++) {
+    const t = list[i];
     if (t === ',') out += ',';
     else if (t === ']' || t === '!' || t === '_' || t === '.') out += t;
     else if (t === '[' && !first && prev !== ',')
       out += t; // `v0.d[1]`
     else out += (first ? '\t' : prev === '[' || prev === '_' || prev === '.' ? '' : ' ') + t;
     first = false;
+    prev = t;
   }
   return out;
+}
+
+/** Per alias: its condition and preferred condition compiled into one test (see `_condition-compile.ts`). */
+const preferredTests = new Map<Alias, (word: number) => boolean>();
+
+function preferredTest(e: Encoding, a: Alias): (word: number) => boolean {
+  let t = preferredTests.get(a);
+  if (t === undefined) {
+    const condition = compileCondition(e, conditionOf(a));
+    const preferred = compileCondition(e, PREFERRED_OVERRIDES[a.name] ?? a.preferred);
+    t = (w) => condition(w) && preferred(w);
+    preferredTests.set(a, t);
+  }
+  return t;
 }
 
 /** The alias to print for a word, following the specification's preferred conditions. */
@@ -105,11 +154,7 @@ export function preferredAlias(e: Encoding, word: number): Alias | null {
   for (const a of e.aliases) {
     if (NOT_PREFERRED_BY_LLVM.has(a.name)) continue;
     if (!templateOf(e, a)) continue;
-    if (
-      evaluate(e, word, conditionOf(a)) === true &&
-      evaluate(e, word, PREFERRED_OVERRIDES[a.name] ?? a.preferred) === true
-    )
-      return a;
+    if (preferredTest(e, a)(word)) return a;
   }
   return null;
 }
@@ -124,7 +169,7 @@ export function printInstruction(e: Encoding, word: number, address = 0): string
   if (!t) return null;
   const out: string[] = [];
   try {
-    printParts(e, alias ? alias.mnemonic : e.mnemonic || String(t[0]), word, t, address, out);
+    printParts(e, alias ? alias.mnemonic : e.mnemonic || String(t[0]), word, t, 0, address, out);
   } catch (err) {
     if (err instanceof NoSuchOperand) return null;
     throw err;

@@ -160,12 +160,14 @@ export function byMnemonic(mnemonic: string): readonly { encoding: Encoding; ali
   return mnemonicIndex.get(mnemonic) ?? [];
 }
 
-const fieldCache = new Map<Encoding, Map<string, Field[]>>();
+// By encoding index, then by spec: an array index instead of a map lookup on the encoding
+// object (this runs for every field access of the printer and the interpreter).
+const fieldCache: Map<string, Field[]>[] = [];
 
 /** The fields of a spec (`Rd`, `immhi+immlo`), looked up once per encoding and spec. */
 function fieldsOf(e: Encoding, spec: string): Field[] {
-  let byEncoding = fieldCache.get(e);
-  if (!byEncoding) fieldCache.set(e, (byEncoding = new Map()));
+  let byEncoding = fieldCache[e.index];
+  if (!byEncoding) fieldCache[e.index] = byEncoding = new Map();
   let list = byEncoding.get(spec);
   if (!list) {
     list = spec.split('+').map((name) => {
@@ -183,7 +185,8 @@ export function getField(e: Encoding, word: number, spec: string): number {
   const list = fieldsOf(e, spec);
   if (list.length === 1) {
     const f = list[0];
-    return (word >>> f.lo) & ((2 ** f.width - 1) | 0);
+    // A shift, not a power, for the mask (fields are narrower than 32 bits).
+    return (word >>> f.lo) & (f.width >= 32 ? -1 : (1 << f.width) - 1);
   }
   let out = 0;
   for (const f of list) out = out * 2 ** f.width + ((word >>> f.lo) & ((2 ** f.width - 1) | 0));
