@@ -23,6 +23,13 @@
 import { minimize } from './_totalizer.js';
 import { type Encoding, encode, type LockedPackage, type Request, variantKey } from './encode.js';
 import { type Explanation, explain } from './explain.js';
+import {
+  optimizeGuided,
+  optimizeOneByOne,
+  type Preferences,
+  preferenceLiterals,
+  preferenceVector,
+} from './preferences.js';
 import type { Universe, VariantValue } from './universe.js';
 
 /** A chosen package in a plan or lockfile. */
@@ -72,6 +79,12 @@ export interface Plan {
     /** Chosen packages not from their best source (level 6). */
     sourceRank: number;
   };
+  /**
+   * The preference literals of levels 3 to 6 at the optimum, in their lexicographic order, as
+   * `1` (held) and `0` (given up): two plans with the same string made the same choice at
+   * every step (see SOLVER.md, "Preferences").
+   */
+  preferences: string;
   /** Work done. */
   stats: {
     /** SAT variables. */
@@ -93,6 +106,13 @@ export interface ResolveOptions {
   installed?: LockedPackage[];
   /** Give up after this long (the failure says so). */
   timeLimitMs?: number;
+  /**
+   * How preference levels 3 to 6 are optimised: `guided` (default), most literals settled by
+   * the current model or by unit propagation, a SAT call only for the rest; `one-by-one`, one
+   * SAT call per literal the current model does not already satisfy (the slow reference, same
+   * answer).
+   */
+  optimizer?: 'guided' | 'one-by-one';
 }
 
 /**
@@ -139,9 +159,13 @@ export function resolve(universe: Universe, request: Request, options: ResolveOp
   if (first === 'unsat') throw new SolveFailure(explain(universe, e));
 
   const changes = minimize(solver, changeCosts(universe, e, request, installed), []);
-  const costs = { changes, staleness: 0, newPackages: 0, nonDefaultVariants: 0, sourceRank: 0 };
-  lexicographic(universe, e, costs);
-  return planFrom(universe, e, installed, costs, solver.stats.solves);
+  const prefs = preferenceLiterals(universe, e);
+  if (options.optimizer === 'one-by-one') optimizeOneByOne(solver, prefs);
+  else if (optimizeGuided(solver, prefs, options).result === 'unknown')
+    throw new RangeError(`timeLimitMs: no optimum within ${options.timeLimitMs} ms`);
+  const plan = planFrom(universe, e, installed, costsOf(universe, e, prefs, changes), solver.stats.solves);
+  plan.preferences = preferenceVector(solver, prefs);
+  return plan;
 }
 
 /** Cost literals of level 2: installed packages removed or re-versioned. */
@@ -171,120 +195,22 @@ function changeCosts(
   return costs;
 }
 
-/** Levels 3 to 6, each literal by literal (see the module comment). */
-function lexicographic(universe: Universe, e: Encoding, costs: Plan['costs']): void {
+/** What each level settled at, read from the model at the optimum. */
+function costsOf(universe: Universe, e: Encoding, prefs: Preferences, changes: number): Plan['costs'] {
   const solver = e.solver;
-  const isTrue = (v: number) => solver.value(v) === true;
-  /** Fixes all of `units` if satisfiable with what is fixed so far; returns whether it was. */
-  const tryFix = (units: number[][]): boolean => {
-    const guard = solver.newVariable();
-    for (const clause of units) solver.addClause([-guard, ...clause]);
-    if (solver.solve({ assumptions: [guard] }) === 'sat') {
-      solver.addClause([guard]);
-      return true;
-    }
-    solver.addClause([-guard]);
-    if (solver.solve() !== 'sat')
-      throw new Error('nip: assertion failed: fixed preferences stay satisfiable');
-    return false;
-  };
-  const names: string[] = [];
-  const byName = new Map<string, number[]>();
-  for (const id of e.cone) {
-    const name = universe.packages[id].name;
-    const list = byName.get(name);
-    if (list) list.push(id);
-    else {
-      byName.set(name, [id]);
-      names.push(name);
-    }
-  }
+  const costs = { changes, staleness: 0, newPackages: 0, nonDefaultVariants: 0, sourceRank: 0 };
   const installedNames = new Set(e.installed.map((p) => p.name));
-  // Level 3: newest possible version, name by name ("not installed" stays allowed).
-  for (const name of names) {
-    const ids = byName.get(name)!;
-    const ranked = distinctRanks(universe, ids);
-    const installedVar = solver.newVariable(); // installedVar ← any version of the name
-    for (const id of ids) solver.addClause([-e.varOf[id], installedVar]);
-    for (;;) {
-      const chosen = ids.find((id) => isTrue(e.varOf[id]));
-      if (chosen === undefined) {
-        // Not installed now: if a later choice installs it, only its newest version will do.
-        solver.addClause([
-          -installedVar,
-          ...ids.filter((id) => ranked.get(id) === 0).map((id) => e.varOf[id]),
-        ]);
-        break;
-      }
-      const rank = ranked.get(chosen)!;
-      const better = ids.filter((id) => ranked.get(id)! < rank).map((id) => e.varOf[id]);
-      if (better.length > 0 && tryFix([[-installedVar, ...better]])) continue;
-      for (const id of ids) if (ranked.get(id)! > rank) solver.addClause([-e.varOf[id]]); // hold rank r or better
-      break;
-    }
-  }
-  // Level 4: no unneeded new package.
-  for (const name of names) {
-    if (installedNames.has(name)) continue;
-    const ids = byName.get(name)!;
-    const absent = ids.map((id) => [-e.varOf[id]]);
-    if (!ids.some((id) => isTrue(e.varOf[id]))) for (const unit of absent) solver.addClause(unit);
-    else if (!tryFix(absent)) costs.newPackages++;
-  }
-  for (const name of names) {
-    const ids = byName.get(name)!;
-    const chosen = ids.find((id) => isTrue(e.varOf[id]));
-    if (chosen !== undefined) costs.staleness += distinctRanks(universe, ids).get(chosen)!;
-  }
-  // Level 5: default variant values.
-  for (const id of e.cone) {
-    if (!isTrue(e.varOf[id])) continue;
-    for (const [variant, spec] of Object.entries(universe.packages[id].variants ?? {}).sort(([a], [b]) =>
-      a < b ? -1 : 1,
-    )) {
-      const def = e.variantVar.get(variantKey(id, variant, spec.default))!;
-      if (isTrue(def)) {
-        solver.addClause([-e.varOf[id], def]);
-        continue;
-      }
-      if (tryFix([[-e.varOf[id], def]])) continue;
-      costs.nonDefaultVariants++;
-      for (const value of spec.values) {
-        const x = e.variantVar.get(variantKey(id, variant, value))!;
-        if (isTrue(x)) solver.addClause([-e.varOf[id], x]);
-      }
-    }
-  }
-  // Level 6: the highest-priority source among the chosen version's candidates.
-  for (const name of names) {
-    const ids = byName.get(name)!;
-    const chosen = ids.find((id) => isTrue(e.varOf[id]));
+  for (const [name, ids] of prefs.names) {
+    const chosen = ids.find((id) => solver.value(e.varOf[id]) === true);
     if (chosen === undefined) continue;
-    const version = universe.packages[chosen].version;
-    const same = ids.filter((id) => universe.scheme.compare(universe.packages[id].version, version) === 0);
-    const best = Math.max(...same.map((id) => universe.priority(id)));
-    if (universe.priority(chosen) === best) continue;
-    const top = same.filter((id) => universe.priority(id) === best).map((id) => e.varOf[id]);
-    if (tryFix([top])) continue;
-    costs.sourceRank++;
-    solver.addClause([e.varOf[chosen]]);
+    costs.staleness += prefs.versionRank.get(chosen)!;
+    if (!installedNames.has(name)) costs.newPackages++;
+    if (prefs.sourceRank.get(chosen)! > 0) costs.sourceRank++;
+    for (const [variant, spec] of Object.entries(universe.packages[chosen].variants ?? {}))
+      if (solver.value(e.variantVar.get(variantKey(chosen, variant, spec.default))!) !== true)
+        costs.nonDefaultVariants++;
   }
-  if (solver.solve() !== 'sat') throw new Error('nip: assertion failed: the optimum is satisfiable');
-}
-
-/** Rank of each candidate among the distinct versions of its name (0 = newest). */
-function distinctRanks(universe: Universe, ids: number[]): Map<number, number> {
-  const all = universe.versionsOf(universe.packages[ids[0]].name);
-  const ranks = new Map<number, number>();
-  let rank = -1;
-  let previous: string | null = null;
-  for (const id of all) {
-    const v = universe.packages[id].version;
-    if (previous === null || universe.scheme.compare(previous, v) !== 0) rank++;
-    previous = v;
-    ranks.set(id, rank);
-  }
-  return ranks;
+  return costs;
 }
 
 function planFrom(
@@ -326,6 +252,7 @@ function planFrom(
     downgrade: [],
     remove: installed.filter((p) => !chosen.has(p.name)),
     costs,
+    preferences: '',
     stats: {
       variables: solver.variableCount,
       clauses: e.clauses.length,
