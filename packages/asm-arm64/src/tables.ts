@@ -5,6 +5,7 @@
  * @module
  */
 import { assert, popcount32 } from './_bits';
+import { decodeCandidates } from './_decode-index';
 import { ENCODINGS, GROUPS, type RawCond, type RawPart } from './generated/a64';
 
 /** A named bit field of an encoding. */
@@ -122,7 +123,7 @@ export function candidates(word: number): readonly Encoding[] {
 /** Finds the encoding of a word, or null when the tables do not know it. */
 export function decodeEncoding(word: number): Encoding | null {
   const w = word >>> 0;
-  for (const e of candidates(w)) {
+  for (const e of decodeCandidates(w)) {
     if ((w & e.mask) >>> 0 !== e.value || excluded(e, w)) continue;
     return undefinedReason(e, w) === null ? e : null;
   }
