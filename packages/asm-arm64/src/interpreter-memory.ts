@@ -40,6 +40,8 @@ interface Access {
   width: number;
   load: boolean;
   prefetch: boolean;
+  /** A SIMD&FP register (B, H, S, D, Q) rather than a general one. */
+  fp: boolean;
 }
 
 function accessOf(name: string): Access | null {
@@ -47,10 +49,15 @@ function accessOf(name: string): Access | null {
   const mn = parts[0];
   const form = parts[1];
   if (mn === 'PRFM' || mn === 'PRFUM')
-    return { bytes: 8, signed: false, width: 64, load: true, prefetch: true };
-  if (!/\d/.test(form)) return null; // FP/SIMD register forms (B, H, S, D, Q): outside the integer subset
+    return { bytes: 8, signed: false, width: 64, load: true, prefetch: true, fp: false };
   const load = mn.startsWith('LD');
   if (!load && !mn.startsWith('ST')) return null;
+  // FP/SIMD register forms of LDR/STR/LDUR/STUR/LDP/STP (B, H, S, D, Q; BL is B with a register offset).
+  const fpBytes: Record<string, number> = { B: 1, BL: 1, H: 2, S: 4, D: 8, Q: 16 };
+  if (!/\d/.test(form)) {
+    if (!fpBytes[form] || !/^(LDR|STR|LDUR|STUR|LDP|STP)$/.test(mn)) return null;
+    return { bytes: fpBytes[form], signed: false, width: 64, load, prefetch: false, fp: true };
+  }
   const width = /64/.test(form) ? 64 : 32;
   let bytes = width / 8;
   let signed = false;
@@ -59,7 +66,7 @@ function accessOf(name: string): Access | null {
   else if (/SW$/.test(mn)) [bytes, signed] = [4, true];
   else if (/B$/.test(mn)) bytes = 1;
   else if (/H$/.test(mn)) bytes = 2;
-  return { bytes, signed, width, load, prefetch: false };
+  return { bytes, signed, width, load, prefetch: false, fp: false };
 }
 
 function loadValue(c: Cpu, address: number, a: Access): bigint {
@@ -75,8 +82,11 @@ function loadValue(c: Cpu, address: number, a: Access): bigint {
     case 4:
       v = BigInt(m.read32(address));
       break;
-    default:
+    case 8:
       v = m.read64(address);
+      break;
+    default:
+      v = m.read64(address) | (m.read64(address + 8) << 64n);
   }
   if (a.signed) v = BigInt.asUintN(a.width, BigInt.asIntN(a.bytes * 8, v));
   return v;
@@ -94,8 +104,12 @@ function storeValue(c: Cpu, address: number, a: Access, v: bigint): void {
     case 4:
       m.write32(address, Number(v & M32));
       break;
+    case 8:
+      m.write64(address, v & M64);
+      break;
     default:
       m.write64(address, v & M64);
+      m.write64(address + 8, (v >> 64n) & M64);
   }
 }
 
@@ -107,10 +121,17 @@ export function compileLoadStore(e: Encoding, word: number, group: string, mnemo
   const rt = has('Rt') ? f('Rt') : 0;
   const rn = has('Rn') ? f('Rn') : 0;
   const addr = (v: bigint) => Number(BigInt.asUintN(64, v));
+  // General registers (31 is the zero register) or SIMD&FP registers (a load zeroes the bits above).
+  const get = a.fp ? (c: Cpu, r: number) => c.vec[r] : rz;
+  const set = a.fp
+    ? (c: Cpu, r: number, v: bigint) => {
+        c.vec[r] = v;
+      }
+    : wz;
   const transfer = (c: Cpu, address: number, reg: number) => {
     if (a.prefetch) return;
-    if (a.load) wz(c, reg, loadValue(c, address, a));
-    else storeValue(c, address, a, rz(c, reg));
+    if (a.load) set(c, reg, loadValue(c, address, a));
+    else storeValue(c, address, a, get(c, reg));
   };
   switch (group) {
     case 'ldst_pos': {
@@ -171,11 +192,11 @@ export function compileLoadStore(e: Encoding, word: number, group: string, mnemo
         if (a.load) {
           const v1 = loadValue(c, address, a);
           const v2 = loadValue(c, address + a.bytes, a);
-          wz(c, rt, v1);
-          wz(c, rt2, v2);
+          set(c, rt, v1);
+          set(c, rt2, v2);
         } else {
-          const v1 = rz(c, rt);
-          const v2 = rz(c, rt2);
+          const v1 = get(c, rt);
+          const v2 = get(c, rt2);
           storeValue(c, address, a, v1);
           storeValue(c, address + a.bytes, a, v2);
         }

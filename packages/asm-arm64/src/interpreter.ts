@@ -12,6 +12,7 @@
  */
 import { decodeBitmask } from './_bits';
 import { extendValue, M32, M64, type Op, rs, rz, signExtend, Trap, undefinedOp, ws, wz } from './_cpu';
+import { compileFloat } from './interpreter-fp';
 import { compileLoadStore, compileSystemMove } from './interpreter-memory';
 import { type Memory, PAGE_BYTES } from './memory';
 import { decodeEncoding, getField } from './tables';
@@ -27,6 +28,8 @@ export class Cpu {
   z = 0;
   c = 0;
   v = 0;
+  /** V0..V31, the SIMD&FP registers, as 128-bit values (a scalar write zeroes the bits above it). */
+  readonly vec: bigint[] = new Array<bigint>(32).fill(0n);
   /** TPIDR_EL0, the thread pointer. */
   tpidr = 0n;
   /** Exclusive monitor: the address of the last load-exclusive, or -1. */
@@ -536,6 +539,14 @@ export function compile(word: number): Op {
       };
     case 'systemmove':
       return compileSystemMove(e, word, mnemonic);
+    case 'floatdp1':
+    case 'floatdp2':
+    case 'floatcmp':
+    case 'floatccmp':
+    case 'floatsel':
+    case 'floatimm':
+    case 'float2int':
+      return compileFloat(e, word, group, mnemonic, (c, cond) => CONDITION_HOLDS[cond](c));
     default:
       return compileLoadStore(e, word, group, mnemonic);
   }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../src/assembler';
 import { toElf } from '../src/elf';
 import { runElf } from '../src/sandbox';
+import { FP_DUMP_BYTES, fpBatch } from './_fp-programs';
 import { batch, DUMP_BYTES } from './_programs';
 
 const qemu = spawnSync('qemu-aarch64', ['--version']).status === 0 ? 'qemu-aarch64' : null;
@@ -77,6 +78,38 @@ describe.skipIf(!qemu && !ci)('interpreter vs qemu-aarch64', () => {
       console.log(`random programs vs qemu: ${programs}`);
       expect(failures.slice(0, 10)).toEqual([]);
       expect(programs).toBeGreaterThanOrEqual(10_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('agrees on random scalar floating-point programs (corners, NaN payloads, conversions)', async () => {
+    if (!qemu) throw new Error('qemu-aarch64 is required under CI=true (Debian package qemu-user)');
+    const batches = 25;
+    const perBatch = 200;
+    const dir = mkdtempSync(join(tmpdir(), 'asm-arm64-qemu-fp-'));
+    try {
+      const elfs = Array.from({ length: batches }, (_, i) => toElf(assemble(fpBatch(5000 + i, perBatch))));
+      const reference = await pool(
+        elfs.map((elf, i) => () => runQemu(elf, dir, `f${i}.elf`)),
+        4,
+      );
+      let programs = 0;
+      const failures: string[] = [];
+      for (let i = 0; i < batches; i++) {
+        const ours = runElf(elfs[i]);
+        expect(ours.result).toEqual({ kind: 'exit', code: 0 });
+        expect(reference[i].status).toBe(0);
+        for (let p = 0; p < perBatch; p++) {
+          const a = reference[i].stdout.subarray(p * FP_DUMP_BYTES, (p + 1) * FP_DUMP_BYTES);
+          const b = ours.stdout.subarray(p * FP_DUMP_BYTES, (p + 1) * FP_DUMP_BYTES);
+          if (Buffer.compare(a, Buffer.from(b)) === 0 && a.length === FP_DUMP_BYTES) programs++;
+          else failures.push(`seed ${5000 + i} program ${p}`);
+        }
+      }
+      console.log(`random floating-point programs vs qemu: ${programs}`);
+      expect(failures.slice(0, 10)).toEqual([]);
+      expect(programs).toBe(batches * perBatch);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
