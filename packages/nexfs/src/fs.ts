@@ -24,6 +24,7 @@ import type { FlashDevice } from './device/flash.js';
 import { NexfsError, PowerCutError } from './errors.js';
 import { checkBytes, FileHandle, type OpenFlags, type OpenInode } from './file-handle.js';
 import { ChunkedData } from './fs-chunked.js';
+import { type ScrubTask, type ScrubVolumeOptions, startScrub } from './fs-scrub.js';
 import {
   type CollectGarbageReport,
   collectGarbage,
@@ -752,6 +753,26 @@ export class Nexfs {
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * Scrubs the volume in the background: every metadata page pair copy by copy (superblock copies,
+   * register ring, block table, B-tree nodes, journal), every data page against its CRC-32C and
+   * every chunk through its frame check and name. Bad B-tree node copies are rewritten from their
+   * mirror; bad chunks from `options.redundant` when it holds a copy that verifies. Pause and resume
+   * through the returned task; `done` resolves with the report (bytes checked, errors, repaired,
+   * paths that lost data).
+   *
+   * @example
+   * ```ts
+   * const task = fs.scrub({ onProgress: (p) => console.log(`${p.done}/${p.total}`) });
+   * const report = await task.done;
+   * if (report.lostPaths.length) console.error('lost:', report.lostPaths);
+   * ```
+   */
+  scrub(options: ScrubVolumeOptions = {}): ScrubTask {
+    this.live();
+    return startScrub(this, options);
   }
 
   /** @internal Files open now. */
