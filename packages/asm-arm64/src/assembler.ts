@@ -128,18 +128,27 @@ function isUnicodeSpace(c: number): boolean {
 
 /**
  * The first word of a line and where the rest starts, as `/^(\s*)(\S+)\s*(.*)$/` splits it, by
- * hand (the regular expression and its captures cost 8% of the text rate).
+ * hand (the regular expression and its captures cost 8% of the text rate): false for a blank
+ * line, else the positions in `headColumn`, `headEnd`, `restStart`.
  */
-function splitHead(text: string): { column: number; head: string; restColumn: number } | null {
+// Results of `splitHead` (module scratch: no object per line).
+let headColumn = 0;
+let headEnd = 0;
+let restStart = 0;
+
+function splitHead(text: string): boolean {
   const n = text.length;
   let p = 0;
   while (p < n && isSpace(text.charCodeAt(p))) p++;
-  if (p === n) return null;
+  if (p === n) return false;
   let q = p;
   while (q < n && !isSpace(text.charCodeAt(q))) q++;
   let r = q;
   while (r < n && isSpace(text.charCodeAt(r))) r++;
-  return { column: p, head: text.slice(p, q), restColumn: r };
+  headColumn = p;
+  headEnd = q;
+  restStart = r;
+  return true;
 }
 
 function parseString(text: string, line: number, column: number): Uint8Array {
@@ -338,6 +347,9 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     throw new RangeError('textAddress: expected a non-negative multiple of 4');
 
   const items: Item[] = [];
+  // Instructions the compiled encoders finished in pass one: text offset and word.
+  const fastOffsets: number[] = [];
+  const fastWords: number[] = [];
   const labels = new Map<string, { section: Section; offset: number; line: number }>();
   const equs = new Map<string, Token[]>();
   const globals = new Set<string>();
@@ -370,14 +382,13 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       }
       text = ' '.repeat(m[0].length) + text.slice(m[0].length);
     }
-    const parts = splitHead(text);
-    if (!parts) continue;
-    const column = parts.column;
-    const head = parts.head;
-    const restColumn = parts.restColumn;
-    const rest = text.slice(restColumn);
-    const lower = head.toLowerCase();
-    if (lower.startsWith('.')) {
+    if (!splitHead(text)) continue;
+    const column = headColumn;
+    const head = text.slice(column, headEnd);
+    const restColumn = restStart;
+    if (head.charCodeAt(0) === 46 /* . */) {
+      const rest = text.slice(restColumn);
+      const lower = head.toLowerCase();
       switch (lower) {
         case '.text':
           section = 'text';
@@ -536,6 +547,14 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       // encoders (scanning again in pass two cost 15% of the text rate); symbol references wait
       // for pass two. What they hand back is tokenized in pass two, as before.
       const word = encodeCompiled(scratch);
+      if (word !== FALLBACK && compiledResult.fixupCount === 0 && identifierTexts(scratch) === undefined) {
+        // Nothing left to resolve: two numbers, no item (the items and their collection were
+        // more than half of the text rate).
+        fastOffsets.push(size.text);
+        fastWords.push(word);
+        size.text += 4;
+        continue;
+      }
       const item: Item = {
         line: lineNo,
         column,
@@ -559,7 +578,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       size.text += 4;
       continue;
     }
-    const toks = tokenize(rest, restColumn);
+    const toks = tokenize(text.slice(restColumn), restColumn);
     if (!Array.isArray(toks)) throw new AsmError(toks.message, lineNo, toks.column + 1);
     const item: Item = {
       line: lineNo,
@@ -613,7 +632,8 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   const data = new Uint8Array(size.data);
   const textView = new DataView(text.buffer);
   const dataView = new DataView(data.buffer);
-  let instructionCount = 0;
+  let instructionCount = fastWords.length;
+  for (let i = 0; i < fastWords.length; i++) textView.setUint32(fastOffsets[i], fastWords[i], true);
 
   const localTarget = (name: string, here: { section: Section; offset: number }): number | undefined => {
     const m = /^(\d+)([bf])$/.exec(name);
