@@ -29,6 +29,7 @@ export const RULE_SYNONYMS: Record<string, string> = {
   Ta_option_new: 'Ta_option',
   Tb_option_new: 'Tb_option',
   immh_shift__new: 'immh_shift__8',
+  Tb_option__Q1bit: 'T_option__8', // FCVTXN{2}'s 2S/4S by Q
 };
 
 export function choiceTexts(id: string): string {
