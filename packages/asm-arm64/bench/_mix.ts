@@ -5,13 +5,17 @@
  * of 16 instructions, each with its own label; branches go back to the block and forward to the
  * next one.
  */
-import { Builder, mem, pre, sp, w12, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11 } from '../src/index';
+import * as source from '../src/index';
+
+/** The package's API as the mix uses it: the sources, or the built `dist/` (same exports). */
+export type MixApi = typeof source;
 
 /** Instructions per block. */
 export const BLOCK_INSTRUCTIONS = 16;
 
 /** Builds `blocks` blocks with the typed builder; returns the code. */
-export function buildMix(blocks: number): Uint8Array {
+export function buildMix(blocks: number, api: MixApi = source): Uint8Array {
+  const { Builder, mem, pre, sp, w12, x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11 } = api;
   const a = new Builder();
   const labels = [];
   for (let i = 0; i <= blocks; i++) labels.push(a.label());

@@ -5,13 +5,19 @@
  * encodings of the base ISA (every addressing mode and operand kind, in canonical text).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { compare, sized } from '@nexus/bench';
 import { assemble } from '../src/index';
 import { llvmMc, MATTR } from '../test/_llvm';
 import { corpus } from './_corpus';
-import { BLOCK_INSTRUCTIONS, buildMix, mixSource } from './_mix';
+import { BLOCK_INSTRUCTIONS, buildMix, type MixApi, mixSource } from './_mix';
 
 const bin = llvmMc();
+// The built package (`dist/`, what npm ships: one bundle, no development loader) when built.
+const distFile = new URL('../dist/index.js', import.meta.url);
+const dist: MixApi | null = existsSync(distFile) ? ((await import(distFile.href)) as MixApi) : null;
+const distSkip = dist ? undefined : 'dist/ not built (pnpm build)';
+const DIST = '@nexus/asm-arm64, built dist/';
 const llvm = (source: string) => ({
   name: 'llvm-mc (whole process)',
   fn: () =>
@@ -32,17 +38,24 @@ if (built.length !== assembled.length || built.some((b, i) => b !== assembled[i]
 
 await compare(
   `typed builder, ${mixCount} instructions (mix: ldr/str/ldp/stp with offsets, mov/movk/and immediates, b.ne/cbz/bl/b to labels)`,
-  [{ name: '@nexus/asm-arm64 Builder', ours: true, fn: () => buildMix(blocks) }],
+  [
+    { name: '@nexus/asm-arm64 Builder', ours: true, fn: () => buildMix(blocks) },
+    { name: `${DIST} Builder`, fn: () => buildMix(blocks, dist as MixApi), skip: distSkip },
+  ],
   {
     itemsPerOp: mixCount,
     timeMs: sized(3000, 1),
-    note: 'Builder calls to finish(), labels resolved; the goal is 5M instructions/s',
+    note: 'Builder calls to finish(), labels resolved; sources run under the development loader (tsx), dist/ as published; the goal is 5M instructions/s',
   },
 );
 
 await compare(
   `text assembly, the same mix (${mixCount} instructions, ${blocks} labels)`,
-  [{ name: '@nexus/asm-arm64 assemble()', ours: true, fn: () => assemble(mix) }, llvm(mix)],
+  [
+    { name: '@nexus/asm-arm64 assemble()', ours: true, fn: () => assemble(mix) },
+    { name: `${DIST} assemble()`, fn: () => (dist as MixApi).assemble(mix), skip: distSkip },
+    llvm(mix),
+  ],
   {
     itemsPerOp: mixCount,
     timeMs: sized(3000, 1),
@@ -54,7 +67,11 @@ const count = sized(20_000, 200);
 const source = corpus(count).lines.join('\n');
 await compare(
   `text assembly, ${count} random base-ISA instructions`,
-  [{ name: '@nexus/asm-arm64 assemble()', ours: true, fn: () => assemble(source) }, llvm(source)],
+  [
+    { name: '@nexus/asm-arm64 assemble()', ours: true, fn: () => assemble(source) },
+    { name: `${DIST} assemble()`, fn: () => (dist as MixApi).assemble(source), skip: distSkip },
+    llvm(source),
+  ],
   {
     itemsPerOp: count,
     timeMs: sized(3000, 1),
