@@ -53,21 +53,29 @@ export function cancelUntil(s: SolverState, target: number): void {
   s.orderHead = 0;
 }
 
-/** Unit propagation over the watch lists; returns a conflicting clause or -1. */
+/**
+ * Unit propagation over the watch lists; returns a conflicting clause or -1.
+ *
+ * The trail head and length live in locals and `enqueue`/`watch` are written out in the loop
+ * (measured: see DESIGN.md, "SAT speed log").
+ */
 export function propagate(s: SolverState): number {
   const litVal = s.litVal;
   const watches = s.watches;
   const watchLen = s.watchLen;
   const trail = s.trail;
+  const level = s.level;
+  const reason = s.reason;
+  const arena = s.arena; // never grows during propagation
+  const decisionLevel = s.decisionLevel;
+  let qhead = s.qhead;
+  let trailLen = s.trailLen;
+  const start = qhead;
   let conflict = -1;
-  let propagations = 0;
-  while (s.qhead < s.trailLen) {
-    const p = trail[s.qhead++];
-    const falseLit = p ^ 1;
+  while (qhead < trailLen) {
+    const falseLit = trail[qhead++] ^ 1;
     const list = watches[falseLit];
     const len = watchLen[falseLit];
-    const arena = s.arena; // may not grow during propagation
-    propagations++;
     let i = 0;
     let j = 0;
     while (i < len) {
@@ -88,13 +96,16 @@ export function propagate(s: SolverState): number {
         if (blockerVal === -1) {
           conflict = c;
           while (i < len) list[j++] = list[i++];
-          s.qhead = s.trailLen;
         } else {
           if (arena[c + HEADER] !== blocker) {
             arena[c + HEADER + 1] = arena[c + HEADER];
             arena[c + HEADER] = blocker; // a reason's implied literal comes first
           }
-          s.enqueue(blocker, c);
+          litVal[blocker] = 1;
+          litVal[blocker ^ 1] = -1;
+          level[blocker >> 1] = decisionLevel;
+          reason[blocker >> 1] = c;
+          trail[trailLen++] = blocker;
         }
         continue;
       }
@@ -110,31 +121,43 @@ export function propagate(s: SolverState): number {
         continue;
       }
       const size = arena[cref];
-      let found = false;
-      for (let k = 2; k < size; k++) {
+      let k = 2;
+      while (k < size && litVal[arena[base + k]] === -1) k++;
+      if (k < size) {
+        // A new watch: move it to literal l's list (never `list` itself: l is not false).
         const l = arena[base + k];
-        if (litVal[l] !== -1) {
-          arena[base + 1] = l;
-          arena[base + k] = falseLit;
-          watch(s, l, cref, first);
-          found = true;
-          break;
+        arena[base + 1] = l;
+        arena[base + k] = falseLit;
+        let other = watches[l];
+        const otherLen = watchLen[l];
+        if (otherLen + 2 > other.length) {
+          const bigger = new Int32Array(other.length * 2);
+          bigger.set(other);
+          watches[l] = other = bigger;
         }
+        other[otherLen] = cref;
+        other[otherLen + 1] = first;
+        watchLen[l] = otherLen + 2;
+        continue;
       }
-      if (found) continue;
       list[j++] = cref;
       list[j++] = first;
       if (litVal[first] === -1) {
         conflict = cref;
         while (i < len) list[j++] = list[i++];
-        s.qhead = s.trailLen;
       } else {
-        s.enqueue(first, cref);
+        litVal[first] = 1;
+        litVal[first ^ 1] = -1;
+        level[first >> 1] = decisionLevel;
+        reason[first >> 1] = cref;
+        trail[trailLen++] = first;
       }
     }
     watchLen[falseLit] = j;
     if (conflict >= 0) break;
   }
-  s.stats.propagations += propagations;
+  s.stats.propagations += qhead - start;
+  s.qhead = conflict >= 0 ? trailLen : qhead;
+  s.trailLen = trailLen;
   return conflict;
 }
