@@ -16,8 +16,14 @@
  * | `E` | field, shift, `text=bits;...` | a field enumeration |
  * | `CR` | field | `c0`..`c15` |
  *
+ * | `LANE` | `b`/`h`/`s`/`d` | single-structure lane index in Q:S:size |
+ * | `BYTEMASK` | | 64-bit mask, one 0x00/0xff byte per bit of a:b:c:d:e:f:g:h |
+ * | `N` | field | element index written without `#` (`v2.s[3]`) |
+ *
  * and a few kinds the runtime adds for aliases whose operands are computed (`LSL` as `UBFM`):
- * `MOVZ`, `MOVN`, `LSL`, `BFW`, `BFZL`, `BFZW`, `SYSREG`, `BARRIER`, `PRFOP`.
+ * `MOVZ`, `MOVN`, `LSL`, `BFW`, `BFZL`, `BFZW`, `SYSREG` (system registers by name),
+ * `SYSOP:AT|DC|IC|TLBI` (named SYS operations), `PSTATE` and `PSTATEIMM` (MSR immediate),
+ * `BARRIER`, `PRFOP`.
  *
  * The two directions live in `operand-print.ts` and `operand-match.ts`, side by side over the same
  * kinds, with their shared building blocks in `_operand.ts`; this module is their one entry.
