@@ -77,6 +77,11 @@ const hostile: [string, string][] = [
   ['calls mprotect', '_start: mov x8, #226\n svc #0'],
   ['writes to its code', '_start: adr x0, _start\n str wzr, [x0]'],
   ['jumps to data', '_start: adrp x0, d\n br x0\n .data\nd: .word 0'],
+  // write(1, 0xdead0000, 10) gets -EFAULT back, as on Linux; the program exits with -x0 = 14.
+  [
+    'writes a bad buffer',
+    '_start: mov x0, #1\n mov x1, #0xdead0000\n mov x2, #10\n mov x8, #64\n svc #0\n neg x0, x0\n mov x8, #93\n svc #0',
+  ],
 ];
 for (const [what, src] of hostile) {
   const r = runElf(toElf(assemble(src)), { stepBudget: 1_000_000 });
