@@ -15,6 +15,7 @@
  * @module
  */
 import { u64 } from './_bytes.js';
+import { exportCar, importCar, readCar } from './content/car.js';
 import { type Cid, CODEC_DAG_CBOR } from './content/cid.js';
 import { ContentError } from './content/errors.js';
 import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './content/snapshot.js';
@@ -29,6 +30,7 @@ import {
   readNode,
   readTreeFile,
   type TreeDiff,
+  type TreeNode,
   type VerifyReport,
   verifyTree,
 } from './content/tree.js';
@@ -256,64 +258,120 @@ export function verifySnapshot(fs: Nexfs, id: number): VerifyReport {
 export function rollback(fs: Nexfs, id: number): void {
   const record = snapshotRecord(fs, id);
   if (fs.openFiles > 0) throw new NexfsError('EBUSY', 'files are open: close them before a rollback');
-  const store = fs.content.store;
   // Read and check the whole DAG first: nothing changes unless every node decodes.
-  interface Item {
-    parent: number;
-    name: Uint8Array;
-    dir: boolean;
-    cid: Cid;
-  }
-  const items: Item[] = [];
+  const plan = planTree(fs, record.root);
+  fs.reserve(Math.ceil((plan.records * 80) / fs.volume.io.payloadBytes) + 8);
+  const volume = fs.volume;
+  // One transaction from here to the commit: no ensureSpace, no commit in between.
+  volume.delRange(new Uint8Array([KeyKind.Inode]), new Uint8Array([KeyKind.Page]));
+  volume.delRange(pageKey(0, 0), pageKey(CHUNK_INO_BASE, 0));
+  volume.delRange(new Uint8Array([KeyKind.Orphan]), new Uint8Array([KeyKind.Chunk]));
+  volume.delRange(new Uint8Array([KeyKind.Extent]), new Uint8Array([KeyKind.Snapshot]));
+  volume.put(inodeKey(ROOT), encodeInode(dirInode(ROOT, fs.now())));
+  writeTree(fs, plan.items, ROOT);
+  volume.commit();
+  volume.checkpoint();
+}
+
+/** What {@link importCarInto} did. */
+export interface CarVolumeImport {
+  /** Root CID of the imported tree. */
+  root: string;
+  /** Blocks in the archive. */
+  blocks: number;
+  /** Blocks written because the volume lacked them. */
+  newBlocks: number;
+  /** Blocks already stored (deduplicated). */
+  existingBlocks: number;
+  /** Files created. */
+  files: number;
+  /** Directories created (below the target). */
+  directories: number;
+}
+
+/**
+ * Imports a CAR v1 archive (first root: a tree of nexfs nodes) into the volume as files under the
+ * directory `target` resolves (called once the archive has verified), deduplicating blocks against the chunk space. The archive
+ * is verified completely before anything is written: a truncated or corrupt CAR changes nothing.
+ */
+export function importCarInto(fs: Nexfs, bytes: Uint8Array, target: () => number): CarVolumeImport {
+  return withoutSweep(fs, () => {
+    const P = fs.volume.io.payloadBytes;
+    const hasher = fs.content.store.framer.hashers.name;
+    const { blocks } = readCar(bytes, hasher);
+    fs.reserve(Math.ceil(bytes.length / P) + 2 * blocks.length + 4);
+    const report = importCar(bytes, fs.content.store);
+    const root = report.roots[0];
+    const plan = planTree(fs, root);
+    const dir = target();
+    fs.reserve(Math.ceil((plan.records * 80) / P) + 8);
+    writeTree(fs, plan.items, dir);
+    fs.volume.commit();
+    return {
+      root: root.toString(),
+      blocks: report.blocks,
+      newBlocks: report.newBlocks,
+      existingBlocks: report.existingBlocks,
+      files: plan.items.filter((i) => !i.dir).length,
+      directories: plan.items.filter((i) => i.dir).length,
+    };
+  });
+}
+
+/** A snapshot as a CAR v1 archive (CIDv1, BLAKE3 multihash 0x1e; chunks raw, nodes dag-cbor). */
+export function exportSnapshotCar(fs: Nexfs, id: number): Uint8Array {
+  return exportCar(fs.content.store, snapshotRecord(fs, id).root);
+}
+
+interface PlanItem {
+  parent: number;
+  name: Uint8Array;
+  dir: boolean;
+  node: TreeNode;
+}
+
+/** Reads and checks a whole tree (every node decodes, every chunk is stored) before any change. */
+function planTree(fs: Nexfs, root: Cid): { items: PlanItem[]; records: number } {
+  const store = fs.content.store;
+  const items: PlanItem[] = [];
   let records = 0;
   const walk = (cid: Cid, parentIndex: number, depth: number) => {
-    if (depth > 64) throw new ContentError('ELIMIT', 'snapshot tree deeper than 64');
+    if (depth > 64) throw new ContentError('ELIMIT', 'tree deeper than 64');
     const node = readNode(store, cid);
-    if (node.type !== 'dir') throw new ContentError('EFORMAT', 'a directory entry names a file node');
+    if (node.type !== 'dir')
+      throw new ContentError('EFORMAT', 'a tree root or directory entry names a file node');
     for (const e of node.entries) {
       const child = readNode(store, e.cid);
-      items.push({ parent: parentIndex, name: utf8.encode(e.name), dir: child.type === 'dir', cid: e.cid });
+      items.push({ parent: parentIndex, name: utf8.encode(e.name), dir: child.type === 'dir', node: child });
       const index = items.length - 1;
       records += 2 + (child.type === 'file' ? child.chunks.length : 0);
       if (child.type === 'dir') walk(e.cid, index, depth + 1);
       else for (const c of child.chunks) if (!store.has(c.digest)) throw missing(c);
     }
   };
-  walk(record.root, -1, 0);
-  fs.reserve(Math.ceil((records * 80) / fs.volume.io.payloadBytes) + 8);
+  walk(root, -1, 0);
+  return { items, records };
+}
+
+/** Creates the planned entries under directory `top` (inside the caller's transaction). */
+function writeTree(fs: Nexfs, items: PlanItem[], top: number): void {
   const volume = fs.volume;
   const now = fs.now();
   const choice = fs.content.choice(undefined);
-  // One transaction from here to the commit: no ensureSpace, no commit in between.
-  volume.delRange(new Uint8Array([KeyKind.Inode]), new Uint8Array([KeyKind.Page]));
-  volume.delRange(pageKey(0, 0), pageKey(CHUNK_INO_BASE, 0));
-  volume.delRange(new Uint8Array([KeyKind.Orphan]), new Uint8Array([KeyKind.Chunk]));
-  volume.delRange(new Uint8Array([KeyKind.Extent]), new Uint8Array([KeyKind.Snapshot]));
-  const dirInode = (parent: number): Inode => ({
-    kind: 'dir',
-    checksumKind: 0,
-    compression: 0,
-    layout: 0,
-    sizeBytes: 0,
-    mtimeMs: now,
-    parent,
-  });
-  volume.put(inodeKey(ROOT), encodeInode(dirInode(ROOT)));
   const inos: number[] = [];
   for (const it of items) {
-    const parent = it.parent < 0 ? ROOT : inos[it.parent];
+    const parent = it.parent < 0 ? top : inos[it.parent];
     const ino = volume.nextInode++;
     inos.push(ino);
     const dirent = new Uint8Array(DIRENT.bytes);
     dirent.set(inodeKey(ino).subarray(1), DIRENT.inode);
     dirent[DIRENT.kind] = it.dir ? 2 : 1;
     volume.put(direntKey(parent, it.name), dirent);
-    if (it.dir) {
-      volume.put(inodeKey(ino), encodeInode(dirInode(parent)));
+    const node = it.node;
+    if (node.type === 'dir') {
+      volume.put(inodeKey(ino), encodeInode(dirInode(parent, now)));
       continue;
     }
-    const node = readNode(store, it.cid);
-    if (node.type !== 'file') throw new ContentError('EFORMAT', 'file node expected');
     volume.put(
       inodeKey(ino),
       encodeInode({
@@ -334,8 +392,10 @@ export function rollback(fs: Nexfs, id: number): void {
       offset += length;
     });
   }
-  volume.commit();
-  volume.checkpoint();
+}
+
+function dirInode(parent: number, now: number): Inode {
+  return { kind: 'dir', checksumKind: 0, compression: 0, layout: 0, sizeBytes: 0, mtimeMs: now, parent };
 }
 
 /**

@@ -31,7 +31,7 @@ export {
 export type { FsckOptions, FsckReport } from './fsck.js';
 export type { FileContentOptions, ContentFormatOptions, Compression } from './chunk-space.js';
 export type { ScrubTask, ScrubVolumeOptions, VolumeScrubError, VolumeScrubReport } from './fs-scrub.js';
-export type { CollectGarbageReport, SnapshotInfo } from './fs-snapshot.js';
+export type { CarVolumeImport, CollectGarbageReport, SnapshotInfo } from './fs-snapshot.js';
 export { type Random, randomInt, seededRandom } from './random.js';
 export type { VolumeOptions, VolumeStats } from './volume.js';
 
