@@ -107,6 +107,21 @@ describe('sandbox: hand-written programs', () => {
     expect(r.result).toEqual({ kind: 'exit', code: 13 });
   });
 
+  it('sums the Basel series in double precision as JavaScript does', () => {
+    const r = runElf(elf('basel'));
+    expect(r.result).toEqual({ kind: 'exit', code: 0 });
+    let sum = 0;
+    for (let k = 1; k <= 1000; k++) sum += 1 / (k * k);
+    const view = new DataView(r.stdout.buffer, r.stdout.byteOffset, 12);
+    expect(view.getFloat64(0, true)).toBe(sum);
+    expect(view.getFloat32(8, true)).toBe(Math.fround(sum));
+  });
+
+  it('stops at a fused multiply-add, outside the interpreted subset, with a typed result', () => {
+    const r = runElf(toElf(assemble('_start:\n  fmadd d0, d1, d2, d3')));
+    expect(r.result).toEqual({ kind: 'undefined-instruction', word: 0x1f420c20 });
+  });
+
   it('returns EFAULT to a program that passes a buffer it cannot use, as Linux does', () => {
     const r = runElf(elf('bad-buffers'));
     expect(r.result).toEqual({ kind: 'exit', code: 0 });
@@ -135,7 +150,7 @@ describe('sandbox: hand-written programs', () => {
   it.skipIf(!qemu)('gives the same output and status as qemu-aarch64', () => {
     const dir = mkdtempSync(join(tmpdir(), 'asm-arm64-'));
     try {
-      for (const name of ['hello', 'checksum', 'recursive', 'bad-buffers']) {
+      for (const name of ['hello', 'checksum', 'recursive', 'bad-buffers', 'basel']) {
         const bytes = elf(name);
         const path = join(dir, `${name}.elf`);
         writeFileSync(path, bytes, { mode: 0o755 });
