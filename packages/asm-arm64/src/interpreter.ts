@@ -1,13 +1,15 @@
 /**
- * The A64 interpreter for the integer subset: every word is decoded once through the generated
+ * The A64 interpreter for the integer subset and scalar floating point: every word is decoded
+ * once through the generated
  * tables (the same decoder the disassembler uses) and compiled to a closure over its fields; the
  * closures of a code page are cached, which is sound because code pages are never writable (W^X).
  *
  * Registers are BigInts (exact 64-bit arithmetic without hand-carried halves); the measured rate
  * is in the README.
  *
- * Loads, stores and system-register moves compile in `interpreter-memory.ts`; the trap, the
- * closure type and the register helpers both files use are in `_cpu.ts`.
+ * Loads, stores and system-register moves compile in `interpreter-memory.ts`, scalar floating
+ * point in `interpreter-fp.ts`; the trap, the closure type and the register helpers they share
+ * are in `_cpu.ts`.
  * @module
  */
 import { decodeBitmask } from './_bits';
