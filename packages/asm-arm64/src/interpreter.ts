@@ -1,8 +1,8 @@
 /**
  * The A64 interpreter for the integer subset and scalar floating point: every word is decoded
- * once through the generated
- * tables (the same decoder the disassembler uses) and compiled to a closure over its fields; the
- * closures of a code page are cached, which is sound because code pages are never writable (W^X).
+ * once through the generated tables (the same decoder the disassembler uses) and compiled to a
+ * closure over its fields; the closures of a code page are cached, which is sound because code
+ * pages are never writable (W^X).
  *
  * Registers are BigInts (exact 64-bit arithmetic without hand-carried halves); the measured rate
  * is in the README.
