@@ -194,9 +194,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     when?: Record<string, VariantValue>,
   ) => {
     if (!record) return -1; // no explanation will be asked of this encoding: skip the bookkeeping
-    let key = `${kind}\u0000${pkg}`;
-    for (const r of anyOf)
-      key += `\u0000${r.name}\u0001${r.range ?? ''}\u0001${r.variants ? JSON.stringify(r.variants) : ''}`;
+    let key = `${kind}\u0000${pkg}\u0000${requirementsKey(anyOf)}`;
     if (when) key += `\u0000${JSON.stringify(when)}`;
     let f = factIndex.get(key);
     if (f === undefined) {
@@ -287,6 +285,18 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     }
   }
   return { solver, varOf, cone, variantVar, facts, clauses, clauseFact, installed };
+}
+
+/** Text key of a list of alternatives, cached per list object (a universe's lists are reused by every encode). */
+const requirementsKeys = new WeakMap<readonly Requirement[], string>();
+function requirementsKey(anyOf: readonly Requirement[]): string {
+  let key = requirementsKeys.get(anyOf);
+  if (key !== undefined) return key;
+  key = '';
+  for (const r of anyOf)
+    key += `\u0000${r.name}\u0001${r.range ?? ''}\u0001${r.variants ? JSON.stringify(r.variants) : ''}`;
+  requirementsKeys.set(anyOf, key);
+  return key;
 }
 
 /**

@@ -116,6 +116,10 @@ export class Universe {
   private sorted = new Set<string>();
   /** Matches of variant-free requirements; cleared whenever a candidate is added. */
   private readonly matchCache = new Map<string, number[]>();
+  /** Matches by requirement object, valid while `generation` is unchanged. */
+  private readonly matchByObject = new WeakMap<Requirement, { generation: number; ids: number[] }>();
+  /** Bumped whenever a candidate is added (every cached match may change). */
+  private generation = 0;
 
   constructor(scheme: VersionScheme, sources: SourceSpec[] = []) {
     this.scheme = scheme;
@@ -157,6 +161,7 @@ export class Universe {
     }
     const id = this.packages.length;
     this.matchCache.clear();
+    this.generation++;
     this.packages.push(pkg);
     push(this.byName, pkg.name, id);
     this.sorted.delete(pkg.name);
@@ -206,6 +211,16 @@ export class Universe {
    * not checked here: the candidate must merely declare the variants (the encoding sets them).
    */
   matching(req: Requirement): number[] {
+    // By object first: the same requirement objects are matched again and again (every encode
+    // of a cone, every distcheck target list), and a key string per call is most of the cost.
+    const byObject = this.matchByObject.get(req);
+    if (byObject !== undefined && byObject.generation === this.generation) return byObject.ids;
+    const ids = this.matchingUncached(req);
+    this.matchByObject.set(req, { generation: this.generation, ids });
+    return ids;
+  }
+
+  private matchingUncached(req: Requirement): number[] {
     const plain = req.variants === undefined;
     const key = plain ? `${req.name}\u0000${req.range ?? ''}` : '';
     if (plain) {
