@@ -178,3 +178,51 @@ describe('Solver phase and priority API', () => {
     expect(() => s.boostActivity(0, 1)).toThrow(RangeError);
   });
 });
+
+describe('Solver restart policies', () => {
+  it('every policy answers like exhaustive search, with checked models and proofs', () => {
+    // Formulas big enough to pass the first mode switch (1,000 conflicts) and restart often.
+    for (const restarts of ['modes', 'ema', 'luby'] as const) {
+      let conflicts = 0;
+      for (let seed = 1; seed <= 12; seed++) {
+        const vars = 18;
+        const clauses: number[][] = [];
+        let x = seed * 2654435761;
+        const next = () => {
+          x = (Math.imul(x ^ (x >>> 15), 2246822519) + seed) >>> 0;
+          return x;
+        };
+        for (let i = 0; i < 77; i++) {
+          clauses.push([0, 1, 2].map(() => (1 + (next() % vars)) * (next() & 1 ? 1 : -1)));
+        }
+        const proof = new DratWriter();
+        const s = new Solver({ proof, restarts });
+        for (const c of clauses) s.addClause(c);
+        const r = s.solve();
+        conflicts += s.stats.conflicts;
+        expect(r, `${restarts} seed ${seed}`).toBe(bruteForce(vars, clauses) ? 'sat' : 'unsat');
+        const text = writeDimacs(vars, clauses);
+        if (r === 'sat') expect(checkModel(parseDimacs(text), s.modelLiterals())).toBe(-1);
+        else expect(checkDrat(text, proof.text()).valid).toBe(true);
+      }
+      expect(conflicts).toBeGreaterThan(0);
+    }
+  });
+
+  it('the modes policy switches to stable mode and back on a long search', () => {
+    // Pigeonhole 9 into 8 needs tens of thousands of conflicts. Focused for 1,000 conflicts,
+    // stable for 1,000, focused for 2,000, then stable: three switches by conflict 5,000.
+    const stats = (restarts: 'modes' | 'ema') => {
+      const s = new Solver({ restarts });
+      const p = (i: number, j: number) => i * 8 + j + 1;
+      for (let i = 0; i < 9; i++) s.addClause(Array.from({ length: 8 }, (_, j) => p(i, j)));
+      for (let j = 0; j < 8; j++)
+        for (let a = 0; a < 9; a++) for (let b = a + 1; b < 9; b++) s.addClause([-p(a, j), -p(b, j)]);
+      expect(s.solve({ conflictLimit: 5000 })).toBe('unknown');
+      expect(s.stats.conflicts).toBe(5000);
+      return s.stats;
+    };
+    expect(stats('modes').modeSwitches).toBe(3);
+    expect(stats('ema').modeSwitches).toBe(0);
+  });
+});

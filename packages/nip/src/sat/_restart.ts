@@ -38,6 +38,7 @@ export function onConflict(s: SolverState, lbd: number): void {
   s.emaFast += EMA_FAST * (lbd - s.emaFast);
   if (s.restartPolicy === 'modes' && s.stats.conflicts >= s.modeSwitchAt) {
     s.stable = !s.stable;
+    s.stats.modeSwitches++;
     if (!s.stable) s.modeLength *= 2;
     s.modeSwitchAt = s.stats.conflicts + s.modeLength;
     s.restartConflicts = 1 << 30; // restart at the next opportunity, into the new mode

@@ -41,6 +41,7 @@ export class SolverState {
     decisions: 0,
     propagations: 0,
     restarts: 0,
+    modeSwitches: 0,
     learnts: 0,
     deletedLearnts: 0,
     minimizedLiterals: 0,

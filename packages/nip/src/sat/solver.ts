@@ -70,6 +70,8 @@ export interface SolverStats {
   propagations: number;
   /** Restarts performed. */
   restarts: number;
+  /** Switches between focused and stable search (`restarts: 'modes'`). */
+  modeSwitches: number;
   /** Learnt clauses currently kept. */
   learnts: number;
   /** Learnt clauses deleted by database reduction. */
