@@ -398,6 +398,23 @@ describe('rules the compiled encoders look up once per encoding', () => {
   });
 });
 
+describe('DESIGN.md worked example', () => {
+  it('mov goes through the MOVZ candidate, then the MOVN one, in the compiled path', () => {
+    const cases: [string, number][] = [
+      ['mov x1, #42', 0xd2800541],
+      ['mov x1, #-1', 0x92800001],
+    ];
+    for (const [line, want] of cases) {
+      expect(scanInstruction('mov', 0, line, 4, line.length, ops)).toBe(true);
+      expect(ops.key).toBe('MOV x,n');
+      expect(encodeCompiled(ops)).toBe(want);
+      expect(compiledResult.encoding?.name).toBe(
+        want === 0xd2800541 ? 'MOVZ_64_movewide' : 'MOVN_64_movewide',
+      );
+    }
+  });
+});
+
 describe('regressions', () => {
   it('keeps instructions on lines that end in CR (CRLF sources)', () => {
     // The line splitter's /^(\s*)(\S+)\s*(.*)$/ failed on a trailing CR and dropped the line.
