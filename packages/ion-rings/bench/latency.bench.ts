@@ -6,7 +6,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { sized, table } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
-import { createRingBuffer, DEFAULT_SPIN_COUNT, FrameConsumer, FrameProducer } from '../src/index.js';
+import { createRingBuffer, FrameConsumer, FrameProducer, MAX_SPIN_US } from '../src/index.js';
 import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
@@ -98,7 +98,7 @@ const add = (name: string, samples: Float64Array) => {
   rows.push([name, samples.length, p50, p90, p99, p999]);
 };
 add('ion-rings, busy poll (waitForData spinCount 10^6, then sleep)', await ion(1_000_000));
-add(`ion-rings, default wait (spin ${DEFAULT_SPIN_COUNT} re-checks, then sleep)`, await ion(undefined));
+add(`ion-rings, default wait (adaptive spin up to ${MAX_SPIN_US} µs, then sleep)`, await ion(undefined));
 add('ion-rings, sleep at once (Atomics.wait)', await ion(0));
 add('ringbuf.js 0.4.0 (busy poll)', await ringbuf());
 add('MessageChannel', await port(true));

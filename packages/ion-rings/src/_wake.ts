@@ -18,26 +18,6 @@ const PRODUCERS_WAITING = Offset.producersWaiting >> 2;
 const SPACE_SIGNAL = Offset.spaceSignal >> 2;
 const STATE = Offset.state >> 2;
 
-/**
- * Re-checks a blocking wait makes before it parks the thread in `Atomics.wait`: the default of
- * `waitForData`, `waitForSpace` and the byte ring's blocking waits (spin, then park, as Aeron's
- * `BackoffIdleStrategy`). One re-check is one `Atomics.load` of the peer's position, about 5 ns
- * in Node 20 on the development machine, so the spin lasts about 50 µs: an idle thread burns up
- * to that much CPU each time it runs out of work, then sleeps. The window has to outlast the
- * peer's futex wake-up: with both sides of a ping-pong spinning 2,048 times (10 µs), a side that
- * slept once woke too late for the other's spin, both kept sleeping, and the median round trip
- * rose to 34 µs (9 µs when sleeping at once); with 10,000 it was 0.29 µs (bench/latency.bench.ts
- * under a load average of 11). Pass `spinCount = 0` to park at once.
- *
- * @example
- * ```ts
- * import { createRingBuffer, DEFAULT_SPIN_COUNT, FrameConsumer } from '@nexus/ion-rings';
- * const consumer = new FrameConsumer(createRingBuffer({ kind: 'spsc', capacityBytes: 4096 }));
- * consumer.waitForData(1, DEFAULT_SPIN_COUNT * 4); // spin four times longer, then sleep up to 1 ms
- * ```
- */
-export const DEFAULT_SPIN_COUNT = 10_000;
-
 /** Shortest and longest sleep of the polling fallback (no `Atomics.waitAsync`), in ms. */
 const FALLBACK_MIN_MS = 1;
 const FALLBACK_MAX_MS = 16;

@@ -6,16 +6,8 @@
  * Two APIs over the same ends: non-blocking `write`/`read` that move what fits, and the
  * pipe-like `writeAll`/`readSome` (and their blocking `Sync` forms for workers) that wait.
  */
-import {
-  blockUntil,
-  closeSide,
-  DEFAULT_SPIN_COUNT,
-  readState,
-  signalData,
-  signalSpace,
-  type WakeStats,
-  waitUntil,
-} from './_wake.js';
+import { SpinWindow, spinThenPark } from './_spin.js';
+import { closeSide, readState, signalData, signalSpace, type WakeStats, waitUntil } from './_wake.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, type RingMemory, State } from './layout.js';
 
@@ -57,6 +49,8 @@ function checkMaxBytes(maxBytes: number): void {
 export class ByteWriter {
   /** Slow-path counters: sleeps while full, wakeups sent to the reader. */
   readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  /** The adaptive spin window of the blocking waits. */
+  readonly #spin = new SpinWindow();
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;
@@ -144,7 +138,7 @@ export class ByteWriter {
       const remaining = deadline - performance.now();
       if (
         remaining <= 0 ||
-        !blockUntil(this.#mem, 'space', this.#roomReady, remaining, this.stats, DEFAULT_SPIN_COUNT)
+        !spinThenPark(this.#mem, 'space', this.#roomReady, remaining, this.stats, this.#spin, undefined)
       )
         this.#writeAllFailed(source.length - done, timeoutMs);
     }
@@ -174,6 +168,8 @@ export class ByteWriter {
 export class ByteReader {
   /** Slow-path counters: sleeps while empty, wakeups sent to the writer. */
   readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  /** The adaptive spin window of the blocking waits. */
+  readonly #spin = new SpinWindow();
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;
@@ -228,7 +224,15 @@ export class ByteReader {
   /** Like {@link ByteReader.readSome}, blocking the thread (workers, Node's main thread). */
   readSomeSync(maxBytes: number, timeoutMs = Number.POSITIVE_INFINITY): Uint8Array | null {
     checkMaxBytes(maxBytes);
-    const ready = blockUntil(this.#mem, 'data', this.#dataReady, timeoutMs, this.stats, DEFAULT_SPIN_COUNT);
+    const ready = spinThenPark(
+      this.#mem,
+      'data',
+      this.#dataReady,
+      timeoutMs,
+      this.stats,
+      this.#spin,
+      undefined,
+    );
     return this.#take(maxBytes, ready, timeoutMs);
   }
 

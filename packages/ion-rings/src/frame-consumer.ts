@@ -10,15 +10,8 @@
  * of the buffer; a poll visits at most capacity / 8 frames, so it cannot loop.
  */
 import { assert } from './_assert.js';
-import {
-  blockUntil,
-  closeSide,
-  DEFAULT_SPIN_COUNT,
-  readState,
-  signalSpace,
-  type WakeStats,
-  waitUntil,
-} from './_wake.js';
+import { SpinWindow } from './_spin.js';
+import { blockUntil, closeSide, readState, signalSpace, type WakeStats, waitUntil } from './_wake.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
 
@@ -116,6 +109,8 @@ export class FrameConsumer {
   #position: number;
   /** Bytes between `#position` and the tail seen at the last scan. */
   #available = 0;
+  /** The adaptive spin window of `waitForData`. */
+  readonly #spin = new SpinWindow();
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #ready = (): boolean => this.hasData;
 
@@ -364,17 +359,37 @@ export class FrameConsumer {
   }
 
   /**
-   * Blocks the thread until a frame is ready, the producer closes or `timeoutMs` passes. First
-   * re-checks the ring `spinCount` times (default {@link DEFAULT_SPIN_COUNT}, about 50 µs), then
-   * sleeps in `Atomics.wait`: a bounded spin, then a real sleep. `spinCount = 0` sleeps at once.
+   * Blocks the thread until a frame is ready, the producer closes or `timeoutMs` passes. By
+   * default it first re-checks the ring for an adaptive window (up to {@link MAX_SPIN_US}, grown
+   * when sleeps turn out short and shrunk when they turn out long), then sleeps in
+   * `Atomics.wait`. A `spinCount` replaces the window with that many re-checks (`0`: sleep at
+   * once).
    */
-  waitForData(timeoutMs = Number.POSITIVE_INFINITY, spinCount = DEFAULT_SPIN_COUNT): boolean {
+  waitForData(timeoutMs = Number.POSITIVE_INFINITY, spinCount?: number): boolean {
     // The spin stays here, monomorphic: through blockUntil's shared `ready` call site it cost
     // 0.88 µs per round trip against 0.30 µs inline (bench/latency.bench.ts, Node 20).
-    // No peer can publish into a plain ArrayBuffer while this thread spins: no spin there.
-    const spins = this.#mem.shared ? spinCount : 0;
-    for (let i = 0; i < spins; i++) if (this.hasData) return true;
-    return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
+    if (this.hasData) return true;
+    if (!this.#mem.shared) return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
+    if (spinCount !== undefined) {
+      for (let i = 0; i < spinCount; i++) if (this.hasData) return true;
+      return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
+    }
+    const window = this.#spin;
+    const spinMs = window.spinMs(timeoutMs);
+    if (spinMs > 0) {
+      const end = performance.now() + spinMs;
+      for (let i = 1; ; i++) {
+        if (this.hasData) {
+          window.hit();
+          return true;
+        }
+        if ((i & 63) === 0 && performance.now() >= end) break;
+      }
+    }
+    const parkedAt = performance.now();
+    const ready = blockUntil(this.#mem, 'data', this.#ready, timeoutMs - spinMs, this.stats);
+    window.parked(performance.now() - parkedAt, ready);
+    return ready;
   }
 
   /** Like {@link FrameConsumer.waitForData} without blocking the thread. */

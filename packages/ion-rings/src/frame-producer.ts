@@ -12,15 +12,8 @@
  *   a zero length always means "not yet written" (Aeron's ManyToOneRingBuffer protocol).
  */
 import { assert } from './_assert.js';
-import {
-  blockUntil,
-  closeSide,
-  DEFAULT_SPIN_COUNT,
-  readState,
-  signalData,
-  type WakeStats,
-  waitUntil,
-} from './_wake.js';
+import { SpinWindow, spinThenPark } from './_spin.js';
+import { closeSide, readState, signalData, type WakeStats, waitUntil } from './_wake.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
 
@@ -128,6 +121,8 @@ export class FrameProducer {
   #lastPayload: Uint8Array | null = null;
   #wordSource: Uint8Array | null = null;
   #wordView: Int32Array | null = null;
+  /** The adaptive spin window of `waitForSpace`. */
+  readonly #spin = new SpinWindow();
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #roomReady = (): boolean => this.#fits(this.#waitLength);
 
@@ -455,18 +450,13 @@ export class FrameProducer {
 
   /**
    * Blocks the thread (`Atomics.wait`; workers and Node's main thread) until a frame of `length`
-   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits. First re-checks
-   * `spinCount` times (default {@link DEFAULT_SPIN_COUNT}); `spinCount = 0` sleeps at once.
+   * payload bytes fits, or `timeoutMs` passes. Returns whether it fits. By default it first
+   * re-checks for an adaptive window (up to {@link MAX_SPIN_US}); a `spinCount` replaces the
+   * window with that many re-checks (`0`: sleep at once).
    */
-  waitForSpace(
-    length: number,
-    timeoutMs = Number.POSITIVE_INFINITY,
-    spinCount = DEFAULT_SPIN_COUNT,
-  ): boolean {
+  waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount?: number): boolean {
     this.#waitLength = length;
-    const spins = this.#mem.shared ? spinCount : 0; // a plain ArrayBuffer has no peer to wait for
-    for (let i = 0; i < spins; i++) if (this.#fits(length)) return true;
-    return blockUntil(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats);
+    return spinThenPark(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats, this.#spin, spinCount);
   }
 
   /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */

@@ -4,7 +4,8 @@
  * @module
  */
 
-export { DEFAULT_SPIN_COUNT, type WakeStats } from './_wake.js';
+export { MAX_SPIN_US } from './_spin.js';
+export type { WakeStats } from './_wake.js';
 export {
   chunks,
   type FrameChunk,

@@ -207,7 +207,7 @@ async function run() {
   const latency = [
     ['ion-rings, echo busy-polls (spinCount 10^6)', ...(await ionRtt(rounds, 1_000_000))],
     [
-      'ion-rings, echo waits by default (spin 10,000 re-checks, then sleep)',
+      'ion-rings, echo waits by default (adaptive spin up to 100 µs, then sleep)',
       ...(await ionRtt(rounds, undefined)),
     ],
     ['ion-rings, echo sleeps at once (Atomics.wait)', ...(await ionRtt(rounds, 0))],

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SPIN_US, SpinWindow } from '../src/_spin.js';
+import { createRingBuffer, FrameConsumer, FrameProducer } from '../src/index.js';
+
+describe('adaptive spin window', () => {
+  it('doubles on a hit up to MAX_SPIN_US, halves on a miss down to no spin', () => {
+    const window = new SpinWindow();
+    expect(window.windowUs).toBe(10);
+    for (let i = 0; i < 10; i++) window.hit();
+    expect(window.windowUs).toBe(MAX_SPIN_US);
+    const seen: number[] = [];
+    while (window.windowUs > 0) {
+      window.parked(0.005, true);
+      seen.push(window.windowUs);
+    }
+    expect(seen).toEqual([50, 25, 12.5, 6.25, 3.125, 1.5625, 0]);
+    expect(window.spinMs(1_000)).toBe(0);
+  });
+
+  it('probes again after short parks, backing off while probes fail, afresh after a hit', () => {
+    const window = new SpinWindow();
+    const parksBeforeProbe = (): number => {
+      let parks = 0;
+      while (window.windowUs === 0) {
+        window.parked(0.005, true); // a short park that ended with work
+        parks++;
+      }
+      return parks;
+    };
+    const failProbe = (): void => {
+      while (window.windowUs > 0) window.parked(0.005, true);
+    };
+    failProbe();
+    const intervals = [];
+    for (let i = 0; i < 12; i++) {
+      intervals.push(parksBeforeProbe());
+      failProbe();
+    }
+    expect(intervals).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 1024, 1024]);
+    // Long parks and timeouts never start a probe: an idle peer costs no spinning.
+    for (let i = 0; i < 5_000; i++) window.parked(50, true);
+    for (let i = 0; i < 5_000; i++) window.parked(0.001, false);
+    expect(window.windowUs).toBe(0);
+    window.parked(0.005, true);
+    expect(parksBeforeProbe()).toBeGreaterThan(0);
+    window.hit();
+    failProbe();
+    expect(parksBeforeProbe()).toBe(2);
+  });
+
+  it('never spins past the wait timeout', () => {
+    const window = new SpinWindow();
+    expect(window.spinMs(0.001)).toBe(0.001);
+    expect(window.spinMs(Number.POSITIVE_INFINITY)).toBe(0.01);
+  });
+
+  it('default waits on a shared ring return frames published before or during them', () => {
+    const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1024 });
+    const producer = new FrameProducer(sab);
+    const consumer = new FrameConsumer(sab);
+    expect(consumer.waitForData(1)).toBe(false); // spins its window, parks, times out
+    producer.offer(new Uint8Array(3), 1);
+    expect(consumer.waitForData(1_000)).toBe(true);
+    expect(consumer.poll(() => {})).toBe(1);
+    while (producer.offer(new Uint8Array(200), 1)) {}
+    expect(producer.waitForSpace(200, 1)).toBe(false);
+    consumer.poll(() => {}, 1);
+    expect(producer.waitForSpace(200, 1_000)).toBe(true);
+  });
+});
