@@ -2,7 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { distcheck, formatDistcheck, parseDebianPackages, parseDebianRelations } from '../src/index.js';
+import {
+  type DebianIndexError,
+  distcheck,
+  formatDistcheck,
+  parseDebianPackages,
+  parseDebianRelations,
+} from '../src/index.js';
 import { oracle } from './_oracle.js';
 
 const fixture = join(import.meta.dirname, 'vectors', 'debian', 'tricky.Packages');
@@ -40,6 +46,40 @@ describe('Debian relations', () => {
       { anyOf: [{ name: 'd:armel' }] },
     ]);
     expect(() => parseDebianRelations('a (>= )')).toThrow(RangeError);
+  });
+
+  it('reads stanzas with CRLF, folded relation fields and skipped multi-line fields', () => {
+    const text = [
+      'Package: a',
+      'Version: 1.0',
+      'Description: first line',
+      ' Depends: not-a-field (a continuation of Description)',
+      'Depends: b,',
+      ' c (>= 2)',
+      '',
+      'Package: b\r',
+      'Version: 2\r',
+      '\r',
+    ].join('\n');
+    const { universe } = parseDebianPackages(text);
+    expect(universe.packages.map((p) => [p.name, p.version, p.depends])).toEqual([
+      ['a', '1.0', [{ anyOf: [{ name: 'b' }] }, { anyOf: [{ name: 'c', range: '>= 2' }] }]],
+      ['b', '2', []],
+    ]);
+  });
+
+  it('names the line of a bad stanza', () => {
+    const errorOf = (text: string) => {
+      try {
+        parseDebianPackages(text);
+      } catch (e) {
+        return e as DebianIndexError;
+      }
+      throw new Error('expected a DebianIndexError');
+    };
+    expect(errorOf('Package: a\nVersion: 1\n\nnonsense\n').line).toBe(4);
+    expect(errorOf('Package: a\nVersion: 1\n\nPackage: b\nDepends: c\n').line).toBe(4);
+    expect(errorOf('Package: a\nVersion: 1\nDepends: (>= 1)\n').message).toMatch(/line 1: a Depends/);
   });
 });
 

@@ -86,6 +86,22 @@ export function parseDebianRelations(field: string, native = 'amd64'): Dependenc
   return out;
 }
 
+/** Fields of a stanza nip reads (interned: the map hands back one string per field name). */
+const KEPT_FIELDS = new Map(
+  [
+    'Package',
+    'Version',
+    'Architecture',
+    'Pre-Depends',
+    'Depends',
+    'Recommends',
+    'Conflicts',
+    'Breaks',
+    'Provides',
+    'Multi-Arch',
+  ].map((f) => [f, f]),
+);
+
 /**
  * Parses a Debian `Packages` index into a universe (Debian version ordering).
  *
@@ -103,9 +119,10 @@ export function parseDebianPackages(text: string, options: DebianOptions = {}): 
   const universe = new Universe(debian);
   const multiArch: string[] = [];
   let skipped = 0;
-  let fields = new Map<string, string>();
+  // The fields nip reads; every other field (Description, checksums, ...) is skipped without
+  // being copied, continuation lines included: most of an index's 50 MB.
+  const fields = new Map<string, string>();
   let stanzaLine = 1;
-  let last = '';
   const flush = () => {
     if (fields.size === 0) return;
     const name = fields.get('Package');
@@ -114,7 +131,7 @@ export function parseDebianPackages(text: string, options: DebianOptions = {}): 
     if (!name || !version) throw new DebianIndexError(stanzaLine, 'a stanza without Package or Version');
     if (arch !== 'all' && arch !== native) {
       skipped++;
-      fields = new Map();
+      fields.clear();
       return;
     }
     if (universe.packages.length >= maxPackages)
@@ -154,24 +171,36 @@ export function parseDebianPackages(text: string, options: DebianOptions = {}): 
       throw new DebianIndexError(stanzaLine, (e as Error).message);
     }
     multiArch.push(ma);
-    fields = new Map();
+    fields.clear();
   };
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '' || line === '\r') {
+  const length = text.length;
+  let line = 0;
+  let last: string | null = null; // the kept field continuation lines extend, if any
+  for (let pos = 0; pos < length; ) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = length;
+    line++;
+    let stop = end;
+    if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--; // CRLF
+    const first = stop > pos ? text.charCodeAt(pos) : -1;
+    if (first === -1) {
       flush();
-      stanzaLine = i + 2;
-      continue;
+      stanzaLine = line + 1;
+      last = null;
+    } else if (first === 32 || first === 9) {
+      if (last !== null) fields.set(last, `${fields.get(last)} ${text.slice(pos, stop).trim()}`);
+    } else {
+      const colon = text.indexOf(':', pos);
+      if (colon <= pos || colon >= stop)
+        throw new DebianIndexError(
+          line,
+          `expected "Field: value", got "${text.slice(pos, Math.min(stop, pos + 40))}"`,
+        );
+      const field = KEPT_FIELDS.get(text.slice(pos, colon)) ?? null;
+      if (field !== null) fields.set(field, text.slice(colon + 1, stop).trim());
+      last = field;
     }
-    if (line[0] === ' ' || line[0] === '\t') {
-      if (last) fields.set(last, `${fields.get(last)} ${line.trim()}`);
-      continue;
-    }
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new DebianIndexError(i + 1, `expected "Field: value", got "${line.slice(0, 40)}"`);
-    last = line.slice(0, colon);
-    fields.set(last, line.slice(colon + 1).trim());
+    pos = end + 1;
   }
   flush();
   return { universe, multiArch, skipped };
