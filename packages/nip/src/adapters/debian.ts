@@ -65,20 +65,34 @@ const RELATION =
  * ```
  */
 export function parseDebianRelations(field: string, native = 'amd64'): Dependency[] {
+  return relations(field, native, null);
+}
+
+/**
+ * {@link parseDebianRelations} with a cache of parsed alternatives: an index repeats the same
+ * relations thousands of times (`libc6 (>= 2.34)`), and one shared requirement object per text
+ * also lets the universe's per-object match cache serve every package that names it.
+ */
+function relations(field: string, native: string, cache: Map<string, Requirement> | null): Dependency[] {
   const out: Dependency[] = [];
   for (const group of field.split(',')) {
     const trimmed = group.trim();
     if (trimmed === '') continue;
     const anyOf: Requirement[] = [];
     for (const alt of trimmed.split('|')) {
-      const m = RELATION.exec(alt.trim());
-      if (!m) throw new RangeError(`relation: "${alt.trim()}" is not a Debian relation`);
-      const [, name, qualifier, op, version] = m;
-      const req: Requirement = { name };
-      if (qualifier && qualifier !== 'any' && qualifier !== 'native' && qualifier !== native) {
-        req.name = `${name}:${qualifier}`; // a foreign architecture: nothing in this index provides it
+      const text = alt.trim();
+      let req = cache?.get(text);
+      if (req === undefined) {
+        const m = RELATION.exec(text);
+        if (!m) throw new RangeError(`relation: "${text}" is not a Debian relation`);
+        const [, name, qualifier, op, version] = m;
+        req = { name };
+        if (qualifier && qualifier !== 'any' && qualifier !== 'native' && qualifier !== native) {
+          req.name = `${name}:${qualifier}`; // a foreign architecture: nothing in this index provides it
+        }
+        if (op) req.range = `${op} ${version}`;
+        cache?.set(text, req);
       }
-      if (op) req.range = `${op} ${version}`;
       anyOf.push(req);
     }
     out.push({ anyOf });
@@ -122,6 +136,7 @@ export function parseDebianPackages(text: string, options: DebianOptions = {}): 
   // The fields nip reads; every other field (Description, checksums, ...) is skipped without
   // being copied, continuation lines included: most of an index's 50 MB.
   const fields = new Map<string, string>();
+  const cache = new Map<string, Requirement>();
   let stanzaLine = 1;
   const flush = () => {
     if (fields.size === 0) return;
@@ -139,7 +154,7 @@ export function parseDebianPackages(text: string, options: DebianOptions = {}): 
     const rel = (f: string) => {
       const v = fields.get(f);
       try {
-        return v ? parseDebianRelations(v, native) : [];
+        return v ? relations(v, native, cache) : [];
       } catch (e) {
         throw new DebianIndexError(stanzaLine, `${name} ${f}: ${(e as Error).message}`);
       }
