@@ -1,10 +1,17 @@
 /**
  * A tour of nexfs: format a raw SPI NAND image, write real files, cut the power in the middle of
- * a write, remount, and read everything back.
+ * a write, remount, and read everything back. Then content addressing on the volume: two releases
+ * of a real package (TypeScript, from the workspace's package store) stored as deduplicated chunks,
+ * a snapshot, a flipped bit caught by scrub and repaired, a rollback, and a CAR export read back.
  *
  *   npm start   (from packages/nexfs)
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { CarReader } from '@ipld/car';
+import { u64 } from '../src/_bytes.js';
+import { CHUNK_INO_BASE } from '../src/content-records.js';
 import { EmulatedFlash, GEOMETRIES, MemoryFlash, Nexfs, PowerCutError } from '../src/index.js';
+import { pageKey } from '../src/records.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -82,3 +89,117 @@ console.log(
 );
 await fs.unmount();
 if (!(old || fresh) || report.errors.length > 0) throw new Error('tour failed');
+
+// ---------------------------------------------------------------------------------------------
+// Part 2: content addressing on the volume.
+console.log('\n--- content addressing ---');
+const store = new URL('../../../node_modules/.pnpm/', import.meta.url);
+const releases = readdirSync(store)
+  .filter((d) => d.startsWith('typescript@'))
+  .sort()
+  .slice(-2);
+if (releases.length < 2) throw new Error('tour: two TypeScript releases are expected in the package store');
+const files = (dir: URL, prefix = ''): [string, URL][] => {
+  const out: [string, URL][] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const url = new URL(encodeURIComponent(name), dir);
+    if (statSync(url).isDirectory()) out.push(...files(new URL(`${url.href}/`), `${prefix}/${name}`));
+    else out.push([`${prefix}/${name}`, url]);
+  }
+  return out;
+};
+const cflash = new MemoryFlash(g);
+const cfs = await Nexfs.format(cflash, { content: { layout: 'chunked' } });
+let logical = 0;
+let count = 0;
+const t0 = performance.now();
+for (const release of releases) {
+  const root = `/${release.replace('@', '-')}`;
+  for (const [path, url] of files(new URL(`${release}/node_modules/typescript/`, store))) {
+    const dirs = `${root}${path}`.split('/').slice(0, -1).join('/');
+    await cfs.mkdir(dirs, { recursive: true });
+    const bytes = new Uint8Array(readFileSync(url));
+    await cfs.writeFile(`${root}${path}`, bytes);
+    logical += bytes.length;
+    count++;
+  }
+}
+const writeMs = performance.now() - t0;
+let stored = 0;
+cfs.content.scanChunks((_name, frameBytes) => {
+  stored += frameBytes;
+});
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+console.log(
+  `stored ${releases.join(' and ')}: ${count} files, ${mib(logical)} logical in ${mib(stored)} of chunk frames: dedup ratio ${(logical / stored).toFixed(2)}x (${cfs.content.store.stats.chunks} distinct chunks; ${(logical / 2 ** 20 / (writeMs / 1000)).toFixed(0)} MB/s through the filesystem)`,
+);
+const snap = await cfs.snapshot('two releases');
+console.log(
+  `snapshot ${snap.id} '${snap.label}': root ${snap.root} covers ${snap.files} files in ${snap.directories} directories`,
+);
+
+// A redundant copy of every block, as an exported CAR holds it, then a flipped bit on the flash.
+const car = await cfs.exportCar(snap.id);
+const reader = await CarReader.fromBytes(car);
+const redundant = new Map<string, Uint8Array>();
+let carBlocks = 0;
+for await (const block of reader.blocks()) {
+  carBlocks++;
+  redundant.set(
+    [...block.cid.multihash.digest].map((b) => b.toString(16).padStart(2, '0')).join(''),
+    block.bytes,
+  );
+}
+console.log(
+  `CAR export of snapshot ${snap.id}: ${mib(car.length)}, read back with @ipld/car: ${carBlocks} blocks, root ${(await reader.getRoots())[0]}`,
+);
+const frames = new Map<string, Uint8Array>();
+for (const key of cfs.content.store.blocks.keys()) {
+  const frame = cfs.content.store.blocks.get(key);
+  if (frame !== undefined && redundant.has(key)) frames.set(key, frame);
+}
+const victim = cfs.volume.get(pageKey(CHUNK_INO_BASE + 7, 0));
+if (victim === undefined) throw new Error('tour: chunk 7 is missing');
+const address = u64(victim, 0);
+for (let bit = 0; bit < 48; bit += 8)
+  cflash.flipStoredBit(Math.floor(address / g.pagesPerBlock), address % g.pagesPerBlock, 200 * 8 + bit);
+console.log(`flipped 6 bits in flash page ${address} (a chunk's first page; beyond ECC)`);
+let last = 0;
+const scrub = await cfs.scrub({
+  onProgress: (p) => {
+    const pct = Math.floor((100 * p.done) / p.total);
+    if (pct >= last + 25) {
+      last = pct - (pct % 25);
+      console.log(`  scrub ${last}%`);
+    }
+  },
+}).done;
+console.log(
+  `scrub: ${mib(scrub.bytesChecked)} checked, ${scrub.errors.length} error(s) (${scrub.errors.map((e) => `${e.area} ${e.code}`).join(', ')}); lost: ${scrub.lostPaths.slice(0, 3).join(', ')}${scrub.lostPaths.length > 3 ? ', ...' : ''}`,
+);
+const repair = await cfs.scrub({ redundant: { get: (key) => frames.get(key) } }).done;
+console.log(
+  `scrub with the CAR's blocks as the redundant copy: ${repair.repaired} repaired, ${repair.errors.length - repair.repaired} left`,
+);
+
+// Damage the live tree, then return to the snapshot in one atomic step.
+const first = `/${releases[1].replace('@', '-')}`;
+await cfs.unlink(`${first}/package.json`);
+await cfs.writeFile(`${first}/README.md`, enc.encode('overwritten'));
+console.log(`changed since the snapshot: ${JSON.stringify(await cfs.diff(snap.id))}`);
+await cfs.rollback(snap.id);
+const diff = await cfs.diff(snap.id);
+console.log(
+  `after rollback to snapshot ${snap.id}: ${diff.added.length + diff.removed.length + diff.changed.length} differences; package.json is back (${(await cfs.readFile(`${first}/package.json`)).length} bytes)`,
+);
+const verified = await cfs.verifySnapshot(snap.id);
+console.log(
+  `verify snapshot ${snap.id} from flash: ${verified.nodes} nodes and ${verified.chunks} chunks re-hashed up to the root`,
+);
+const gc = await cfs.collectGarbage();
+console.log(`collect: ${gc.kept} chunks kept, ${gc.removed} removed (${mib(gc.freedBytes)})`);
+const check = await cfs.fsck();
+console.log(`fsck: ${check.errors.length === 0 ? 'clean' : check.errors.slice(0, 3).join('; ')}`);
+await cfs.unmount();
+if (repair.repaired !== 1 || check.errors.length > 0 || diff.changed.length > 0)
+  throw new Error('tour failed');

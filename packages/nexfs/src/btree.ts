@@ -108,6 +108,16 @@ export class BTree {
   /** Inserts or replaces; returns the previous value. */
   put(key: Uint8Array, val: Uint8Array): Uint8Array | undefined {
     const path = this.dirtyPath(key);
+    // The first child takes every key below an internal node's low key. Keep that low key the
+    // smallest key below it (a range delete can leave it stale), or a split's separator would be
+    // inserted out of order.
+    for (let d = 0; d < path.length - 1; d++) {
+      const node = path[d];
+      if (compareBytes(key, node.keys[0]) < 0) {
+        node.bytes += key.length - node.keys[0].length;
+        node.keys[0] = key;
+      }
+    }
     const leaf = path[path.length - 1];
     const i = search(leaf.keys, key);
     let old: Uint8Array | undefined;

@@ -16,7 +16,7 @@
  */
 import { u64 } from './_bytes.js';
 import { exportCar, importCar, readCar } from './content/car.js';
-import { type Cid, CODEC_DAG_CBOR } from './content/cid.js';
+import type { Cid } from './content/cid.js';
 import { ContentError } from './content/errors.js';
 import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './content/snapshot.js';
 import { nameKey } from './content/store.js';
@@ -234,19 +234,35 @@ export function deleteSnapshot(fs: Nexfs, id: number): void {
 export function verifySnapshot(fs: Nexfs, id: number): VerifyReport {
   const record = snapshotRecord(fs, id);
   const report = verifyTree(fs.content.store, record.root);
-  let files = 0;
-  let directories = 0;
-  let logicalBytes = 0;
-  for (const cid of reachable(fs.content.store, record.root)) {
-    if (cid.codec !== CODEC_DAG_CBOR) continue;
+  // Counts with multiplicity (identical subtrees share nodes, so walk by CID with a memo).
+  const memo = new Map<string, { files: number; directories: number; bytes: number }>();
+  const count = (cid: Cid, depth: number): { files: number; directories: number; bytes: number } => {
+    const seen = memo.get(cid.key);
+    if (seen !== undefined) return seen;
+    if (depth > 64) throw new ContentError('ELIMIT', `snapshot ${id}: deeper than 64`);
     const node = readNode(fs.content.store, cid);
-    if (node.type === 'dir') directories++;
-    else {
-      files++;
-      logicalBytes += node.size;
+    const c = { files: 0, directories: 0, bytes: 0 };
+    if (node.type === 'file') {
+      c.files = 1;
+      c.bytes = node.size;
+    } else {
+      c.directories = 1;
+      for (const e of node.entries) {
+        const sub = count(e.cid, depth + 1);
+        c.files += sub.files;
+        c.directories += sub.directories;
+        c.bytes += sub.bytes;
+      }
     }
-  }
-  if (files < record.files || directories < record.directories || logicalBytes < record.logicalBytes)
+    memo.set(cid.key, c);
+    return c;
+  };
+  const totals = count(record.root, 0);
+  if (
+    totals.files !== record.files ||
+    totals.directories !== record.directories ||
+    totals.bytes !== record.logicalBytes
+  )
     throw new ContentError('ECHECKSUM', `snapshot ${id}: the tree does not match the record's counts`);
   return report;
 }
