@@ -146,3 +146,12 @@ try {
   );
   for (const line of e.explanation.lines) console.log(`  ${line}`);
 }
+
+// 4. A variant conflict, explained as a derivation: lammps needs openmpi+cuda, and cuda is removed.
+try {
+  resolve(u, { install: [{ name: 'lammps' }], remove: ['cuda'] }, { installed });
+} catch (e) {
+  if (!(e instanceof SolveFailure)) throw e;
+  console.log(`\nresolve: install lammps without cuda: no answer. Why:`);
+  for (const line of e.explanation.lines) console.log(`  ${line}`);
+}
