@@ -3,13 +3,15 @@
  * pairs, exclusives and acquire/release, compiled to closures like the rest of `interpreter.ts`.
  * @module
  */
-import { extendValue, M32, M64, type Op, signExtend, undefinedOp } from './_cpu';
+import { extendValue, type Op, signExtend, undefinedOp } from './_cpu';
 import type { Cpu } from './interpreter';
 import { type Encoding, getField } from './tables';
 
-// The register helpers are defined here and not imported: reaching them through an import costs
-// 10-25% on the compute-loop bench under the development loader (measured side by side on a
-// loaded machine); the bundle is unaffected either way.
+// The register helpers and masks are defined here and not imported: reaching them through an
+// import costs 10-25% on the compute-loop bench under the development loader (measured side by
+// side on a loaded machine); the bundle is unaffected either way.
+const M64 = (1n << 64n) - 1n;
+const M32 = 0xffffffffn;
 /** Reads a register as a general operand (31 is the zero register). */
 function rz(c: Cpu, r: number): bigint {
   return r === 31 ? 0n : c.x[r];
