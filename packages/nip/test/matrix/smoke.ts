@@ -78,5 +78,23 @@ export const smoke: SmokeSuite = {
       if (e instanceof SolveFailure) explained = e.explanation.text;
     }
     check(explained.endsWith('version solving failed.'), 'a conflict is explained');
+    u.add({
+      name: 'tool',
+      version: '1.0.0',
+      depends: [{ anyOf: [{ name: 'lib', variants: { simd: false } }] }],
+    });
+    let variantWords = '';
+    try {
+      resolve(u, { install: [{ name: 'app' }, { name: 'tool' }] });
+    } catch (e) {
+      if (e instanceof SolveFailure) variantWords = e.explanation.text;
+    }
+    check(
+      variantWords.includes('lib cannot be built with both +simd and ~simd'),
+      `a variant clash is a derivation: ${variantWords}`,
+    );
+    const guided = resolve(u, { install: [{ name: 'app' }] });
+    const reference = resolve(u, { install: [{ name: 'app' }] }, { optimizer: 'one-by-one' });
+    check(guided.preferences === reference.preferences, 'guided optimum = reference optimum');
   },
 };
