@@ -1,7 +1,7 @@
 /**
- * The state shared by the interpreter's compiled closures: the trap that stops execution inside an
- * instruction, the closure type, and the register read/write helpers (register 31 as the zero
- * register or as SP).
+ * What the interpreter's files share: the trap that stops execution inside an instruction, the
+ * closure type, and helpers for the floating-point file (the hot files keep their own register
+ * helpers, see `interpreter.ts`).
  * @module
  */
 import type { Cpu } from './interpreter';
@@ -38,15 +38,9 @@ export function signExtend(v: number, width: number): number {
 export function rz(c: Cpu, r: number): bigint {
   return r === 31 ? 0n : c.x[r];
 }
-/** Reads a register as a base or SP operand (31 is SP). */
-export function rs(c: Cpu, r: number): bigint {
-  return c.x[r];
-}
+/** Writes a register as a general operand (31 discards). */
 export function wz(c: Cpu, r: number, v: bigint): void {
   if (r !== 31) c.x[r] = v;
-}
-export function ws(c: Cpu, r: number, v: bigint): void {
-  c.x[r] = v;
 }
 
 /** A closure that stops with an `undefined` trap (a word outside the subset). */
