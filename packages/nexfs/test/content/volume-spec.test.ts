@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHUNK_INO_BASE, CHUNKREF, CONTENT, EXTENT } from '../../src/content-records.js';
+import { INODE, KeyKind } from '../../src/records.js';
+
+// SPEC.md part 2 "Content records on the volume" is the contract: its tables are parsed here.
+const spec = readFileSync(new URL('../../SPEC.md', import.meta.url), 'utf8');
+
+function rows(heading: string): Map<string, { offset: number; width: string }> {
+  const at = spec.indexOf(`\n${heading}\n`);
+  expect(at, heading).toBeGreaterThan(0);
+  const out = new Map<string, { offset: number; width: string }>();
+  let inTable = false;
+  for (const line of spec.slice(at + heading.length + 2).split('\n')) {
+    if (line.startsWith('|')) {
+      inTable = true;
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
+      if (cells[0] === 'field' || cells[0].startsWith('---')) continue;
+      out.set(cells[0], { offset: Number(cells[1]), width: cells[2] });
+    } else if (inTable) break;
+  }
+  return out;
+}
+
+describe('SPEC.md content records match the code', () => {
+  it('volume content record', () => {
+    const t = rows('#### Volume content record');
+    for (const [name, offset] of Object.entries(CONTENT))
+      if (name !== 'bytes') expect(t.get(name)?.offset, name).toBe(offset);
+    const last = t.get('lastSnapshot')!;
+    expect(last.offset + Number(last.width)).toBe(CONTENT.bytes);
+  });
+
+  it('chunk index value and extent value', () => {
+    const c = rows('#### Chunk index value');
+    for (const [name, offset] of Object.entries(CHUNKREF))
+      if (name !== 'bytes') expect(c.get(name)?.offset, name).toBe(offset);
+    const e = rows('#### Extent value');
+    for (const [name, offset] of Object.entries(EXTENT)) expect(e.get(name)?.offset, name).toBe(offset);
+  });
+
+  it('key kinds, chunk space and the inode fields part 2 uses', () => {
+    expect(spec).toContain('| chunk index | 0x05, BLAKE3-256 name (32 bytes)');
+    expect(spec).toContain(`| extent | 0x0${KeyKind.Extent}, inode u64, file offset u64`);
+    expect(spec).toContain(`| snapshot | 0x0${KeyKind.Snapshot}, snapshot id u64`);
+    expect(CHUNK_INO_BASE).toBe(2 ** 48);
+    expect(spec).toContain('pseudo-inode `2^48 + chunkNo`');
+    const inode = rows('### Inode value');
+    expect(inode.get('level')?.offset).toBe(INODE.level);
+    expect(inode.get('layout')?.offset).toBe(INODE.layout);
+  });
+});
