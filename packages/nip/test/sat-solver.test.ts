@@ -146,6 +146,19 @@ describe('Solver phase and priority API', () => {
             const m = s.modelLiterals();
             for (const c of clauses) expect(c.some((x) => m.includes(x))).toBe(true);
           }
+          // Incremental use as the resolver does it: priorities, a clause added between calls,
+          // then a solve under assumptions with its failed-assumption core.
+          s.prioritize(prefs.filter((x) => x > 0));
+          const extra = prefs.filter((x) => x !== 0).slice(0, 3);
+          const assumptions = prefs.filter((x) => x !== 0).slice(3, 6);
+          const all = extra.length > 0 ? [...clauses, extra] : clauses;
+          if (extra.length > 0) s.addClause(extra);
+          const r2 = s.solve({ assumptions });
+          expect(r2).toBe(bruteForce(6, [...all, ...assumptions.map((a) => [a])]) ? 'sat' : 'unsat');
+          if (r2 === 'unsat' && bruteForce(6, all)) {
+            const core = s.failedAssumptions();
+            expect(bruteForce(6, [...all, ...core.map((a) => [a])])).toBe(false);
+          }
         },
       ),
       { numRuns: 300 },
