@@ -29,7 +29,7 @@ import {
   type Preferences,
   preferenceLiterals,
   preferenceVector,
-} from './preferences.js';
+} from './_preferences.js';
 import type { Universe, VariantValue } from './universe.js';
 
 /** A chosen package in a plan or lockfile. */

@@ -1,5 +1,5 @@
 /**
- * The resolver's optimiser against the one-call-per-literal reference (src/preferences.ts) on
+ * The resolver's optimiser against the one-call-per-literal reference (src/_preferences.ts) on
  * seeded random universes with versions, variants, sources, conflicts, alternatives and an
  * installed set: the same lexicographic optimum (the same preference literals true, the same
  * costs) every time. A failing seed is printed and replays.
