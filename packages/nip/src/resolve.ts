@@ -20,9 +20,7 @@
  * lexicographic optimum of that order: deterministic for the same inputs.
  * @module
  */
-import { minimize } from './_totalizer.js';
-import { type Encoding, encode, type LockedPackage, type Request, variantKey } from './encode.js';
-import { type Explanation, explain } from './explain.js';
+
 import {
   optimizeGuided,
   optimizeOneByOne,
@@ -30,6 +28,9 @@ import {
   preferenceLiterals,
   preferenceVector,
 } from './_preferences.js';
+import { minimize } from './_totalizer.js';
+import { type Encoding, encode, type LockedPackage, type Request, variantKey } from './encode.js';
+import { type Explanation, explain } from './explain.js';
 import type { Universe, VariantValue } from './universe.js';
 
 /** A chosen package in a plan or lockfile. */
