@@ -20,12 +20,15 @@ function percentiles(samples: Float64Array): [number, number, number, number] {
   return [at(0.5), at(0.9), at(0.99), at(0.999)];
 }
 
-/** Round trips through two ion rings; `spin` undefined uses waitForData's default spin. */
-async function ion(spin: number | undefined): Promise<Float64Array> {
+/**
+ * Round trips through two ion rings. `spin` is the main thread's `spinCount`, `echoSpin` the
+ * worker's (default: the same); undefined uses waitForData's adaptive default.
+ */
+async function ion(spin: number | undefined, echoSpin = spin): Promise<Float64Array> {
   const ping = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 }) as SharedArrayBuffer;
   const pong = createRingBuffer({ kind: 'spsc', capacityBytes: 4096 }) as SharedArrayBuffer;
   const control = new SharedArrayBuffer(16);
-  const worker = await spawn('ionEcho', { ping, pong, control, spin });
+  const worker = await spawn('ionEcho', { ping, pong, control, spin: echoSpin });
   const producer = new FrameProducer(ping);
   const consumer = new FrameConsumer(pong);
   const message = new Uint8Array(MESSAGE_BYTES);
@@ -99,6 +102,7 @@ const add = (name: string, samples: Float64Array) => {
 };
 add('ion-rings, busy poll (waitForData spinCount 10^6, then sleep)', await ion(1_000_000));
 add(`ion-rings, default wait (adaptive spin up to ${MAX_SPIN_US} µs, then sleep)`, await ion(undefined));
+add('ion-rings, default wait on the main thread, echo busy-polls', await ion(undefined, 1_000_000));
 add('ion-rings, sleep at once (Atomics.wait)', await ion(0));
 add('ringbuf.js 0.4.0 (busy poll)', await ringbuf());
 add('MessageChannel', await port(true));
