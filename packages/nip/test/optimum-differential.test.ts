@@ -97,4 +97,26 @@ describe('resolver optimum differential', () => {
     console.log(`resolver optimum differential: ${compared} (and ${failures} unsatisfiable requests)`);
     expect(compared).toBeGreaterThan(200);
   });
+
+  it('a time limit ends the optimisation with a RangeError, never with a plan short of the optimum', () => {
+    let limited = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const { u, request, installed } = randomCase(seed);
+      let exact: ReturnType<typeof resolve>;
+      try {
+        exact = resolve(u, request, { installed });
+      } catch (e) {
+        if (e instanceof SolveFailure) continue;
+        throw e;
+      }
+      try {
+        const plan = resolve(u, request, { installed, timeLimitMs: 0 });
+        expect(plan.preferences, `seed ${seed}`).toBe(exact.preferences);
+      } catch (e) {
+        expect(e, `seed ${seed}`).toBeInstanceOf(RangeError);
+        limited++;
+      }
+    }
+    expect(limited).toBeGreaterThan(0);
+  });
 });
