@@ -152,14 +152,17 @@ function operandWays(
       const f = fieldsOf(e, a[1]);
       return [{ consumed: 0, op: constOp(setF(0, f, suffix2 ? 1 : 0), f) }];
     }
-    case 'I':
+    case 'I': {
       if (ch !== 'n') return [];
+      // `tbz w0, #n`: bit numbers of a W register fit b40 alone (b5 stays 0).
+      const spec = a[1] === 'b5+b40' && !'xys'.includes(atoms[0]?.ch ?? '') ? 'b40' : a[1];
       return [
         {
           consumed: 1,
-          op: op(IMM, at.slot, fieldsOf(e, a[1]), { a: Number(a[3]), signed: a[2] === 's' }),
+          op: op(IMM, at.slot, fieldsOf(e, spec), { a: Number(a[3]), signed: a[2] === 's' }),
         },
       ];
+    }
     case 'L': {
       const scale = Number(a[2]);
       if (ch === 'n') return [{ consumed: 1, op: op(LABEL_NUM, at.slot, fieldsOf(e, a[1]), { a: scale }) }];
@@ -262,6 +265,9 @@ function enumWays(e: Encoding, a: string[], atoms: Atom[], pos: number): Way[] {
     let keep = 0;
     for (let i = 0; i < alt.bits.length; i++)
       if (alt.bits[alt.bits.length - 1 - i] === 'x') keep |= 1 << (i + shift);
+    // `lsl` in an extend needs its amount, as in LLVM (see the 'E' operand in operand-match.ts).
+    if (a[1] === 'option' && altWords.length === 1 && altWords[0] === 'lsl' && atoms[p]?.ch !== 'n')
+      fits = false;
     alts.push({
       fits,
       consumed: p - pos,
@@ -327,6 +333,8 @@ function structuralPaths(
       if (/^#\d+(\.\d+)?$/.test(lit)) {
         const at = atoms[pos];
         if (at?.ch !== 'n') return;
+        // `fcmp d0, #0` is refused (see `fixedMatches`): the general matcher reads the text.
+        if (lit.includes('.') && (upper === 'FCMP' || upper === 'FCMPE')) return;
         walk(
           list,
           i + 1,

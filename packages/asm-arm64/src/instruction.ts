@@ -5,12 +5,14 @@
  * @module
  */
 
+import { expandRegisterRanges, llvmForm } from './_llvm-forms';
 import { evaluate } from './conditions';
 import type { RawCond, RawPart } from './generated/a64';
 import { applyOmitted, dataSize, type Fixup, type MatchState, matchOperand, type Token } from './operands';
 import { type Alias, type Encoding, excluded, getField, hasField, setField, undefinedReason } from './tables';
 import {
   ASSEMBLE_ONLY_PREFERRED,
+  CHOSEN_BY_VALUE,
   conditionOf,
   entriesFor,
   PREFERRED_OVERRIDES,
@@ -61,8 +63,7 @@ function replay(
         if ((tokens[step.pos]?.text === '#') !== (step.next === step.pos + 1)) return false;
         break;
       case 'fixed': {
-        const t = tokens[step.next - 1];
-        if (t?.kind !== 'num' || Number(t.text) !== Number((step.part as string).slice(1))) return false;
+        if (!fixedMatches(mnemonic, step.part as string, tokens[step.next - 1])) return false;
         if ((step.next === step.pos + 2) !== (tokens[step.pos]?.text === '#')) return false;
         break;
       }
@@ -72,6 +73,16 @@ function replay(
     }
   }
   return true;
+}
+
+/**
+ * A fixed immediate of a template (`#0`, `#0.0`) as written. LLVM takes `#0` for `#0.0` in the
+ * vector compares (`fcmeq v0.2d, v1.2d, #0`) but not in `fcmp`/`fcmpe`, whose operand it parses
+ * as a floating-point literal only.
+ */
+function fixedMatches(mnemonic: string, lit: string, t: Token | undefined): boolean {
+  if (t?.kind !== 'num' || Number(t.text) !== Number(lit.slice(1))) return false;
+  return !(lit.includes('.') && (mnemonic === 'FCMP' || mnemonic === 'FCMPE') && !t.text.includes('.'));
 }
 
 function matchParts(
@@ -101,7 +112,7 @@ function matchParts(
     if (/^#\d+(\.\d+)?$/.test(lit)) {
       // A fixed immediate (`#0`, `#0.0`): the `#` is optional.
       const q = tokens[pos]?.text === '#' ? pos + 1 : pos;
-      if (tokens[q]?.kind !== 'num' || Number(tokens[q].text) !== Number(lit.slice(1))) {
+      if (!fixedMatches(mnemonic, lit, tokens[q])) {
         if (!state.error || column >= state.error.column)
           state.error = { message: `expected '${lit}'`, column };
         return false;
@@ -355,7 +366,21 @@ export function encodeTokens(
     );
     suffix2 = true;
   }
-  if (entries.length === 0) return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
+  if (entries.length === 0) {
+    const form = condSuffix ? null : llvmForm(upper, tokens);
+    if (form)
+      return encodeEntries(
+        form.upper,
+        entriesFor(form.upper),
+        form.tokens,
+        null,
+        false,
+        mnemonicColumn,
+        mnemonic,
+      );
+    return { message: `unknown mnemonic '${mnemonic}'`, column: mnemonicColumn };
+  }
+  if (tokens.some((t) => t.text === '{')) tokens = expandRegisterRanges(tokens);
   const result = encodeEntries(upper, entries, tokens, condSuffix, suffix2, mnemonicColumn, mnemonic);
   // `ldr x0, [x1, #-8]`: an offset the scaled form cannot hold is the unscaled LDUR, as in GNU as and LLVM.
   if (!('word' in result) && /^(LD|ST)R(S?[BHW])?$/.test(upper)) {
@@ -370,6 +395,22 @@ export function encodeTokens(
       mnemonic,
     );
     if ('word' in again) return again;
+  }
+  // Spellings LLVM accepts beyond the templates (`add x0, x1, #4096`, `cmp x0, #-1`): see `_llvm-forms.ts`.
+  if (!('word' in result) && !condSuffix && !suffix2) {
+    const form = llvmForm(upper, tokens);
+    if (form) {
+      const again = encodeEntries(
+        form.upper,
+        entriesFor(form.upper),
+        form.tokens,
+        null,
+        false,
+        mnemonicColumn,
+        mnemonic,
+      );
+      if ('word' in again || form.preferError) return again;
+    }
   }
   return result;
 }
@@ -456,7 +497,7 @@ function encodeEntries(
     }
     const bad = mayBeUnpredictable(e) ? unpredictable(e, word) : null;
     if (bad) return { message: bad, column: mnemonicColumn };
-    if (n >= 0 && plan) {
+    if (n >= 0 && plan && !(alias && CHOSEN_BY_VALUE.has(alias.name))) {
       if (shapeCache.size > SHAPE_CACHE_LIMIT) shapeCache.clear();
       shapeCache.set(key, { entry, plan });
     }

@@ -226,11 +226,13 @@ export function matchOperand(
     case 'BYTEMASK': {
       const n = parseNumber(tokens, pos);
       if (!n) return need(state, column, 'an immediate');
-      if (n.value < 0n || n.value >= 1n << 64n)
+      // LLVM takes a negative 64-bit mask as its two's complement (`movi v0.2d, #-1`).
+      if (n.value < -(1n << 63n) || n.value >= 1n << 64n)
         return fail(state, `immediate ${n.value} out of range for 64 bits`, column) ? -1 : -1;
+      const mask = BigInt.asUintN(64, n.value);
       let imm8 = 0;
       for (let i = 0; i < 8; i++) {
-        const byte = Number((n.value >> BigInt(8 * i)) & 0xffn);
+        const byte = Number((mask >> BigInt(8 * i)) & 0xffn);
         if (byte !== 0 && byte !== 0xff)
           return fail(state, `immediate ${n.value} is not a mask of 0x00 and 0xff bytes`, column) ? -1 : -1;
         if (byte) imm8 |= 1 << i;
@@ -301,6 +303,9 @@ export function matchOperand(
       if (v % scale !== 0)
         return fail(state, `immediate ${v} is not a multiple of ${scale}`, column) ? -1 : -1;
       const f = v / scale;
+      // `tbz w0, #n`: a W register has bits 0..31 (b5 is 0 for it, set by the register).
+      if (a[1] === 'b5+b40' && getField(e, state.word, 'b5') === 0 && f > 31)
+        return fail(state, `bit number ${v} out of range [0, 31] for a 32-bit register`, column) ? -1 : -1;
       if (a[2] === 's' ? !fitsSigned(f, width) : !fitsUnsigned(f, width)) {
         const lo = a[2] === 's' ? -(2 ** (width - 1)) * scale : 0;
         const hi = (a[2] === 's' ? 2 ** (width - 1) - 1 : 2 ** width - 1) * scale;
@@ -340,7 +345,17 @@ export function matchOperand(
       if (!n) return need(state, column, 'an immediate');
       const size = a[0] === 'M' ? (Number(a[1]) as 32 | 64) : dataSize(e);
       const lim = 1n << BigInt(size);
-      if (n.value >= lim || n.value < -(lim >> 1n))
+      // LLVM (`isLogicalImm`) reads a 32-bit logical immediate as a 64-bit pattern whose upper
+      // half is all zeros or all ones ("to permit bitwise NOT"): `and w0, w1, #~1` is
+      // `#0xfffffffe`. Move-wide values keep the 32-bit range.
+      const logical32 =
+        a[0] === 'M' &&
+        mnemonic !== 'MOV' &&
+        size === 32 &&
+        n.value >= -(1n << 63n) &&
+        n.value < 1n << 64n &&
+        BigInt.asUintN(64, n.value) >> 32n === 0xffffffffn;
+      if (!logical32 && (n.value >= lim || n.value < -(lim >> 1n)))
         return fail(state, `immediate ${n.value} out of range for ${size} bits`, column) ? -1 : -1;
       const v = BigInt.asUintN(size, n.value);
       if (a[0] === 'M') {
@@ -404,6 +419,11 @@ export function matchOperand(
           }
           p++;
         }
+        // LLVM refuses `lsl` without an amount in an extended-register or register-offset
+        // operand ("expected #imm after shift specifier"); the specification's `{#amount}` is
+        // optional there only after the other extends.
+        if (ok && a[1] === 'option' && words.length === 1 && words[0] === 'lsl' && !parseNumber(tokens, p))
+          ok = false;
         if (ok) {
           // One field may be named by several operands (`v0.8b, v1.8b`): they must agree.
           if (a[1].includes('+') || a[1] === 'size' || a[1] === 'imm5') {
@@ -447,6 +467,13 @@ export function matchOperand(
       }
       const n = tokens[p];
       if (n?.kind !== 'num') return need(state, column, 'a floating-point immediate');
+      // LLVM reads a hexadecimal integer as the 8-bit encoding itself (`fmov d0, #0x70` is 1.0).
+      if (n.text.startsWith('0x') && sign === 1) {
+        if (n.value > 255n)
+          return fail(state, `encoded immediate ${n.text} out of range [0, 0xff]`, column) ? -1 : -1;
+        state.word = setField(e, state.word, a[1], Number(n.value));
+        return p + 1;
+      }
       const value = sign * Number(n.text);
       for (let imm8 = 0; imm8 < 256; imm8++) {
         if (expandFloatImmediate(imm8) === value) {

@@ -76,6 +76,14 @@ const OVERRIDES: Record<string, readonly RawPart[]> = {
 /** Aliases that assemble only where they are also the preferred form (`mov x0, x1` is ORR, not ADD). */
 export const ASSEMBLE_ONLY_PREFERRED = new Set(['MOV_ADD_addsub_imm']);
 
+/**
+ * Aliases chosen by the value, not the shape, of their operands: `mov x0, #imm` is MOVZ, else
+ * MOVN, else the bitmask ORR, in that order (LLVM's order; Arm's `MoveWidePreferred` is not exact:
+ * `mov x0, #0xfffffffeffffffff` is MOVN in LLVM but "bitmask preferred" by it). A line of the same
+ * shape must search again rather than replay the form its predecessor took.
+ */
+export const CHOSEN_BY_VALUE = new Set(['MOV_MOVZ', 'MOV_MOVN', 'MOV_ORR_log_imm']);
+
 let overrideEntries: Map<string, { encoding: Encoding; alias: Alias | null }[]> | null = null;
 
 /** The table's entries for a mnemonic plus the encodings whose template the runtime supplies. */

@@ -5,7 +5,7 @@
 import type { Token } from './operands';
 
 const TOKEN_RE =
-  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|\d+\.\d+(?:e[-+]?\d+)?|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
+  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|\d+\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+(?![\w.$])|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
 
 /** Splits operand text into tokens; `column0` is the column of the text in its line. */
 export function tokenize(text: string, column0 = 0): Token[] | { message: string; column: number } {
@@ -33,7 +33,8 @@ export function tokenize(text: string, column0 = 0): Token[] | { message: string
       if (ch === undefined) return { message: `unknown character constant ${raw}`, column };
       out.push({ kind: 'num', text: String(ch), value: BigInt(ch), column });
     } else if (/^\d+[bf]$/.test(lower)) out.push({ kind: 'id', text: lower, value: 0n, column });
-    else if (/^\d+\.\d+(e[-+]?\d+)?$/.test(lower)) out.push({ kind: 'num', text: lower, value: 0n, column });
+    else if (/^\d+(\.\d+(e[-+]?\d+)?|e[-+]?\d+)$/.test(lower))
+      out.push({ kind: 'num', text: lower, value: 0n, column });
     else if (/^(0x[0-9a-f]+|0b[01]+|\d+)$/.test(lower)) {
       out.push({ kind: 'num', text: lower, value: BigInt(lower), column });
     } else if (/^:[a-z0-9_]+:$/.test(lower)) out.push({ kind: 'reloc', text: lower, value: 0n, column });
