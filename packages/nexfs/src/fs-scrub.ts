@@ -15,7 +15,7 @@ import { nameKey } from './content/store.js';
 import { reachable } from './content/tree.js';
 import { CHUNK_INO_BASE, decodeChunkRef, decodeExtent, extentKey } from './content-records.js';
 import { NexfsError } from './errors.js';
-import type { Nexfs } from './fs.js';
+import type { NexfsBase as Nexfs } from './fs-base.js';
 import { listSnapshots, snapshotRecord } from './fs-snapshot.js';
 import { META_HEADER_BYTES, MetaMagic, ReadStatus } from './layout.js';
 import { DIRENT, direntKey, KeyKind, PAGEMAP, pageKey } from './records.js';

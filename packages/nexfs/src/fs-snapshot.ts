@@ -43,7 +43,7 @@ import {
   snapshotKey,
 } from './content-records.js';
 import { NexfsError } from './errors.js';
-import type { Nexfs } from './fs.js';
+import type { NexfsBase as Nexfs } from './fs-base.js';
 import {
   DIRENT,
   decodeInode,

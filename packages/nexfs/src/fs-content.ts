@@ -1,0 +1,264 @@
+/**
+ * `NexfsContent`: the content-addressing API of {@link Nexfs} (TimeWarp snapshots, collection,
+ * recompression, scrub, CAR), thin entry points over `fs-snapshot.ts` and `fs-scrub.ts` that check
+ * the volume is mounted (and writable) first.
+ */
+import type { TreeDiff, VerifyReport } from './content/tree.js';
+import { NexfsError } from './errors.js';
+import { checkBytes } from './file-handle.js';
+import { direntValue, NexfsBase, ROOT_INODE } from './fs-base.js';
+import { type ScrubTask, type ScrubVolumeOptions, startScrub } from './fs-scrub.js';
+import {
+  type CarVolumeImport,
+  type CollectGarbageReport,
+  collectGarbage,
+  createSnapshot,
+  deleteSnapshot,
+  diffSnapshots,
+  exportSnapshotCar,
+  importCarInto,
+  listSnapshots,
+  readSnapshotFile,
+  rollback,
+  type SnapshotInfo,
+  verifySnapshot,
+} from './fs-snapshot.js';
+import { direntKey, encodeInode, inodeKey } from './records.js';
+
+/**
+ * The content-addressing half of a mounted volume; use {@link Nexfs.format} or {@link Nexfs.mount}.
+ *
+ * @example
+ * ```ts
+ * const fs = await Nexfs.format(new MemoryFlash(GEOMETRIES['spi-nand']));
+ * const snap = await fs.snapshot('empty');
+ * ```
+ */
+export abstract class NexfsContent extends NexfsBase {
+  /**
+   * Takes a snapshot of the whole tree (TimeWarp): a Merkle DAG whose root CID covers every
+   * directory, file and chunk. Durable when the promise resolves.
+   *
+   * @example
+   * ```ts
+   * const snap = await fs.snapshot('before upgrade');
+   * console.log(snap.id, snap.root);
+   * ```
+   */
+  async snapshot(label = ''): Promise<SnapshotInfo> {
+    this.live();
+    this.writable();
+    return createSnapshot(this, label);
+  }
+
+  /**
+   * Lists the snapshots, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const s of await fs.snapshots()) console.log(s.id, s.label, s.files);
+   * ```
+   */
+  async snapshots(): Promise<SnapshotInfo[]> {
+    this.live();
+    return listSnapshots(this);
+  }
+
+  /**
+   * Paths added, removed and changed between two snapshots, or from a snapshot to the live tree.
+   *
+   * @example
+   * ```ts
+   * const { added, removed, changed } = await fs.diff(1);
+   * ```
+   */
+  async diff(from: number, to?: number): Promise<TreeDiff> {
+    this.live();
+    return diffSnapshots(this, from, to);
+  }
+
+  /**
+   * Reads a file as a snapshot holds it (every chunk verified against its name).
+   *
+   * @example
+   * ```ts
+   * const old = await fs.readSnapshotFile(1, '/etc/motd');
+   * ```
+   */
+  async readSnapshotFile(id: number, path: string): Promise<Uint8Array> {
+    this.live();
+    return readSnapshotFile(this, id, path);
+  }
+
+  /**
+   * Deletes a snapshot; its chunks are reclaimed by the next {@link collectGarbage}.
+   *
+   * @example
+   * ```ts
+   * await fs.deleteSnapshot(1);
+   * ```
+   */
+  async deleteSnapshot(id: number): Promise<void> {
+    this.live();
+    this.writable();
+    deleteSnapshot(this, id);
+  }
+
+  /**
+   * Returns the whole tree to a snapshot in one atomic step (all files must be closed).
+   *
+   * @example
+   * ```ts
+   * await fs.rollback(1);
+   * ```
+   */
+  async rollback(id: number): Promise<void> {
+    this.live();
+    this.writable();
+    rollback(this, id);
+  }
+
+  /**
+   * Recomputes a snapshot's root from flash and fails with a typed error on any tampered byte.
+   *
+   * @example
+   * ```ts
+   * const { nodes, chunks } = await fs.verifySnapshot(1);
+   * ```
+   */
+  async verifySnapshot(id: number): Promise<VerifyReport> {
+    this.live();
+    return verifySnapshot(this, id);
+  }
+
+  /**
+   * Reclaims chunks that neither the live tree nor any snapshot references (mark-and-sweep; safe
+   * to interrupt). Also runs by itself when a write meets ENOSPC.
+   *
+   * @example
+   * ```ts
+   * const { removed, freedBytes } = await fs.collectGarbage();
+   * ```
+   */
+  async collectGarbage(): Promise<CollectGarbageReport> {
+    this.live();
+    this.writable();
+    return collectGarbage(this);
+  }
+
+  /**
+   * Changes a chunked file's compression and rewrites its chunks copy-on-write: each chunk's new
+   * frame goes to fresh pages and its index entry is swapped in a transaction, so a power cut at any
+   * point leaves every chunk readable in its old or its new frame. Chunks are shared by name, so a
+   * chunk another file shares takes the new codec too. Resolves to the number of chunks rewritten.
+   *
+   * @example
+   * ```ts
+   * await fs.setCompression('/logs/archive.bin', { compression: 'zstd', level: 19 });
+   * ```
+   */
+  async setCompression(
+    path: string,
+    options: { compression: 'none' | 'rle' | 'zstd'; level?: number },
+  ): Promise<number> {
+    this.live();
+    this.writable();
+    const choice = this.choose({ layout: 'chunked', compression: options.compression, level: options.level });
+    const fh = await this.open(path, 'r+');
+    try {
+      const o = fh.inode;
+      const c = o.chunked;
+      if (c === null) throw new NexfsError('EINVAL', 'page-map files are not compressed', path);
+      c.flushTail();
+      c.choice = { ...c.choice, codec: choice.codec, level: choice.level };
+      o.inode.compression = choice.codec;
+      o.inode.level = choice.level;
+      this.volume.put(inodeKey(o.ino), encodeInode(o.inode));
+      const codec = c.codec();
+      let rewritten = 0;
+      for (const e of [...c.extents]) {
+        this.ensureSpace(this.content.pagesOf(e.length + 64) + 2);
+        if (this.content.recode(e.name, codec, path)) rewritten++;
+      }
+      return rewritten;
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /**
+   * Scrubs the volume in the background: every metadata page pair copy by copy (superblock copies,
+   * register ring, block table, B-tree nodes, journal), every data page against its CRC-32C and
+   * every chunk through its frame check and name. Bad B-tree node copies are rewritten from their
+   * mirror; bad chunks from `options.redundant` when it holds a copy that verifies. Pause and resume
+   * through the returned task; `done` resolves with the report (bytes checked, errors, repaired,
+   * paths that lost data).
+   *
+   * @example
+   * ```ts
+   * const task = fs.scrub({ onProgress: (p) => console.log(`${p.done}/${p.total}`) });
+   * const report = await task.done;
+   * if (report.lostPaths.length) console.error('lost:', report.lostPaths);
+   * ```
+   */
+  scrub(options: ScrubVolumeOptions = {}): ScrubTask {
+    this.live();
+    return startScrub(this, options);
+  }
+
+  /**
+   * Exports a snapshot as a CAR v1 archive: blocks addressed by CIDv1 with the BLAKE3 multihash
+   * (0x1e), chunks as raw and nodes as dag-cbor, readable by `@ipld/car`.
+   *
+   * @example
+   * ```ts
+   * const car = await fs.exportCar(1);
+   * ```
+   */
+  async exportCar(id: number): Promise<Uint8Array> {
+    this.live();
+    return exportSnapshotCar(this, id);
+  }
+
+  /**
+   * Imports a CAR v1 archive (as {@link exportCar} writes) as files under `dir` (created when
+   * missing, else it must be empty), storing only the chunks the volume lacks. The archive is
+   * verified completely first: a truncated or corrupt CAR is a typed error and changes nothing.
+   *
+   * @example
+   * ```ts
+   * const { files, newBlocks } = await fs.importCar(car, '/restored');
+   * ```
+   */
+  async importCar(car: Uint8Array, dir: string): Promise<CarVolumeImport> {
+    this.live();
+    this.writable();
+    checkBytes(car, 'car');
+    const names = this.parse(dir);
+    // Check the target before anything is written; the archive is verified before it is created.
+    let at = ROOT_INODE;
+    for (const name of names) {
+      const ent = this.lookupEntry(at, name);
+      if (!ent) break;
+      if (ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'a path component is a file', dir);
+      at = ent.ino;
+    }
+    if (!this.isEmptyDir(at) && this.lookupPath(names) === at)
+      throw new NexfsError('ENOTEMPTY', 'the import target is not empty', dir);
+    return importCarInto(this, car, () => {
+      let ino = ROOT_INODE;
+      for (const name of names) {
+        const ent = this.lookupEntry(ino, name);
+        if (ent && ent.kind !== 'dir') throw new NexfsError('ENOTDIR', 'a path component is a file', dir);
+        if (ent) ino = ent.ino;
+        else {
+          const child = this.volume.nextInode++;
+          this.volume.put(inodeKey(child), encodeInode(this.newInode('dir', ino)));
+          this.volume.put(direntKey(ino, name), direntValue(child, 'dir'));
+          ino = child;
+        }
+      }
+      return ino;
+    });
+  }
+}
