@@ -68,6 +68,11 @@ export function wordId(lower: string): number {
   return words.get(lower) ?? -1;
 }
 
+/** How many words are interned: a word's id can only have changed since when this grew. */
+export function internedWords(): number {
+  return wordList.length;
+}
+
 /** Interns a word the compiled encoders compare with. */
 export function internWord(lower: string): number {
   let id = words.get(lower);
