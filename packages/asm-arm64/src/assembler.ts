@@ -7,6 +7,7 @@
  * pools (`ldr x0, =value`) are placed at the end of the text section.
  * @module
  */
+import { Deferred, hasIdentifiers } from './_deferred';
 import { compiledResult, encodeCompiled } from './_encode-compiled';
 import { evaluateBig, evaluateExpression, foldImmediates, splitArgs } from './_expressions';
 import { scanInstruction } from './_scan';
@@ -87,12 +88,6 @@ interface Item {
   /** The line (labels blanked) and where its operands start, for the fast scanner. */
   source?: string;
   restColumn?: number;
-  /** Encoded in pass one by the compiled encoders: the word, its encoding and symbol references. */
-  word?: number;
-  encoding?: Encoding;
-  fixups?: Fixup[];
-  /** Identifier operands of a word encoded in pass one (an `.equ` among them sends it back). */
-  names?: string[];
   bytes?: Uint8Array;
   /** For `.byte` etc.: the width and the token lists of each value. */
   width?: number;
@@ -213,7 +208,10 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   if (!Number.isInteger(textAddress) || textAddress % 4 !== 0 || textAddress < 0)
     throw new RangeError('textAddress: expected a non-negative multiple of 4');
 
-  const items: Item[] = [];
+  // Items in source order; a number is an instruction encoded in pass one that still has symbol
+  // references or names to check (its record is in `deferred`).
+  const items: (Item | number)[] = [];
+  const deferred = new Deferred();
   // Instructions the compiled encoders finished in pass one: text offset and word.
   const fastOffsets: number[] = [];
   const fastWords: number[] = [];
@@ -233,9 +231,8 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
   const plain = source.includes('/*')
     ? source.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
     : source;
-  // Lines sliced one at a time, not split into an array up front: an array of every line keeps
-  // them all alive through pass one, and the young-generation collections then copied them
-  // (CPU-time rate of the text mix 0.54M to 0.xxM lines/s).
+  // Lines sliced one at a time, not split into an array up front, which kept every line alive
+  // through pass one (a small gain, within the noise: 0.54M to 0.56M lines per CPU-second).
   for (let li = 0, start = 0; start <= plain.length; li++) {
     const lineNo = li + 1;
     let end = plain.indexOf('\n', start);
@@ -424,7 +421,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       // encoders (scanning again in pass two cost 15% of the text rate); symbol references wait
       // for pass two. What they hand back is tokenized in pass two, as before.
       const word = encodeCompiled(scratch);
-      if (word !== FALLBACK && compiledResult.fixupCount === 0 && identifierTexts(scratch) === undefined) {
+      if (word !== FALLBACK && compiledResult.fixupCount === 0 && !hasIdentifiers(scratch)) {
         // Nothing left to resolve: two numbers, no item (the items and their collection were
         // more than half of the text rate).
         fastOffsets.push(size.text);
@@ -432,7 +429,14 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         size.text += 4;
         continue;
       }
-      const item: Item = {
+      if (word !== FALLBACK) {
+        // Kept in parallel arrays, not an item with copied fixup records: the objects were 10%
+        // of the text rate in garbage collection.
+        items.push(deferred.add(lineNo, column, size.text, word, head, text, restColumn, scratch));
+        size.text += 4;
+        continue;
+      }
+      items.push({
         line: lineNo,
         column,
         section,
@@ -443,15 +447,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         source: text,
         restColumn,
         size: 4,
-      };
-      if (word !== FALLBACK) {
-        item.word = word;
-        item.encoding = compiledResult.encoding as Encoding;
-        if (compiledResult.fixupCount > 0)
-          item.fixups = compiledResult.fixups.slice(0, compiledResult.fixupCount).map((f) => ({ ...f }));
-        item.names = identifierTexts(scratch);
-      }
-      items.push(item);
+      });
       size.text += 4;
       continue;
     }
@@ -534,10 +530,41 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
 
   // One resolver for the whole pass (numeric local labels resolve relative to `here`): a closure
   // per item cost 9% of the text rate under the development loader, which wraps every closure.
-  let here: Item | null = null;
-  const symbolAt = (name: string) => resolve(name) ?? localTarget(name, here as Item);
-  for (const item of items) {
-    here = item;
+  const here = { section: 'text' as Section, offset: 0 };
+  const symbolAt = (name: string) => resolve(name) ?? localTarget(name, here);
+  const fixup: Fixup = { symbol: '', addend: 0, kind: 'pcrel', fields: '', scale: 0, column: 0 };
+  for (const entry of items) {
+    let item: Item;
+    if (typeof entry === 'number') {
+      here.section = 'text';
+      here.offset = deferred.offset[entry];
+      // An `.equ` name among the operands is substituted by the general path.
+      if (equs.size === 0 || !deferred.namesEqu(entry, equs)) {
+        let word = deferred.word[entry];
+        const address = textAddress + here.offset;
+        for (let f = deferred.fixupStart[entry]; f < deferred.fixupStart[entry + 1]; f++) {
+          deferred.fixup(f, fixup);
+          word = applyFixup(deferred.encoding[entry], word, fixup, address, symbolAt, deferred.line[entry]);
+        }
+        textView.setUint32(here.offset, word >>> 0, true);
+        instructionCount++;
+        continue;
+      }
+      item = {
+        line: deferred.line[entry],
+        column: deferred.column[entry],
+        section: 'text',
+        offset: here.offset,
+        kind: 'inst',
+        mnemonic: deferred.mnemonic[entry],
+        mnemonicColumn: deferred.column[entry],
+        source: deferred.source[entry],
+        restColumn: deferred.restColumn[entry],
+        size: 4,
+      };
+    } else item = entry;
+    here.section = item.section;
+    here.offset = item.offset;
     const view = item.section === 'text' ? textView : dataView;
     const bytes = item.section === 'text' ? text : data;
     const address = base[item.section] + item.offset;
@@ -574,18 +601,6 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       const source = item.source as string;
       const restColumn = item.restColumn as number;
       // An `.equ` name among the operands is substituted by the general path.
-      const names = item.names;
-      const equ = equs.size > 0 && names !== undefined && names.some((n) => equs.has(n));
-      if (item.word !== undefined && !equ) {
-        let word = item.word;
-        const fixups = item.fixups;
-        if (fixups !== undefined)
-          for (const f of fixups)
-            word = applyFixup(item.encoding as Encoding, word, f, address, symbolAt, item.line);
-        view.setUint32(item.offset, word >>> 0, true);
-        instructionCount++;
-        continue;
-      }
       const toks = tokenize(source.slice(restColumn), restColumn);
       if (!Array.isArray(toks)) throw new AsmError(toks.message, item.line, toks.column + 1);
       item.tokens = toks;
@@ -637,22 +652,6 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
 
 /** The fast path's scratch operands (one assembly at a time: `assemble` is synchronous). */
 const scratch = new Operands();
-
-/** The identifier operands (symbols, names) of scanned operands, or undefined when none. */
-function identifierTexts(ops: Operands): string[] | undefined {
-  let out: string[] | undefined;
-  for (let a = 0, slot = 0; a < ops.atomCount; a++) {
-    const ch = ops.atoms[a];
-    // Value atoms are letters; punctuation has no slot. Identifiers are `i` and the FP/SIMD registers.
-    if (!((ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122))) continue;
-    if (ch === 105 || (ch >= 65 && ch <= 90)) {
-      if (!out) out = [];
-      out.push(ops.texts[slot]);
-    }
-    slot++;
-  }
-  return out;
-}
 
 /**
  * Where a fixup's value goes: the fields of a spec (`imm26`, `immhi+immlo`) resolved once per
