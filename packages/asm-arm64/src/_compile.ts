@@ -220,6 +220,14 @@ function constOp(set: number, fields: readonly Field[]): Op {
   return op(CONST, -1, [], { a: ~mask >>> 0, b: set >>> 0 });
 }
 
+function partOfArrangement(parts: readonly RawPart[], field: string): boolean {
+  return parts.some((p) =>
+    typeof p === 'string'
+      ? p.startsWith('%E:') && p.split(':')[1].includes('+') && p.split(':')[1].split('+').includes(field)
+      : partOfArrangement(p, field),
+  );
+}
+
 /** An operand kind the compiler does not know: it may consume any run of atoms. */
 function wildcard(atoms: Atom[], pos: number): Way[] {
   const out: Way[] = [];
@@ -228,6 +236,9 @@ function wildcard(atoms: Atom[], pos: number): Way[] {
 }
 
 function enumWays(e: Encoding, a: string[], atoms: Atom[], pos: number): Way[] {
+  // A field that is also part of an arrangement (`Q` of `size+Q` in `ld1 ..., [x0], #32`) must
+  // agree with it: the general matcher checks that.
+  if (!a[1].includes('+') && e.template && partOfArrangement(e.template, a[1])) return wildcard(atoms, pos);
   const shift = Number(a[2]);
   const fields = fieldsOf(e, a[1]);
   const alts: EnumAlt[] = [];

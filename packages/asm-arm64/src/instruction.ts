@@ -128,6 +128,11 @@ function matchParts(
         matchParts(e, mnemonic, parts, i + 1, tokens, next, state, k),
       );
     }
+    // LLVM takes `[xn, #0]` in the exclusive and ordered forms but not in compare-and-swap.
+    if (lit === '0' && mnemonic.startsWith('CAS') && tokens[pos]?.text === '0') {
+      state.error = { message: 'compare-and-swap takes no offset', column };
+      return false;
+    }
     if (tokens[pos]?.text !== lit) {
       if (!state.error || column >= state.error.column)
         state.error = { message: `expected '${lit}'`, column };
@@ -367,6 +372,9 @@ export function encodeTokens(
     suffix2 = true;
   }
   if (entries.length === 0) {
+    // LLVM's conditional branch without the dot: `beq` is `b.eq`.
+    const cc = /^B(EQ|NE|CS|HS|CC|LO|MI|PL|VS|VC|HI|LS|GE|LT|GT|LE|AL|NV)$/.exec(upper);
+    if (cc) return encodeTokens(`b.${cc[1]}`, tokens, mnemonicColumn);
     const form = condSuffix ? null : llvmForm(upper, tokens);
     if (form)
       return encodeEntries(

