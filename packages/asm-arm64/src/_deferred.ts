@@ -2,7 +2,8 @@
  * The text assembler's instructions encoded in pass one that still wait for pass two: their
  * symbol references (fixups) and identifier operands (an `.equ` name among them sends the line
  * back to the general path), kept in parallel arrays instead of one object per line with copied
- * fixup records (those objects were 10% of the text rate in garbage collection).
+ * fixup records (with those objects, mostly their collection, the bundled text mix ran 0.73M lines
+ * per CPU-second; without, 1.25M).
  * @module
  */
 import { compiledResult } from './_encode-compiled';
