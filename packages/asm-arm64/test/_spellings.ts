@@ -685,6 +685,38 @@ function zeroOffsets(out: string[]): void {
   }
 }
 
+/** Structure loads and stores: every list length and arrangement, post-index amounts right and wrong. */
+function structures(out: string[]): void {
+  const arrangements = ['8b', '16b', '4h', '8h', '2s', '4s', '1d', '2d'];
+  for (const n of [1, 2, 3, 4]) {
+    for (const op of n === 1 ? ['ld1', 'st1'] : [`ld${n}`, `st${n}`, 'ld1', 'st1']) {
+      for (const t of arrangements) {
+        const list = Array.from({ length: n }, (_, i) => `v${i}.${t}`).join(', ');
+        const bytes = (t.endsWith('b') && t.length === 3) || t === '8h' || t === '4s' || t === '2d' ? 16 : 8;
+        for (const amount of [bytes * n, bytes * n * 2, (bytes * n) / 2])
+          out.push(`${op} {${list}}, [x5], #${amount}`);
+        out.push(`${op} {${list}}, [x5], x6`, `${op} {${list}}, [x5]`);
+      }
+    }
+  }
+  for (const [lane, bytes] of [
+    ['b', 1],
+    ['h', 2],
+    ['s', 4],
+    ['d', 8],
+  ] as const) {
+    for (const n of [1, 2, 3, 4]) {
+      const list = Array.from({ length: n }, (_, i) => `v${i}.${lane}`).join(', ');
+      for (const amount of [bytes * n, bytes * n * 2]) {
+        out.push(`ld${n} {${list}}[1], [x5], #${amount}`, `st${n} {${list}}[0], [x5], #${amount}`);
+        out.push(
+          `ld${n}r {${list.replaceAll(`.${lane}`, `.${lane === 'd' ? '2d' : lane === 's' ? '4s' : lane === 'h' ? '8h' : '16b'}`)}}, [x5], #${amount}`,
+        );
+      }
+    }
+  }
+}
+
 /** Every spelling of the corpus, one instruction per entry. */
 export function spellings(): string[] {
   const out: string[] = [];
@@ -696,6 +728,7 @@ export function spellings(): string[] {
   memory(out);
   floatAndSimd(out);
   zeroOffsets(out);
+  structures(out);
   out.push(...HAND_WRITTEN);
   return [...new Set(out)];
 }
