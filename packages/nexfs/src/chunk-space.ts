@@ -32,6 +32,7 @@ import {
   Layout,
 } from './content-records.js';
 import { NexfsError } from './errors.js';
+import { featuresOf } from './features.js';
 import { KeyKind, pageKey } from './records.js';
 import type { Volume } from './volume.js';
 
@@ -209,7 +210,7 @@ export class ChunkSpace {
 
   /** Codec of a choice (RangeError for a bad zstd level; EUNSUPPORTED when zstd cannot encode here). */
   codec(codecId: number, level: number): Codec {
-    if (codecId === CODEC_IDS.none) return noneCodec;
+    if (codecId === CODEC_IDS.none || !featuresOf(this.volume.sb.compatFlags).compression) return noneCodec;
     if (codecId === CODEC_IDS.rle) return rleCodec;
     if (codecId === CODEC_IDS.zstd) {
       if (this.engine === undefined)
@@ -241,7 +242,13 @@ export class ChunkSpace {
    * whose read checksum is `checksumId`. The caller has ensured space.
    */
   putChunk(plain: Uint8Array, offset: number, codec: Codec, checksumId: number): Extent {
-    const name = this.store.put(plain, codec);
+    let name: Uint8Array;
+    if (featuresOf(this.volume.sb.compatFlags).dedup) name = this.store.put(plain, codec);
+    else {
+      // Dedup off: a fresh frame under the name even when one is stored (it replaces the old one).
+      name = this.framer.nameOf(plain);
+      this.writeFrame(name, this.framer.encode(plain, codec, name).frame);
+    }
     const n = checksumBytes(checksumId);
     const checksum = n === 0 ? new Uint8Array(0) : this.checker(checksumId).digest(plain);
     return { offset, length: plain.length, name, checksum };

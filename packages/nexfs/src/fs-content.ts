@@ -5,6 +5,7 @@
  */
 import type { TreeDiff, VerifyReport } from './content/tree.js';
 import { NexfsError } from './errors.js';
+import { type Features, featuresOf, withFeatures } from './features.js';
 import { checkBytes } from './file-handle.js';
 import { direntValue, NexfsBase, ROOT_INODE } from './fs-base.js';
 import { type ScrubTask, type ScrubVolumeOptions, startScrub } from './fs-scrub.js';
@@ -147,6 +148,38 @@ export abstract class NexfsContent extends NexfsBase {
   }
 
   /**
+   * The content features of this volume, from the superblock's compatible flags.
+   *
+   * @example
+   * ```ts
+   * const { compression, dedup } = fs.features();
+   * ```
+   */
+  features(): Features {
+    this.live();
+    return featuresOf(this.volume.sb.compatFlags);
+  }
+
+  /**
+   * Turns content features on or off at run time, without reformatting: one power-loss-safe
+   * superblock rewrite (a cut leaves the old or the new flags). Unknown compatible bits are kept.
+   *
+   * @example
+   * ```ts
+   * await fs.setFeatures({ compression: false }); // new chunks are stored uncompressed
+   * ```
+   */
+  async setFeatures(changes: Partial<Features>): Promise<Features> {
+    this.live();
+    this.writable();
+    if (typeof changes !== 'object' || changes === null) throw new TypeError('changes: expected an object');
+    const compat = withFeatures(this.volume.sb.compatFlags, changes);
+    this.volume.commit();
+    this.volume.setFeatures(this.volume.sb.incompatFlags, compat);
+    return featuresOf(compat);
+  }
+
+  /**
    * Changes a chunked file's compression and rewrites its chunks copy-on-write: each chunk's new
    * frame goes to fresh pages and its index entry is swapped in a transaction, so a power cut at any
    * point leaves every chunk readable in its old or its new frame. Chunks are shared by name, so a
@@ -176,6 +209,7 @@ export abstract class NexfsContent extends NexfsBase {
       this.volume.put(inodeKey(o.ino), encodeInode(o.inode));
       const codec = c.codec();
       let rewritten = 0;
+      if (!featuresOf(this.volume.sb.compatFlags).backgroundRecompression) return 0;
       for (const e of [...c.extents]) {
         this.ensureSpace(this.content.pagesOf(e.length + 64) + 2);
         if (this.content.recode(e.name, codec, path)) rewritten++;

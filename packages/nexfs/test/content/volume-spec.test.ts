@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_INO_BASE, CHUNKREF, CONTENT, EXTENT } from '../../src/content-records.js';
+import { FeatureBits } from '../../src/features.js';
 import { INODE, KeyKind } from '../../src/records.js';
 
 // SPEC.md part 2 "Content records on the volume" is the contract: its tables are parsed here.
@@ -51,5 +52,10 @@ describe('SPEC.md content records match the code', () => {
     const inode = rows('### Inode value');
     expect(inode.get('level')?.offset).toBe(INODE.level);
     expect(inode.get('layout')?.offset).toBe(INODE.layout);
+  });
+  it('feature flag bits', () => {
+    const section = spec.slice(spec.indexOf('### Feature flags'));
+    for (const [name, value] of Object.entries(FeatureBits))
+      expect(section).toContain(`| 0x${value.toString(16)} | ${name} |`);
   });
 });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { GEOMETRIES, MemoryFlash, Nexfs } from '../../src/index.js';
+
+const SMALL = { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 } };
+const text = new TextEncoder().encode('feature flags live in the superblock. '.repeat(3000));
+
+function frameBytes(fs: Nexfs): number {
+  let n = 0;
+  fs.content.scanChunks((_name, bytes) => {
+    n += bytes;
+  });
+  return n;
+}
+
+describe('content feature flags in the superblock', () => {
+  it('compression off stores new chunks uncompressed, survives a remount, and keeps unknown bits', async () => {
+    const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
+    const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' } });
+    expect(fs.features()).toEqual({ compression: true, dedup: true, backgroundRecompression: true });
+    fs.volume.setFeatures(0, 0x8000_0000); // a compatible bit of a newer version
+    expect(await fs.setFeatures({ compression: false })).toMatchObject({ compression: false });
+    expect(fs.volume.sb.compatFlags >>> 0).toBe(0x8000_0001);
+    await fs.writeFile('/plain', text, { compression: 'zstd', level: 19 });
+    expect(frameBytes(fs)).toBeGreaterThan(text.length);
+    await fs.unmount();
+    const again = await Nexfs.mount(flash);
+    expect(again.features().compression).toBe(false);
+    expect(again.volume.sb.compatFlags >>> 0).toBe(0x8000_0001);
+    expect(await again.readFile('/plain')).toEqual(text);
+    await again.setFeatures({ compression: true });
+    expect(await again.setCompression('/plain', { compression: 'zstd', level: 19 })).toBeGreaterThan(0);
+    expect(frameBytes(again)).toBeLessThan(text.length / 4);
+  });
+
+  it('background recompression off records the codec for new chunks only', async () => {
+    const fs = await Nexfs.format(new MemoryFlash(GEOMETRIES['spi-nand']), {
+      content: { ...SMALL, layout: 'chunked' },
+    });
+    await fs.writeFile('/t', text);
+    const before = frameBytes(fs);
+    await fs.setFeatures({ backgroundRecompression: false });
+    expect(await fs.setCompression('/t', { compression: 'zstd', level: 3 })).toBe(0);
+    expect(frameBytes(fs)).toBe(before);
+    expect((await fs.stat('/t')).content.compression).toBe('zstd');
+    await expect(fs.setFeatures({ dedup: 'no' as never })).rejects.toThrow(TypeError);
+  });
+});
