@@ -4,7 +4,7 @@
  * same tables as the text assembler.
  * @module
  */
-import { B_COND, BuilderLabel, encodeFast, shapesOf } from './_builder-fast';
+import { B_COND, BuilderLabel, encodeFast, REGISTER_CLASS, registerClass, shapesOf } from './_builder-fast';
 import { compiledResult } from './_encode-compiled';
 import { FALLBACK } from './_shape';
 import { AsmError, applyFixup, DEFAULT_TEXT_ADDRESS } from './assembler';
@@ -75,11 +75,19 @@ export type Cond =
 /** Shift of a shifted-register operand. */
 export type Shift = 'lsl' | 'lsr' | 'asr' | 'ror';
 
+/**
+ * A register constant with its operand class for the fast path (`registerClass`) as a hidden,
+ * non-enumerable property: one property load instead of a string switch per operand.
+ */
+function register<R extends XReg | WReg | SpReg>(r: R): R {
+  Object.defineProperty(r, REGISTER_CLASS, { value: registerClass(r), enumerable: false });
+  return Object.freeze(r);
+}
 function xreg(n: number): XReg {
-  return Object.freeze({ kind: 'x', n, name: n === 31 ? 'xzr' : `x${n}` });
+  return register({ kind: 'x', n, name: n === 31 ? 'xzr' : `x${n}` });
 }
 function wreg(n: number): WReg {
-  return Object.freeze({ kind: 'w', n, name: n === 31 ? 'wzr' : `w${n}` });
+  return register({ kind: 'w', n, name: n === 31 ? 'wzr' : `w${n}` });
 }
 
 /** `x0`..`x30` by number. */
@@ -91,9 +99,9 @@ export const xzr: XReg = xreg(31);
 /** The 32-bit zero register. */
 export const wzr: WReg = wreg(31);
 /** The stack pointer. */
-export const sp: SpReg = Object.freeze({ kind: 'sp', n: 31, name: 'sp' });
+export const sp: SpReg = register({ kind: 'sp', n: 31, name: 'sp' });
 /** The 32-bit view of the stack pointer. */
-export const wsp: SpReg = Object.freeze({ kind: 'wsp', n: 31, name: 'wsp' });
+export const wsp: SpReg = register({ kind: 'wsp', n: 31, name: 'wsp' });
 
 /**
  * A memory operand `[base, #offset]`.
