@@ -228,6 +228,13 @@ function partOfArrangement(parts: readonly RawPart[], field: string): boolean {
   );
 }
 
+/** Whether the template's `2` suffix (`%SUF:Q`) sets a field of `spec`. */
+function suffixIn(parts: readonly RawPart[], spec: string): boolean {
+  return parts.some((p) =>
+    typeof p === 'string' ? p.startsWith('%SUF:') && spec.split('+').includes(p.slice(5)) : suffixIn(p, spec),
+  );
+}
+
 /** An operand kind the compiler does not know: it may consume any run of atoms. */
 function wildcard(atoms: Atom[], pos: number): Way[] {
   const out: Way[] = [];
@@ -239,6 +246,8 @@ function enumWays(e: Encoding, a: string[], atoms: Atom[], pos: number): Way[] {
   // A field that is also part of an arrangement (`Q` of `size+Q` in `ld1 ..., [x0], #32`) must
   // agree with it: the general matcher checks that.
   if (!a[1].includes('+') && e.template && partOfArrangement(e.template, a[1])) return wildcard(atoms, pos);
+  // So must the `2` suffix (`saddl2 v0.8h, v1.16b, v2.16b`, not `v1.8b`).
+  if (a[1].includes('+') && e.template && suffixIn(e.template, a[1])) return wildcard(atoms, pos);
   const shift = Number(a[2]);
   const fields = fieldsOf(e, a[1]);
   const alts: EnumAlt[] = [];

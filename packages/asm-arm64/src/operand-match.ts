@@ -89,11 +89,16 @@ function elementIndex(
   return { n, size };
 }
 
-/** Whether `next` changes `field` where it is part of an arrangement an earlier operand set. */
-function disagrees(e: Encoding, state: MatchState, field: string, next: number): boolean {
+/**
+ * Whether `next` changes a field that an earlier operand set as part of an arrangement (or the
+ * `2` suffix set), where one of the two names a composite field (`size+Q` and `Q`).
+ */
+function disagrees(e: Encoding, state: MatchState, spec: string, next: number): boolean {
+  const parts = spec.split('+');
   for (const key of (state.enums as Map<string, string>).keys()) {
-    if (key.includes('+') && key.split('+').includes(field))
-      return getField(e, state.word, field) !== getField(e, next, field);
+    if (key === spec || (!key.includes('+') && parts.length === 1)) continue;
+    for (const f of key.split('+'))
+      if (parts.includes(f) && getField(e, state.word, f) !== getField(e, next, f)) return true;
   }
   return false;
 }
@@ -155,6 +160,9 @@ export function matchOperand(
     case 'SUF':
       // The `2` of `saddl2` arrived with the mnemonic (see encodeTokens).
       state.word = setField(e, state.word, a[1], state.suffix2 ? 1 : 0);
+      // The arrangements that follow must agree with it (see `disagrees`).
+      if (!state.enums) state.enums = new Map();
+      state.enums.set(a[1], state.suffix2 ? '1' : '0');
       return pos;
     case 'VV+': {
       const m = t && /^v(\d+)$/.exec(t.text);
@@ -447,24 +455,22 @@ export function matchOperand(
           const bits = lslBits(e, alt.bits).replace(/x/g, '0');
           const cur = getField(e, state.word, a[1]);
           const v = (cur & ~(((1 << bits.length) - 1) << shift)) | (Number.parseInt(bits, 2) << shift);
-          // A field that is also part of an arrangement set before (`ld1 {v0.4s, v1.4s}, [x0], #32`:
-          // Q is in `size+Q` and in the post-index amount) must keep its value.
-          if (
-            !a[1].includes('+') &&
-            state.enums &&
-            disagrees(e, state, a[1], setField(e, state.word, a[1], v))
-          ) {
-            fail(state, `${words.join(' ')} does not fit the arrangement`, column);
-            continue;
-          }
-          state.word = setField(e, state.word, a[1], v);
+          let next = setField(e, state.word, a[1], v);
           // Bits marked x keep a value another operand set (option<2> of a register offset).
           if (alt.bits.includes('x')) {
             let keep = 0;
             for (let i = 0; i < alt.bits.length; i++)
               if (alt.bits[alt.bits.length - 1 - i] === 'x') keep |= 1 << (i + shift);
-            state.word = setField(e, state.word, a[1], (v & ~keep) | (cur & keep));
+            next = setField(e, state.word, a[1], (v & ~keep) | (cur & keep));
           }
+          // A field that is also part of an arrangement set before must keep its value: Q in
+          // `size+Q` and in a post-index amount (`ld1 {v0.4s, v1.4s}, [x0], #32`), Q set by the
+          // `2` of `saddl2` and then by the arrangement of its sources.
+          if (state.enums && disagrees(e, state, a[1], next)) {
+            fail(state, `${words.join(' ')} does not fit the arrangement`, column);
+            continue;
+          }
+          state.word = next;
           return p;
         }
       }

@@ -717,6 +717,68 @@ function structures(out: string[]): void {
   }
 }
 
+/** Advanced SIMD per arrangement: shift immediates at their limits, lanes, widening `2` forms. */
+function simdArrangements(out: string[]): void {
+  for (const t of ['8b', '16b', '4h', '8h', '2s', '4s', '1d', '2d']) {
+    const bits = t.endsWith('b') ? 8 : t.endsWith('h') ? 16 : t.endsWith('s') ? 32 : 64;
+    const lane = t.replace(/\d+/, '');
+    for (const op of ['shl', 'sshr', 'ushr', 'srshr', 'sri', 'sli', 'sqshl', 'uqshl', 'sqshlu'])
+      for (const n of [-1, 0, 1, bits - 1, bits, bits + 1]) out.push(`${op} v0.${t}, v1.${t}, #${n}`);
+    for (const op of [
+      'add',
+      'mul',
+      'sqdmulh',
+      'fadd',
+      'fmul',
+      'cmhs',
+      'and',
+      'bsl',
+      'uzp1',
+      'zip2',
+      'addp',
+      'sabd',
+    ])
+      out.push(`${op} v0.${t}, v1.${t}, v2.${t}`);
+    for (const op of ['abs', 'neg', 'cnt', 'rev16', 'rev64', 'cls', 'not', 'fabs', 'frintn', 'urecpe'])
+      out.push(`${op} v0.${t}, v1.${t}`);
+    out.push(`cmeq v0.${t}, v1.${t}, #0`, `cmgt v0.${t}, v1.${t}, #0`);
+    for (const idx of [0, 1, 3, 7, 15])
+      out.push(
+        `mul v0.${t}, v1.${t}, v2.${lane}[${idx}]`,
+        `dup v0.${t}, v1.${lane}[${idx}]`,
+        `ins v0.${lane}[${idx}], w1`,
+      );
+    out.push(`dup v0.${t}, w1`, `dup v0.${t}, x1`, `movi v0.${t}, #0`);
+  }
+  for (const op of ['saddl', 'uaddw', 'smull', 'umlal', 'sqdmull', 'pmull', 'addhn', 'raddhn', 'ssubl'])
+    for (const [d, n] of [
+      ['8h', '8b'],
+      ['4s', '4h'],
+      ['2d', '2s'],
+      ['1q', '1d'],
+      ['8h', '16b'],
+      ['4s', '8h'],
+    ])
+      out.push(`${op} v0.${d}, v1.${n}, v2.${n}`, `${op}2 v0.${d}, v1.${n}, v2.${n}`);
+  for (const op of ['fcvtzs', 'fcvtzu', 'scvtf', 'ucvtf'])
+    for (const r of ['s0, s1', 'd0, d1', 'h0, h1', 'w0, s1', 'x0, d1', 'w0, h1', 's0, w1', 'd0, x1'])
+      out.push(`${op} ${r}`);
+  for (const op of ['fmadd', 'fmsub', 'fnmadd'])
+    out.push(`${op} d0, d1, d2, d3`, `${op} s0, s1, s2, s3`, `${op} h0, h1, h2, h3`);
+  for (const op of ['ldr', 'str'])
+    for (const r of ['b0', 'h0', 's0', 'd0', 'q0'])
+      for (const m of [
+        '[x0, #-1]!',
+        '[x0], #-256',
+        '[x0, #4096]',
+        '[x0, #65520]',
+        '[x0, #65536]',
+        '[x0, w1, uxtw #4]',
+        '[x0, x1, lsl #3]',
+      ])
+        out.push(`${op} ${r}, ${m}`);
+}
+
 /** Every spelling of the corpus, one instruction per entry. */
 export function spellings(): string[] {
   const out: string[] = [];
@@ -729,6 +791,7 @@ export function spellings(): string[] {
   floatAndSimd(out);
   zeroOffsets(out);
   structures(out);
+  simdArrangements(out);
   out.push(...HAND_WRITTEN);
   return [...new Set(out)];
 }
