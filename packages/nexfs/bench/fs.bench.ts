@@ -198,6 +198,6 @@ const wa = (f: EmulatedFlash, user: number) => (f.counters.bytesProgrammed + f.c
     `mount cost (${g.blockCount === large.blockCount ? 'nand-large, 4 GiB' : `${g.blockCount}-block smoke geometry`})`,
     ['fill', 'user bytes', 'page reads', 'B-tree height', 'ms (this machine)'],
     rows,
-    'Fill is a fraction of the user capacity (blocks less the GC reserve and system blocks). Mount reads one superblock pair, the first pair of each register block, a binary search in the newest one, the block table and the journal: no scan of the data.',
+    'Fill is a fraction of the user capacity (blocks less the GC reserve and system blocks). Mount reads the first pair of every block of the superblock windows (at most 96 blocks) with a binary search in each block holding a copy, the first pair of each register block, a binary search in the newest one, the block table and the journal: a constant plus the block table, no scan of the data.',
   );
 }

@@ -9,41 +9,32 @@ import { EmulatedFlash, MemoryFlash, Nexfs } from '../src/index.js';
 import { fill, fresh, large, spi } from './_flash.js';
 
 // --- wear levelling -----------------------------------------------------------------------------
+// The spi-nand shape (2 KiB pages + 64 B spare, 64 pages per block) with default format options
+// (superblock replicas, a 4-block register ring, the GC reserve), scaled down in blocks and erase
+// budget so that a run reaches end of life: 64 and 128 blocks of 100 cycles. System blocks are
+// 9% and 6% of these devices, far more than the 1.6% of the full 1024-block part, so they weigh on
+// the figures more than they would in the field. Static wear levelling triggers at a spread of
+// budget / 8 erases.
 async function lifetime(blocks: number, budget: number) {
   const g = { ...spi, blockCount: blocks, eraseBudget: budget };
   const mem = new MemoryFlash(g);
   const flash = new EmulatedFlash(mem);
-  const fs = await Nexfs.format(flash, {
-    superblockReplicas: 0,
-    registerBlocks: 4,
-    wearLevelGap: Math.max(2, budget >> 5),
-  });
-  const payload = g.pagesPerBlock * g.pageSizeBytes;
-  // Half the volume static (cold), then a small hot set rewritten until a block passes its budget.
-  const staticBytes = Math.floor(((blocks - 20) * payload) / 2);
+  const fs = await Nexfs.format(flash, { wearLevelGap: Math.max(2, budget >> 3) });
+  // Half the volume static (cold), then a small hot set rewritten until a block reaches its budget.
+  const staticBytes = Math.floor(fs.statfs().freeBytes / 2);
   const cold = fill(1 << 20, 8);
   for (let at = 0, i = 0; at < staticBytes; at += cold.length, i++)
     await fs.writeFile(`/cold${i}`, cold.subarray(0, Math.min(cold.length, staticBytes - at)));
   let user = 0;
   const hot = fill(16 << 10, 9);
-  const limit = blocks * budget * g.pagesPerBlock * 4;
-  for (let i = 0; user < limit * g.pageSizeBytes; i++) {
+  for (let i = 0; ; i++) {
     let max = 0;
     for (let b = 0; b < blocks; b++) if (mem.eraseCounts[b] > max) max = mem.eraseCounts[b];
     if (max >= budget) break;
     await fs.writeFile(`/hot${i % 4}`, hot);
     user += hot.length;
   }
-  // System blocks stay where format put them: superblock copies (written once) and the root
-  // register ring (erased once per pagesPerBlock / 2 checkpoints). Everything else is levelled.
-  const fixed = new Set([...fs.volume.sb.superblockBlocks, ...fs.volume.sb.registerBlocks]);
-  let lsum = 0;
-  let ln = 0;
-  for (let b = 0; b < blocks; b++) {
-    if (mem.isBad(b) || fixed.has(b)) continue;
-    lsum += mem.eraseCounts[b];
-    ln++;
-  }
+  // Over every good block of the device: superblock copies and register ring blocks included.
   let sum = 0;
   let max = 0;
   let n = 0;
@@ -55,6 +46,8 @@ async function lifetime(blocks: number, budget: number) {
     max = Math.max(max, mem.eraseCounts[b]);
     n++;
   }
+  const system = [...fs.volume.sb.superblockBlocks, ...fs.volume.sb.registerBlocks];
+  const stats = fs.statfs().stats;
   const mean = sum / n;
   return {
     user,
@@ -62,31 +55,55 @@ async function lifetime(blocks: number, budget: number) {
     max,
     variance: sq / n - mean * mean,
     evenness: mean / max,
-    levelled: lsum / ln / max,
-    moves: fs.statfs().stats.staticMoves,
+    systemMin: Math.min(...system.map((b) => mem.eraseCounts[b])),
+    systemBlocks: system.length,
+    moves: `${stats.staticMoves} / ${stats.registerMoves} / ${stats.superblockMoves}`,
   };
 }
 {
-  const blocks = sized(64, 48);
-  const budget = sized(100, 20);
+  const blocks = sized(64, 40);
+  const budget = sized(100, 16);
   const a = await lifetime(blocks, budget);
   const b = await lifetime(blocks * 2, budget);
   table(
-    `wear levelling: 50% static data, hot set rewritten until the first block reaches its budget (spi-nand shape, budget ${budget})`,
+    `wear levelling: 50% of the volume static, a 64 KiB hot set rewritten until the first block reaches its budget (spi-nand shape, budget ${budget})`,
     [
       'blocks',
+      'system blocks',
       'user bytes written',
       'erase count mean',
       'max',
       'max / mean',
       'variance',
-      'lifetime vs ideal (mean / max)',
-      'same, over levelled blocks (system blocks excluded)',
-      'static moves',
+      'lifetime vs ideal (mean / max, all blocks)',
+      'least-worn system block',
+      'moves: cold / ring / superblock',
     ],
     [
-      [blocks, a.user, a.mean, a.max, a.max / a.mean, a.variance, a.evenness, a.levelled, a.moves],
-      [blocks * 2, b.user, b.mean, b.max, b.max / b.mean, b.variance, b.evenness, b.levelled, b.moves],
+      [
+        blocks,
+        a.systemBlocks,
+        a.user,
+        a.mean,
+        a.max,
+        a.max / a.mean,
+        a.variance,
+        a.evenness,
+        a.systemMin,
+        a.moves,
+      ],
+      [
+        blocks * 2,
+        b.systemBlocks,
+        b.user,
+        b.mean,
+        b.max,
+        b.max / b.mean,
+        b.variance,
+        b.evenness,
+        b.systemMin,
+        b.moves,
+      ],
     ],
     `Doubling the device multiplies the lifetime by ${(b.user / a.user).toFixed(2)}. Ideal = every block spent evenly (mean = max).`,
   );
@@ -112,7 +129,7 @@ async function lifetime(blocks: number, budget: number) {
     'peak JS heap while creating files (nand-large; flash contents are external ArrayBuffers, not heap)',
     ['files', 'peak heap growth KiB', 'cached B-tree nodes', 'B-tree height'],
     rows,
-    'The node cache is bounded (64 nodes by default) and the block table is 14 bytes per block: heap does not grow with the number of files beyond garbage awaiting collection.',
+    'The node cache is bounded (64 nodes by default) and the block table is 18 bytes per block: heap does not grow with the number of files beyond garbage awaiting collection.',
   );
 }
 

@@ -134,6 +134,8 @@ export abstract class BlockSpace {
     const fits = Math.floor(((sb.reserveBlocks - 2) * sb.pagesPerBlock) / 2) - tablePages;
     this.maxDirtyNodes = Math.max(4, Math.min(options.maxDirtyNodes ?? 128, fits));
     this.wearLevelGap = options.wearLevelGap ?? 32;
+    if (!Number.isInteger(this.wearLevelGap) || this.wearLevelGap < 0)
+      throw new RangeError('wearLevelGap: a non-negative integer');
     const n = sb.blockCount;
     this.eraseCounts = new Uint32Array(n);
     this.live = new Uint32Array(n);
@@ -355,7 +357,12 @@ export abstract class BlockSpace {
 
   protected programMeta(body: Uint8Array, bytes: number, kind: number, a: number): number {
     for (let attempt = 0; attempt < RETRY_LIMIT; attempt++) {
-      const head = this.headWithRoom(this.metaHeadKind(), 2);
+      let head = this.headWithRoom(this.metaHeadKind(), 2);
+      if (head.nextPage % 2 === 1) {
+        // The cold head takes data pages too: metadata pairs start on an even page.
+        head = this.headWithRoom(this.metaHeadKind(), 3);
+        if (head.nextPage % 2 === 1) head.nextPage++;
+      }
       const address = head.block * this.ppb + head.nextPage;
       head.nextPage += 2;
       const magic = kind === PageKind.Node ? MetaMagic.Node : MetaMagic.BlockTable;

@@ -189,15 +189,22 @@ export function allScenarios(rounds = 1, geometries: readonly GeometryName[] = S
         registerBlocks: 2,
         reserveBlocks: 4,
         journalMaxBlocks: 2,
-        wearLevelGap: 1,
+        wearLevelGap: 0,
       },
+      // Cold files, then enough hot rewrites (setup, not cut) that the cold blocks have sat out a
+      // pass over the device: the recorded writes then move cold data, superblock copies and
+      // register ring blocks.
       setup: [
         { op: 'writeFile', path: '/cold0', size: blockPayload, seed: 110 },
         { op: 'writeFile', path: '/cold1', size: blockPayload, seed: 111 },
+        ...Array.from(
+          { length: 80 },
+          (_, i): Op => ({ op: 'writeFile', path: '/hot', size: blockPayload, seed: 140 + i }),
+        ),
       ],
       ops: Array.from(
-        { length: 6 },
-        (_, i): Op => ({ op: 'writeFile', path: '/hot', size: Math.floor(blockPayload / 2), seed: 120 + i }),
+        { length: 10 },
+        (_, i): Op => ({ op: 'writeFile', path: '/hot', size: blockPayload, seed: 120 + i }),
       ),
     });
   }
