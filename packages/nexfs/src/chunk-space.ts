@@ -51,10 +51,20 @@ export interface FileContentOptions {
   level?: number;
 }
 
+/** FastCDC chunk sizes of a volume, fixed at format. */
+export interface ChunkingOptions {
+  /** Smallest chunk in bytes (fastcdc-rs limits: 64..1,048,576). */
+  minBytes: number;
+  /** Average chunk in bytes (256..4,194,304). */
+  avgBytes: number;
+  /** Largest chunk in bytes (1,024..16,777,216). */
+  maxBytes: number;
+}
+
 /** Content settings fixed at format time. */
 export interface ContentFormatOptions extends FileContentOptions {
   /** FastCDC sizes in bytes (default 16/64/256 KiB). */
-  chunking?: { minBytes: number; avgBytes: number; maxBytes: number };
+  chunking?: ChunkingOptions;
 }
 
 /** The per-inode content choice, as recorded in the inode. */

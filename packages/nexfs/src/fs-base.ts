@@ -363,7 +363,7 @@ export abstract class NexfsBase {
     this.content.flush();
   }
 
-  /** Deletes the files an interrupted writeFile left unlinked (at most one per cut write). */
+  /** @internal Deletes the files an interrupted writeFile left unlinked (at most one per cut write). */
   protected removeOrphans(): void {
     const orphans: number[] = [];
     this.volume.tree.scan(orphanKey(0), orphanKey(Number.MAX_SAFE_INTEGER), (k) => {
@@ -401,14 +401,14 @@ export abstract class NexfsBase {
     };
   }
 
-  /** Validates per-file content options at the door (a bad level changes nothing). */
+  /** @internal Validates per-file content options at the door (a bad level changes nothing). */
   protected choose(options: FileContentOptions | undefined): ContentChoice {
     const choice = this.content.choice(options);
     if (choice.layout === Layout.Chunked) this.content.codec(choice.codec, choice.level);
     return choice;
   }
 
-  /** Ensures room for `pages` data pages; on ENOSPC, sweeps unreferenced chunks once and retries. */
+  /** @internal Ensures room for `pages` data pages; on ENOSPC, sweeps unreferenced chunks once and retries. */
   protected ensureSpace(pages: number): void {
     try {
       this.volume.ensureSpace(pages);
@@ -461,7 +461,7 @@ export abstract class NexfsBase {
     return { ino: u64(v, DIRENT.inode), kind: v[DIRENT.kind] === 2 ? 'dir' : 'file' };
   }
 
-  /** The inode at `names`, or -1 when a component is missing. */
+  /** @internal The inode at `names`, or -1 when a component is missing. */
   protected lookupPath(names: Uint8Array[]): number {
     let ino = ROOT_INODE;
     for (const name of names) {

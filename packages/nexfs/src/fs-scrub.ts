@@ -54,10 +54,16 @@ export interface VolumeScrubReport {
   total: number;
 }
 
+/** Where a scrub finds verified copies of damaged chunks. */
+export interface RedundantChunks {
+  /** The frame stored under a chunk's hex name, or undefined. */
+  get(key: string): Uint8Array | undefined;
+}
+
 /** Options of {@link Nexfs.scrub}. */
 export interface ScrubVolumeOptions {
   /** A redundant copy of chunks (hex name to frame), e.g. another volume's or a CAR's blocks. */
-  redundant?: { get(key: string): Uint8Array | undefined };
+  redundant?: RedundantChunks;
   /** Called after every slice of work with the report so far. */
   onProgress?: (progress: VolumeScrubReport) => void;
   /** Work units per slice before yielding to the event loop (default 64). */

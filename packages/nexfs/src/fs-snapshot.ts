@@ -289,7 +289,7 @@ export function rollback(fs: Nexfs, id: number): void {
   volume.checkpoint();
 }
 
-/** What {@link importCarInto} did. */
+/** What a CAR import into the volume did. */
 export interface CarVolumeImport {
   /** Root CID of the imported tree. */
   root: string;

@@ -29,8 +29,22 @@ export {
   type Stats,
 } from './fs.js';
 export type { FsckOptions, FsckReport } from './fsck.js';
-export type { FileContentOptions, ContentFormatOptions, Compression } from './chunk-space.js';
-export type { ScrubTask, ScrubVolumeOptions, VolumeScrubError, VolumeScrubReport } from './fs-scrub.js';
+export type {
+  ChunkingOptions,
+  Compression,
+  ContentFormatOptions,
+  FileContentOptions,
+} from './chunk-space.js';
+export { type Features, FeatureBits, featuresOf, withFeatures } from './features.js';
+export { NexfsBase } from './fs-base.js';
+export { NexfsContent } from './fs-content.js';
+export type {
+  RedundantChunks,
+  ScrubTask,
+  ScrubVolumeOptions,
+  VolumeScrubError,
+  VolumeScrubReport,
+} from './fs-scrub.js';
 export type { CarVolumeImport, CollectGarbageReport, SnapshotInfo } from './fs-snapshot.js';
 export { type Random, randomInt, seededRandom } from './random.js';
 export type { VolumeOptions, VolumeStats } from './volume.js';
