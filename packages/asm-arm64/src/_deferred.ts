@@ -33,7 +33,8 @@ export class Deferred {
   /** The word as pass one encoded it. */
   readonly word: number[] = [];
   readonly encoding: Encoding[] = [];
-  readonly mnemonic: string[] = [];
+  /** End of the mnemonic in `source` (it starts at `column`). */
+  readonly mnemonicEnd: number[] = [];
   /** The line (labels skipped) and where its operands start, for the general path. */
   readonly source: string[] = [];
   readonly restColumn: number[] = [];
@@ -55,7 +56,7 @@ export class Deferred {
     column: number,
     offset: number,
     word: number,
-    mnemonic: string,
+    mnemonicEnd: number,
     source: string,
     restColumn: number,
     ops: Operands,
@@ -66,7 +67,7 @@ export class Deferred {
     this.offset.push(offset);
     this.word.push(word);
     this.encoding.push(compiledResult.encoding as Encoding);
-    this.mnemonic.push(mnemonic);
+    this.mnemonicEnd.push(mnemonicEnd);
     this.source.push(source);
     this.restColumn.push(restColumn);
     const fixups = compiledResult.fixups;

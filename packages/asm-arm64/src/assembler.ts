@@ -10,7 +10,7 @@
 import { Deferred, hasIdentifiers } from './_deferred';
 import { compiledResult, encodeCompiled } from './_encode-compiled';
 import { evaluateBig, evaluateExpression, foldImmediates, splitArgs } from './_expressions';
-import { scanInstruction } from './_scan';
+import { scanLine } from './_scan';
 import { FALLBACK, Operands } from './_shape';
 import { encodeTokens } from './instruction';
 import type { Fixup, Token } from './operands';
@@ -258,9 +258,12 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     }
     if (!splitHead(text)) continue;
     const column = headColumn;
-    const head = text.slice(column, headEnd);
+    // The mnemonic is sliced only where a string is needed (directives, items): `scanLine`
+    // reads it in place.
+    const mnemonicEnd = headEnd;
     const restColumn = restStart;
-    if (head.charCodeAt(0) === 46 /* . */) {
+    if (text.charCodeAt(column) === 46 /* . */) {
+      const head = text.slice(column, mnemonicEnd);
       const rest = text.slice(restColumn);
       const lower = head.toLowerCase();
       switch (lower) {
@@ -416,7 +419,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (section !== 'text') throw new AsmError('instructions belong in .text', lineNo, column + 1);
     if (size.text % 4 !== 0)
       throw new AsmError('instruction not aligned to 4 bytes (add .align 2)', lineNo, column + 1);
-    if (scanInstruction(head, column, text, restColumn, text.length, scratch)) {
+    if (scanLine(text, column, mnemonicEnd, restColumn, text.length, scratch)) {
       // Plain operands (no `=literal`, no expression) are encoded now, once, by the compiled
       // encoders (scanning again in pass two cost 15% of the text rate); symbol references wait
       // for pass two. What they hand back is tokenized in pass two, as before.
@@ -432,7 +435,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       if (word !== FALLBACK) {
         // Kept in parallel arrays, not an item with copied fixup records (`_deferred.ts`: 0.73M to
         // 1.25M lines per CPU-second).
-        items.push(deferred.add(lineNo, column, size.text, word, head, text, restColumn, scratch));
+        items.push(deferred.add(lineNo, column, size.text, word, mnemonicEnd, text, restColumn, scratch));
         size.text += 4;
         continue;
       }
@@ -442,7 +445,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         section,
         offset: size.text,
         kind: 'inst',
-        mnemonic: head,
+        mnemonic: text.slice(column, mnemonicEnd),
         mnemonicColumn: column,
         source: text,
         restColumn,
@@ -451,6 +454,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       size.text += 4;
       continue;
     }
+    const head = text.slice(column, mnemonicEnd);
     const toks = tokenize(text.slice(restColumn), restColumn);
     if (!Array.isArray(toks)) throw new AsmError(toks.message, lineNo, toks.column + 1);
     const item: Item = {
@@ -556,7 +560,7 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
         section: 'text',
         offset: here.offset,
         kind: 'inst',
-        mnemonic: deferred.mnemonic[entry],
+        mnemonic: deferred.source[entry].slice(deferred.column[entry], deferred.mnemonicEnd[entry]),
         mnemonicColumn: deferred.column[entry],
         source: deferred.source[entry],
         restColumn: deferred.restColumn[entry],
