@@ -1,14 +1,14 @@
 /**
- * Assemble-time expressions of the text assembler: numbers, symbols, unary minus, `+ - * /` and
- * parentheses, the folding of `#expr` operands into numbers, and the values of data directives.
+ * Assemble-time expressions of the text assembler: numbers, symbols, unary `- + ~`,
+ * `+ - * / % << >> | & ^` and parentheses, the folding of `#expr` operands into numbers, and the values of data directives.
  * @module
  */
 import type { Token } from './_operand';
 import { AsmError } from './assembler';
 
 /**
- * Evaluates an assemble-time expression: numbers, symbols, unary minus, `+ - * /` and parentheses,
- * with the usual precedence.
+ * Evaluates an assemble-time expression: numbers, symbols, unary `- + ~`, `+ - * / % << >> | & ^`
+ * and parentheses, with GNU as precedence.
  */
 export function evaluateBig(
   tokens: Token[],
@@ -32,6 +32,10 @@ export function evaluateBig(
       pos++;
       return primary();
     }
+    if (t.text === '~') {
+      pos++;
+      return ~primary();
+    }
     if (t.text === '(') {
       pos++;
       const v = sum();
@@ -52,21 +56,44 @@ export function evaluateBig(
     }
     return fail(`unexpected '${t.text}'`);
   };
+  // GNU as precedence, which LLVM follows for ELF targets: `* / % << >>` above `| & ^`, above
+  // `+ -`. Shifts work on the 64-bit value.
   const product = (): bigint => {
     let v = primary();
-    while (list[pos]?.text === '*' || list[pos]?.text === '/') {
-      const op = list[pos++].text;
+    for (;;) {
+      const op = list[pos]?.text;
+      if (op !== '*' && op !== '/' && op !== '%' && op !== '<<' && op !== '>>') return v;
+      pos++;
       const r = primary();
-      if (op === '/' && r === 0n) fail('division by zero');
-      v = op === '*' ? v * r : v / r;
+      if ((op === '/' || op === '%') && r === 0n) fail('division by zero');
+      if ((op === '<<' || op === '>>') && (r < 0n || r > 63n)) fail(`shift ${r} out of range [0, 63]`);
+      v =
+        op === '*'
+          ? v * r
+          : op === '/'
+            ? v / r
+            : op === '%'
+              ? v % r
+              : op === '<<'
+                ? BigInt.asIntN(64, v << r)
+                : BigInt.asIntN(64, v) >> r;
     }
-    return v;
+  };
+  const bitwise = (): bigint => {
+    let v = product();
+    for (;;) {
+      const op = list[pos]?.text;
+      if (op !== '|' && op !== '&' && op !== '^') return v;
+      pos++;
+      const r = product();
+      v = op === '|' ? v | r : op === '&' ? v & r : v ^ r;
+    }
   };
   const sum = (): bigint => {
-    let v = product();
+    let v = bitwise();
     while (list[pos]?.text === '+' || list[pos]?.text === '-') {
       const op = list[pos++].text;
-      const r = product();
+      const r = bitwise();
       v = op === '+' ? v + r : v - r;
     }
     return v;
@@ -84,6 +111,8 @@ export function evaluateExpression(
 ): number {
   return Number(evaluateBig(tokens, resolve, line));
 }
+
+const OPERATORS = new Set(['~', '%', '<<', '>>', '|', '&', '^']);
 
 /** Folds `#expr` operands that use symbols or parentheses into numbers. */
 export function foldImmediates(
@@ -115,6 +144,7 @@ export function foldImmediates(
           x.text === '(' ||
           x.text === '*' ||
           x.text === '/' ||
+          OPERATORS.has(x.text) ||
           (x.text === '+' && x !== expr[0]) ||
           (x.text === '-' && x !== expr[0]),
       )

@@ -5,7 +5,7 @@
 import type { Token } from './operands';
 
 const TOKEN_RE =
-  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|\d+\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+(?![\w.$])|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|[[\]!,#{}=+\-:()*/])/giy;
+  /\s*('(?:[^'\\]|\\.)'|:[a-z0-9_]+:|0x[0-9a-f]+|\d+\.\d+(?:e[-+]?\d+)?|\d+e[-+]?\d+(?![\w.$])|0b[01]+(?![\w.$])|\d+[bf](?![\w.$])|\d+|[a-z_.$][\w.$]*|<<|>>|[[\]!,#{}=+\-:()*/~%|&^])/giy;
 
 /** Splits operand text into tokens; `column0` is the column of the text in its line. */
 export function tokenize(text: string, column0 = 0): Token[] | { message: string; column: number } {
