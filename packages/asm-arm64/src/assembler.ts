@@ -10,11 +10,12 @@
 import { Deferred, hasIdentifiers } from './_deferred';
 import { compiledResult, encodeCompiled } from './_encode-compiled';
 import { evaluateBig, evaluateExpression, foldImmediates, splitArgs } from './_expressions';
+import { fixupPlan, writePlan } from './_fixup-plan';
 import { scanLine } from './_scan';
 import { FALLBACK, Operands } from './_shape';
 import { encodeTokens } from './instruction';
 import type { Fixup, Token } from './operands';
-import { type Encoding, fieldWidth } from './tables';
+import type { Encoding } from './tables';
 import { tokenize } from './tokenizer';
 
 /** An error in the source, with its 1-based line and column. */
@@ -656,58 +657,6 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
 
 /** The fast path's scratch operands (one assembly at a time: `assemble` is synchronous). */
 const scratch = new Operands();
-
-/**
- * Where a fixup's value goes: the fields of a spec (`imm26`, `immhi+immlo`) resolved once per
- * encoding, with their masks, so that resolving a reference is shifts and ORs. Looking the fields
- * up by spec and writing them through `2 **` per reference was 23% of the builder's time.
- */
-interface FixupPlan {
-  spec: string;
-  width: number;
-  /** Fields from the high part down: lowest bit and unshifted mask of each. */
-  lo: Int32Array;
-  widths: Int32Array;
-}
-// By encoding index: the plan of the spec last used (an encoding has one label operand at most).
-const fixupPlans: (FixupPlan | undefined)[] = [];
-
-function fixupPlan(e: Encoding, spec: string): FixupPlan {
-  const known = fixupPlans[e.index];
-  if (known !== undefined && known.spec === spec) return known;
-  const names = spec.split('+');
-  const lo = new Int32Array(names.length);
-  const widths = new Int32Array(names.length);
-  let width = 0;
-  for (let i = 0; i < names.length; i++) {
-    const f = e.fields.find((x) => x.name === names[i]);
-    if (f === undefined) throw new Error(`asm-arm64 invariant: field ${names[i]} of ${e.name}`);
-    lo[i] = f.lo;
-    widths[i] = f.width;
-    width += f.width;
-  }
-  assertWidth(width === fieldWidth(e, spec));
-  const plan: FixupPlan = { spec, width, lo, widths };
-  fixupPlans[e.index] = plan;
-  return plan;
-}
-
-function assertWidth(ok: boolean): void {
-  if (!ok) throw new Error('asm-arm64 invariant: fixup plan width');
-}
-
-/** `setField` through a plan: `value` is non-negative and below 2^width (at most 32 bits). */
-function writePlan(plan: FixupPlan, word: number, value: number): number {
-  let v = value;
-  let w = word;
-  for (let i = plan.lo.length - 1; i >= 0; i--) {
-    const width = plan.widths[i];
-    const m = width >= 32 ? -1 : (1 << width) - 1;
-    w = (w & ~(m << plan.lo[i])) | ((v & m) << plan.lo[i]);
-    v = width >= 32 ? 0 : Math.floor(v / (1 << width));
-  }
-  return w >>> 0;
-}
 
 /** Writes a resolved symbol reference into a word (shared with the builder). */
 export function applyFixup(
