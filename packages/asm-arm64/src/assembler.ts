@@ -11,6 +11,7 @@ import { Deferred, hasIdentifiers } from './_deferred';
 import { compiledResult, encodeCompiled } from './_encode-compiled';
 import { evaluateBig, evaluateExpression, foldImmediates, splitArgs } from './_expressions';
 import { fixupPlan, writePlan } from './_fixup-plan';
+import { checkLiteral, planLiteral } from './_literal';
 import { scanLine } from './_scan';
 import { FALLBACK, Operands } from './_shape';
 import { encodeTokens } from './instruction';
@@ -95,7 +96,7 @@ interface Item {
   values?: Token[][];
   size: number;
   /** Literal-pool reference `ldr x0, =expr`. */
-  literal?: { tokens: Token[]; index: number };
+  literal?: { tokens: Token[]; index: number; wide: boolean };
 }
 
 function stripComment(line: string): string {
@@ -470,9 +471,15 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
       size: 4,
     };
     const eq = toks.findIndex((t) => t.text === '=');
-    if (eq >= 0 && /^ldr(sw)?$/i.test(head)) {
-      item.literal = { tokens: toks.slice(eq + 1), index: literals.length };
-      literals.push({ tokens: toks.slice(eq + 1), line: lineNo });
+    if (eq >= 0) {
+      const plan = planLiteral(head, toks, eq, lineNo);
+      if (plan.kind === 'movz') {
+        item.mnemonic = 'movz';
+        item.tokens = plan.tokens;
+      } else {
+        item.literal = { tokens: plan.tokens, index: literals.length, wide: plan.wide };
+        literals.push({ tokens: plan.tokens, line: lineNo });
+      }
     }
     items.push(item);
     size.text += 4;
@@ -614,13 +621,8 @@ export function assemble(source: string, options: AssembleOptions = {}): Assembl
     if (item.literal) {
       const eq = tokens.findIndex((t) => t.text === '=');
       const slot = textAddress + poolOffset + item.literal.index * 8;
-      const value = evaluateBig(item.literal.tokens, symbolAt, item.line);
-      if (value >= 1n << 64n || value < -(1n << 63n))
-        throw new AsmError(
-          `literal ${value} does not fit in 64 bits`,
-          item.line,
-          item.literal.tokens[0].column + 1,
-        );
+      const { tokens: expr, wide } = item.literal;
+      const value = checkLiteral(evaluateBig(expr, symbolAt, item.line), wide, expr, item.line);
       textView.setBigUint64(poolOffset + item.literal.index * 8, BigInt.asUintN(64, value), true);
       tokens = [
         ...tokens.slice(0, eq),

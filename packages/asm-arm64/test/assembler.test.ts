@@ -61,6 +61,48 @@ describe('text assembler', () => {
     expect(new TextDecoder().decode(m.data)).toBe('hi\0');
   });
 
+  it('loads literals as llvm-mc does: one MOVZ when it suffices, X/W destinations only', () => {
+    // Words from `llvm-mc -triple=aarch64 -show-encoding` (LLVM 14) for the same lines.
+    const movz: [string, number][] = [
+      ['ldr x0, =0x10000', 0xd2a00020],
+      ['ldr w2, =0x10000', 0x52a00022],
+      ['ldr x4, =0xffff000000000000', 0xd2ffffe4],
+      ['ldr w5, =0xffff0000', 0x52bfffe5],
+      ['ldr x6, =0', 0xd2800006],
+    ];
+    for (const [line, word] of movz) expect(words(assemble(line).text, 1)[0], line).toBe(word);
+    // Not one MOVZ chunk: a pool slot, loaded by LDR (literal), 8 bytes per slot.
+    for (const [line, value] of [
+      ['ldr x1, =0x12345', 0x12345n],
+      ['ldr x7, =-1', 0xffffffffffffffffn],
+      ['ldr w9, =-1', 0xffffffffffffffffn],
+    ] as const) {
+      const m = assemble(line);
+      const [ldr] = words(m.text, 1);
+      expect((ldr >>> 24) & 0xbf, line).toBe(0x18);
+      const offset = ((ldr >>> 5) & 0x7ffff) * 4;
+      expect(new DataView(m.text.buffer).getBigUint64(offset, true), line).toBe(value);
+    }
+    // llvm-mc refuses each of these.
+    for (const [line, column] of [
+      ['ldr q0, =1', 5],
+      ['ldr d0, =1', 5],
+      ['ldrsw x0, =1', 11],
+      ['ldr w0, =0x1ffffffff', 10],
+      ['ldr w0, =-0x80000001', 10],
+    ] as const) {
+      const error = (() => {
+        try {
+          assemble(line);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, line).toBeInstanceOf(AsmError);
+      expect((error as AsmError).column, line).toBe(column);
+    }
+  });
+
   it('lays out data directives with alignment', () => {
     const m = assemble(
       ' .data\na: .byte 1, 2\n .align 3\nb: .quad -1\nc: .hword 0x1234\n .word b\n .ascii "x\\n"',
