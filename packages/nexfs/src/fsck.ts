@@ -10,7 +10,7 @@ import { nameKey } from './content/store.js';
 import { CHUNK_INO_BASE, CHUNKREF, decodeExtent } from './content-records.js';
 import { NexfsError } from './errors.js';
 import { ReadStatus } from './layout.js';
-import { DIRENT, decodeInode, KeyKind, PAGEMAP } from './records.js';
+import { BlockState, DIRENT, decodeInode, KeyKind, PAGEMAP } from './records.js';
 import type { Volume } from './volume.js';
 
 /** Options of a check. */
@@ -176,6 +176,8 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (let b = 0; b < volume.blockCount; b++) {
     if (expected[b] !== volume.live[b])
       err(`block ${b}: ${volume.live[b]} live pages accounted, ${expected[b]} found`);
+    if (expected[b] > 0 && (volume.state[b] === BlockState.System || volume.state[b] === BlockState.Bad))
+      err(`block ${b}: live pages in a ${volume.state[b] === BlockState.Bad ? 'bad' : 'system'} block`);
   }
   return report;
 }
