@@ -35,6 +35,7 @@ import {
   type EnumAlt,
   FIXED,
   fieldsOf,
+  fieldsOrNull,
   IMM,
   internWord,
   LABEL_NUM,
@@ -48,10 +49,11 @@ import {
   setF,
   WORD,
 } from './_shape';
+import { compileUndefined } from './_undefined-compile';
 import type { RawPart } from './generated/a64';
 import { mayBeUnpredictable } from './instruction';
 import { applyOmitted } from './operand-match';
-import { type Alias, type Encoding, type Field, mayBeUndefined } from './tables';
+import type { Alias, Encoding, Field } from './tables';
 import {
   ASSEMBLE_ONLY_PREFERRED,
   conditionOf,
@@ -179,11 +181,28 @@ function operandWays(
     }
     case 'M':
       if (ch !== 'n') return [];
-      return [{ consumed: 1, op: op(BITMASK, at.slot, [], { a: Number(a[1]) }) }];
+      return [
+        {
+          consumed: 1,
+          op: op(BITMASK, at.slot, [], {
+            a: Number(a[1]),
+            named: [fieldsOrNull(e, 'N'), fieldsOrNull(e, 'immr'), fieldsOrNull(e, 'imms')],
+          }),
+        },
+      ];
     case 'MOVZ':
     case 'MOVN':
       if (ch !== 'n') return [];
-      return [{ consumed: 1, op: op(MOVE_WIDE, at.slot, [], { a: dataSize(e), signed: a[0] === 'MOVN' }) }];
+      return [
+        {
+          consumed: 1,
+          op: op(MOVE_WIDE, at.slot, [], {
+            a: dataSize(e),
+            signed: a[0] === 'MOVN',
+            named: [fieldsOrNull(e, 'hw'), fieldsOrNull(e, 'imm16')],
+          }),
+        },
+      ];
     case 'C':
     case 'C!':
       if (ch !== 'i') return [];
@@ -199,7 +218,11 @@ function operandWays(
       return [
         {
           consumed: 1,
-          op: op(BITFIELD, at.slot, [], { a: dataSize(e), text: a[0] }),
+          op: op(BITFIELD, at.slot, [], {
+            a: dataSize(e),
+            text: a[0],
+            named: [fieldsOrNull(e, 'immr'), fieldsOrNull(e, 'imms')],
+          }),
         },
       ];
     case 'E':
@@ -443,7 +466,7 @@ export function compileCandidates(prefix: string, atomText: string): Candidate[]
         ambiguous: paths.length > 1,
         rmClass: first.rm,
         checkUnpredictable: mayBeUnpredictable(e),
-        checkUndefined: mayBeUndefined(e),
+        isUndefined: compileUndefined(e),
         // The groups `consistent` has rules for; it returns true for every other group.
         checkConsistent: e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext'),
         upper: name,

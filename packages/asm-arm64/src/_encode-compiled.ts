@@ -36,7 +36,7 @@ import {
   wordId,
 } from './_shape';
 import { consistent, unpredictable } from './instruction';
-import { type Encoding, excluded, type Field, undefinedReason } from './tables';
+import { type Encoding, excluded, type Field } from './tables';
 
 const I_ATOM = 105; // 'i'
 
@@ -152,7 +152,7 @@ function check(cand: Candidate, matched: number): number {
   if (cand.preferred !== null && !cand.preferred(word)) return NO_MATCH;
   // Rules looked up once per candidate, not per word: the calls cost 10% of the builder's time.
   if (cand.checkConsistent && !consistent(e, word, cand.rmClass)) return NO_MATCH;
-  if (cand.checkUndefined && undefinedReason(e, word) !== null) return NO_MATCH;
+  if (cand.isUndefined !== null && cand.isUndefined(word)) return NO_MATCH;
   if (cand.checkUnpredictable && unpredictable(e, word) !== null) return FALLBACK;
   return word >>> 0;
 }
@@ -244,16 +244,17 @@ function runOps(cand: Candidate, ops: Operands): number {
         const b = bitmask(v, size);
         if (b < 0) return NO_MATCH;
         const e = cand.e;
-        if (size === 64) word = setF(word, fieldsOf1(e, 'N'), b >>> 12);
-        word = setF(word, fieldsOf1(e, 'immr'), (b >>> 6) & 63);
-        word = setF(word, fieldsOf1(e, 'imms'), b & 63);
+        const nm = o.named;
+        if (size === 64) word = setF(word, nm[0] ?? fieldsOf1(e, 'N'), b >>> 12);
+        word = setF(word, nm[1] ?? fieldsOf1(e, 'immr'), (b >>> 6) & 63);
+        word = setF(word, nm[2] ?? fieldsOf1(e, 'imms'), b & 63);
         break;
       }
       case MOVE_WIDE: {
         const r = moveWide(values[o.slot], o.a, o.signed);
         if (r < 0) return r === FALLBACK ? FALLBACK : NO_MATCH;
-        word = setF(word, fieldsOf1(cand.e, 'hw'), r >>> 16);
-        word = setF(word, fieldsOf1(cand.e, 'imm16'), r & 0xffff);
+        word = setF(word, o.named[0] ?? fieldsOf1(cand.e, 'hw'), r >>> 16);
+        word = setF(word, o.named[1] ?? fieldsOf1(cand.e, 'imm16'), r & 0xffff);
         break;
       }
       case COND: {
@@ -282,7 +283,7 @@ function runOps(cand: Candidate, ops: Operands): number {
         break;
       }
       case BITFIELD: {
-        const r = bitfield(cand.e, word, o.text, values[o.slot], o.a);
+        const r = bitfield(cand.e, o, word, values[o.slot]);
         if (r < 0) return NO_MATCH;
         word = r;
         break;
@@ -335,9 +336,11 @@ function moveWide(v: number, size: number, inverted: boolean): number {
 }
 
 /** LSL, BFZL, BFW, BFZW (bitfield aliases). Mirrors `matchOperand`. */
-function bitfield(e: Encoding, word: number, kind: string, v: number, size: number): number {
-  const immr = fieldsOf1(e, 'immr');
-  const imms = fieldsOf1(e, 'imms');
+function bitfield(e: Encoding, o: Op, word: number, v: number): number {
+  const kind = o.text;
+  const size = o.a;
+  const immr = o.named[0] ?? fieldsOf1(e, 'immr');
+  const imms = o.named[1] ?? fieldsOf1(e, 'imms');
   if (kind === 'LSL') {
     if (v < 0 || v >= size) return NO_MATCH;
     return setF(setF(word, immr, (size - v) % size), imms, size - 1 - v);

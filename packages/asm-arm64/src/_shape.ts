@@ -144,6 +144,12 @@ export interface Op {
   lo: number;
   /** A single field's mask (unshifted). */
   mask: number;
+  /**
+   * BITMASK (`N`, `immr`, `imms`), MOVE_WIDE (`hw`, `imm16`), BITFIELD (`immr`, `imms`): the fields
+   * resolved when compiled (null when the encoding lacks one: looked up by name when run, as before).
+   * A map lookup by name per write was about 2% of the builder mix's profile.
+   */
+  named: readonly (readonly Field[] | null)[];
   /** IMM, LABEL_NUM: the field's value range (signed or unsigned) and 2^width. */
   min: number;
   max: number;
@@ -172,6 +178,7 @@ export function op(k: number, slot: number, fields: readonly Field[], extra: Par
     alts: null,
     agree: -1,
     spec: '',
+    named: [],
     lo: fields.length === 1 ? fields[0].lo : -1,
     mask: fields.length === 1 ? (2 ** fields[0].width - 1) >>> 0 : 0,
     ...extra,
@@ -187,8 +194,8 @@ export interface Candidate {
   ambiguous: boolean;
   rmClass: 'w' | 'x' | undefined;
   checkUnpredictable: boolean;
-  /** `undefinedReason` can reject a word of this encoding. */
-  checkUndefined: boolean;
+  /** `undefinedReason(e, word) !== null`, compiled (`_undefined-compile.ts`); null when it never is. */
+  isUndefined: ((word: number) => boolean) | null;
   /** `consistent` has a rule for this encoding's group (register-offset and extended forms). */
   checkConsistent: boolean;
   upper: string;
@@ -218,6 +225,12 @@ export function fieldsOf(e: Encoding, spec: string): Field[] {
     if (!f) throw new Error(`asm-arm64 invariant: field ${name} of ${e.name}`);
     return f;
   });
+}
+
+/** The fields of a spec, or null when the encoding lacks one of them. */
+export function fieldsOrNull(e: Encoding, spec: string): Field[] | null {
+  for (const name of spec.split('+')) if (!e.fields.some((x) => x.name === name)) return null;
+  return fieldsOf(e, spec);
 }
 
 /** The unshifted mask of a field of `width` bits (1..32). */

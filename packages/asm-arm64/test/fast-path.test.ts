@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compiledResult, encodeCompiled, setCompiledEncoders } from '../src/_encode-compiled';
 import { scanInstruction } from '../src/_scan';
 import { FALLBACK, Operands } from '../src/_shape';
+import { compileUndefined } from '../src/_undefined-compile';
 import { assemble } from '../src/assembler';
 import { Builder, mem, post, pre, sp, W, wzr, X, xzr } from '../src/builder';
 import {
@@ -19,7 +20,7 @@ import {
   templateOf,
   tokenize,
 } from '../src/instruction';
-import { decodeEncoding, encodings, mayBeUndefined, undefinedReason } from '../src/tables';
+import { decodeEncoding, type Encoding, encodings, mayBeUndefined, undefinedReason } from '../src/tables';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -383,6 +384,7 @@ describe('rules the compiled encoders look up once per encoding', () => {
     const next = rng(0x0dd);
     let words = 0;
     const failures: string[] = [];
+    const undefinedTests = new Map<Encoding, ((word: number) => boolean) | null>();
     for (const e of encodings()) {
       const regoff = e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext');
       for (let i = 0; i < 64; i++) {
@@ -390,6 +392,11 @@ describe('rules the compiled encoders look up once per encoding', () => {
         words++;
         if (!mayBeUndefined(e) && undefinedReason(e, w) !== null)
           failures.push(`${e.name}: ${undefinedReason(e, w)}`);
+        // The compiled test (shifts on resolved fields) answers as the rules read by name.
+        const compiled = undefinedTests.get(e) ?? compileUndefined(e);
+        undefinedTests.set(e, compiled);
+        if ((compiled !== null && compiled(w)) !== (undefinedReason(e, w) !== null))
+          failures.push(`${e.name} ${w.toString(16)}: compiled UNDEFINED test disagrees`);
         if (!regoff && !(consistent(e, w, 'w') && consistent(e, w, 'x') && consistent(e, w, undefined)))
           failures.push(`${e.name}: consistent() has a rule`);
       }
