@@ -51,7 +51,7 @@ import {
 } from './_shape';
 import { compileUndefined } from './_undefined-compile';
 import type { RawPart } from './generated/a64';
-import { mayBeUnpredictable } from './instruction';
+import { mayBeUnpredictable, unpredictableTest } from './instruction';
 import { applyOmitted } from './operand-match';
 import type { Alias, Encoding, Field } from './tables';
 import {
@@ -465,7 +465,7 @@ export function compileCandidates(prefix: string, atomText: string): Candidate[]
         ops: first.wild || paths.length > MAX_PATHS ? null : first.ops,
         ambiguous: paths.length > 1,
         rmClass: first.rm,
-        checkUnpredictable: mayBeUnpredictable(e),
+        isUnpredictable: mayBeUnpredictable(e) ? unpredictableTest(e) : null,
         isUndefined: compileUndefined(e),
         // The groups `consistent` has rules for; it returns true for every other group.
         checkConsistent: e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext'),

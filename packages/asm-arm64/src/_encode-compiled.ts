@@ -35,7 +35,7 @@ import {
   WORD,
   wordId,
 } from './_shape';
-import { consistent, unpredictable } from './instruction';
+import { consistent } from './instruction';
 import { type Encoding, excluded, type Field } from './tables';
 
 const I_ATOM = 105; // 'i'
@@ -152,8 +152,8 @@ function check(cand: Candidate, matched: number): number {
   if (cand.preferred !== null && !cand.preferred(word)) return NO_MATCH;
   // Rules looked up once per candidate, not per word: the calls cost 10% of the builder's time.
   if (cand.checkConsistent && !consistent(e, word, cand.rmClass)) return NO_MATCH;
-  if (cand.isUndefined !== null && cand.isUndefined(word)) return NO_MATCH;
-  if (cand.checkUnpredictable && unpredictable(e, word) !== null) return FALLBACK;
+  if (cand.isUndefined?.(word)) return NO_MATCH;
+  if (cand.isUnpredictable?.(word)) return FALLBACK;
   return word >>> 0;
 }
 

@@ -193,7 +193,8 @@ export interface Candidate {
   /** More than one structural path: a failure of the first must go to the general matcher. */
   ambiguous: boolean;
   rmClass: 'w' | 'x' | undefined;
-  checkUnpredictable: boolean;
+  /** `unpredictable(e, word) !== null`, compiled (`unpredictableTest`); null when it never is. */
+  isUnpredictable: ((word: number) => boolean) | null;
   /** `undefinedReason(e, word) !== null`, compiled (`_undefined-compile.ts`); null when it never is. */
   isUndefined: ((word: number) => boolean) | null;
   /** `consistent` has a rule for this encoding's group (register-offset and extended forms). */

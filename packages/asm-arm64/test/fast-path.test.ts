@@ -16,9 +16,12 @@ import {
   consistent,
   disassembleWord,
   encodeTokens,
+  mayBeUnpredictable,
   setReplay,
   templateOf,
   tokenize,
+  unpredictable,
+  unpredictableTest,
 } from '../src/instruction';
 import { decodeEncoding, type Encoding, encodings, mayBeUndefined, undefinedReason } from '../src/tables';
 
@@ -385,6 +388,7 @@ describe('rules the compiled encoders look up once per encoding', () => {
     let words = 0;
     const failures: string[] = [];
     const undefinedTests = new Map<Encoding, ((word: number) => boolean) | null>();
+    const unpredictableTests = new Map<Encoding, (word: number) => boolean>();
     for (const e of encodings()) {
       const regoff = e.group.endsWith('/ldst_regoff') || e.group.endsWith('/addsub_ext');
       for (let i = 0; i < 64; i++) {
@@ -395,8 +399,14 @@ describe('rules the compiled encoders look up once per encoding', () => {
         // The compiled test (shifts on resolved fields) answers as the rules read by name.
         const compiled = undefinedTests.get(e) ?? compileUndefined(e);
         undefinedTests.set(e, compiled);
-        if ((compiled !== null && compiled(w)) !== (undefinedReason(e, w) !== null))
+        if ((compiled?.(w) ?? false) !== (undefinedReason(e, w) !== null))
           failures.push(`${e.name} ${w.toString(16)}: compiled UNDEFINED test disagrees`);
+        if (mayBeUnpredictable(e)) {
+          const test = unpredictableTests.get(e) ?? unpredictableTest(e);
+          unpredictableTests.set(e, test);
+          if (test(w) !== (unpredictable(e, w) !== null))
+            failures.push(`${e.name} ${w.toString(16)}: compiled UNPREDICTABLE test disagrees`);
+        }
         if (!regoff && !(consistent(e, w, 'w') && consistent(e, w, 'x') && consistent(e, w, undefined)))
           failures.push(`${e.name}: consistent() has a rule`);
       }
