@@ -312,6 +312,10 @@ function fieldsOf1(e: Encoding, name: string): Field[] {
 
 /** MOVZ/MOVN alias: `hw << 16 | imm16`, or NO_MATCH / FALLBACK. Mirrors `matchOperand`. */
 function moveWide(v: number, size: number, inverted: boolean): number {
+  // One chunk at hw = 0, the common case, without the loop and its powers (about 2% of the
+  // builder mix's profile).
+  if (!inverted && v >= 0 && v < 0x10000 && Number.isInteger(v)) return v;
+  if (inverted && v < 0 && v >= -0x10000 && Number.isInteger(v)) return -v - 1;
   if (!Number.isSafeInteger(v)) return FALLBACK;
   if (v >= 2 ** size || v < -(2 ** (size - 1))) return NO_MATCH;
   let target: number;

@@ -263,8 +263,8 @@ export class Builder {
 
   /** A new label (bind it where it belongs with `bind`). */
   label(name?: string): Label {
-    const n = name ?? `.L${this.nextLabel++}`;
-    return new BuilderLabel(n);
+    if (name === undefined) return BuilderLabel.generated(`.L${this.nextLabel++}`);
+    return new BuilderLabel(name);
   }
 
   /** Binds a label to the next instruction. */
