@@ -523,7 +523,8 @@ export class Builder {
     for (let i = 0; i < this.pendingIndex.length; i++) {
       const index = this.pendingIndex[i];
       // A branch to a bound label in reach, written here through the encoding's plan; anything
-      // else (other kinds, errors) through `applyFixup`. Gain: measured in DESIGN.md.
+      // else (other kinds, errors) through `applyFixup`. `applyFixup` per reference was 9% of the
+      // builder mix's profile; this loop is 4%.
       if (this.pendingKind[i] === 'pcrel') {
         const target = this.labels.get(this.pendingSymbol[i]);
         if (target !== undefined) {
