@@ -12,7 +12,9 @@
  * The guided optimiser walks the literals in order with the last model `M` in hand (the solver
  * prefers every preference literal's true phase, so `M` is usually good):
  *
- * 1. `M` has `ai` true: `M` satisfies everything settled, so `ai` can hold. Settle true; no call.
+ * 1. `M` has `ai` true, or `M`'s package variables satisfy what `ai` asks (its `meaning`; then
+ *    `M` with `ai` set true, and its mirror false, is still a model): `M` satisfies everything
+ *    settled, so `ai` can hold. Settle true; no call.
  * 2. `ai` is false at level 0, i.e. unit propagation of the settled prefix refutes it. Settle
  *    false; no call. Each literal has a *mirror* `ni ↔ ¬ai`, so one probe (a search that decides
  *    nothing, returning the level-0 true literals) reveals every literal refuted so far; a
@@ -47,6 +49,15 @@ export interface Preferences {
   versionRank: Map<number, number>;
   /** Rank of each cone candidate's source among the candidates of the same version (0 = best). */
   sourceRank: Map<number, number>;
+  /**
+   * What each literal asks, as clauses over the encoding's variables (DIMACS literals, each
+   * clause ended by 0): literal `i` asks `meaning[meaningStart[i] .. meaningStart[i + 1])`.
+   * A model whose package variables satisfy them can set literal `i` true without changing
+   * anything else, whatever value the model gave the literal itself.
+   */
+  meaning: Int32Array;
+  /** Start of each literal's clauses in `meaning` (length `vars.length + 1`). */
+  meaningStart: Int32Array;
 }
 
 /**
@@ -75,6 +86,12 @@ export function preferenceLiterals(universe: Universe, e: Encoding): Preferences
   for (const name of names.keys()) rankCandidates(universe, name, versionRank, sourceRank);
   const vars: number[] = [];
   const levels: PreferenceLevel[] = [];
+  const meaning: number[] = [];
+  const meaningStart: number[] = [];
+  const define = (clauses: number[][]) => {
+    meaningStart.push(meaning.length);
+    for (const c of clauses) meaning.push(...c, 0);
+  };
   const ladder = (ids: number[], rankOf: Map<number, number>, level: PreferenceLevel) => {
     let top = 0;
     for (const id of ids) top = Math.max(top, rankOf.get(id)!);
@@ -86,9 +103,10 @@ export function preferenceLiterals(universe: Universe, e: Encoding): Preferences
       const r = rankOf.get(id)!;
       if (r > 0) solver.addClause([-rungs[r - 1], -e.varOf[id]]); // rung r-1 allows ranks < r
     }
-    for (const v of rungs) {
-      vars.push(v);
+    for (let k = 0; k < top; k++) {
+      vars.push(rungs[k]);
       levels.push(level);
+      define(ids.filter((id) => rankOf.get(id)! > k).map((id) => [-e.varOf[id]]));
     }
   };
   for (const ids of names.values()) ladder(ids, versionRank, 'newest');
@@ -99,6 +117,7 @@ export function preferenceLiterals(universe: Universe, e: Encoding): Preferences
     for (const id of ids) solver.addClause([-absent, -e.varOf[id]]);
     vars.push(absent);
     levels.push('fewest');
+    define(ids.map((id) => [-e.varOf[id]]));
   }
   for (const id of e.cone) {
     const variants = Object.entries(universe.packages[id].variants ?? {});
@@ -110,10 +129,20 @@ export function preferenceLiterals(universe: Universe, e: Encoding): Preferences
       solver.addClause([-a, -e.varOf[id], def]);
       vars.push(a);
       levels.push('defaults');
+      define([[-e.varOf[id], def]]);
     }
   }
   for (const ids of names.values()) ladder(ids, sourceRank, 'sources');
-  return { vars, levels, names, versionRank, sourceRank };
+  meaningStart.push(meaning.length);
+  return {
+    vars,
+    levels,
+    names,
+    versionRank,
+    sourceRank,
+    meaning: Int32Array.from(meaning),
+    meaningStart: Int32Array.from(meaningStart),
+  };
 }
 
 /** Ranks of a name's candidates: distinct versions (0 = newest), and sources within a version. */
@@ -193,13 +222,13 @@ export function optimizeGuided(
   assert(first !== 'unsat', 'the optimisation starts from a solution');
   if (first === 'unknown') return { result: 'unknown', stats };
   // The model of the last search; probes overwrite the solver's, so it is kept here.
-  let model = modelOf(solver, prefs.vars);
+  let model = snapshot(solver);
   let probedAt = -1; // units added when the last probe ran: a new probe only after new units
   let unitsAdded = 0;
   for (let i = 0; i < n; i++) {
     if (settled[i] !== 0) continue;
     const a = prefs.vars[i];
-    if (model[i] === 1) {
+    if (model[a] === 1 || holds(prefs, i, model)) {
       settled[i] = 1;
       solver.addClause([a]);
       unitsAdded++;
@@ -235,7 +264,7 @@ export function optimizeGuided(
     const r = solver.solve({ assumptions: [a], timeLimitMs: Math.max(0, deadline - performance.now()) });
     if (r === 'unknown') return { result: 'unknown', stats };
     if (r === 'sat') {
-      model = modelOf(solver, prefs.vars);
+      model = snapshot(solver);
       settled[i] = 1;
       solver.addClause([a]);
     } else {
@@ -252,10 +281,26 @@ export function optimizeGuided(
   return { result: 'sat', stats };
 }
 
-function modelOf(solver: Solver, vars: readonly number[]): Int8Array {
-  const m = new Int8Array(vars.length);
-  for (let i = 0; i < vars.length; i++) m[i] = solver.value(vars[i]) === true ? 1 : -1;
+/** The solver's last model, indexed by DIMACS variable (1 true, -1 false). */
+function snapshot(solver: Solver): Int8Array {
+  const n = solver.variableCount;
+  const m = new Int8Array(n + 1);
+  for (let v = 1; v <= n; v++) m[v] = solver.value(v) === true ? 1 : -1;
   return m;
+}
+
+/** Whether `model` satisfies what preference literal `i` asks (its `meaning` clauses). */
+function holds(prefs: Preferences, i: number, model: Int8Array): boolean {
+  const m = prefs.meaning;
+  let satisfied = false;
+  for (let k = prefs.meaningStart[i]; k < prefs.meaningStart[i + 1]; k++) {
+    const x = m[k];
+    if (x === 0) {
+      if (!satisfied) return false;
+      satisfied = false;
+    } else if ((x > 0 ? model[x] : -model[-x]) === 1) satisfied = true;
+  }
+  return true;
 }
 
 /**
