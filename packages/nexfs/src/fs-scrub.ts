@@ -124,17 +124,7 @@ export function* scrubSteps(
     return ino < CHUNK_INO_BASE;
   });
   fs.content.scanChunks((name) => units.push({ area: 'chunk', address: -1, name }));
-  const report: VolumeScrubReport = {
-    bytesChecked: 0,
-    metadataPairs: 0,
-    dataPages: 0,
-    chunks: 0,
-    errors: [],
-    repaired: 0,
-    lostPaths: [],
-    done: 0,
-    total: units.length,
-  };
+  const report = emptyReport(units.length);
   const page = new Uint8Array(io.payloadBytes);
   const lostInodes = new Set<number>();
   const lostChunks = new Set<string>();
@@ -261,19 +251,7 @@ export function startScrub(fs: Nexfs, options: ScrubVolumeOptions = {}): ScrubTa
       return paused;
     },
     get progress() {
-      return (
-        progress ?? {
-          bytesChecked: 0,
-          metadataPairs: 0,
-          dataPages: 0,
-          chunks: 0,
-          errors: [],
-          repaired: 0,
-          lostPaths: [],
-          done: 0,
-          total: 0,
-        }
-      );
+      return progress ?? emptyReport(0);
     },
     done,
   };
@@ -350,4 +328,19 @@ function metaCrcMatches(buf: Uint8Array): boolean {
   const c = crc32c(buf);
   put32(buf, 8, stored);
   return c === stored;
+}
+
+/** A report with nothing checked yet, out of `total` units. */
+function emptyReport(total: number): VolumeScrubReport {
+  return {
+    bytesChecked: 0,
+    metadataPairs: 0,
+    dataPages: 0,
+    chunks: 0,
+    errors: [],
+    repaired: 0,
+    lostPaths: [],
+    done: 0,
+    total,
+  };
 }
