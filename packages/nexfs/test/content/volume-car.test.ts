@@ -1,16 +1,7 @@
 import { CarReader } from '@ipld/car';
 import { describe, expect, it } from 'vitest';
 import { GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
-import { seededRandom } from '../../src/random.js';
-
-const SMALL = { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 } };
-
-function pseudo(n: number, seed: number): Uint8Array {
-  const r = seededRandom(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = r.nextU32() & 0xff;
-  return out;
-}
+import { pseudo, SMALL } from './_volume.js';
 
 describe('CAR export and import through the volume', () => {
   it('exports a snapshot readable by @ipld/car and imports it into another volume with dedup', async () => {

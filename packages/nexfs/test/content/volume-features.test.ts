@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GEOMETRIES, MemoryFlash, Nexfs } from '../../src/index.js';
+import { SMALL } from './_volume.js';
 
-const SMALL = { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 } };
 const text = new TextEncoder().encode('feature flags live in the superblock. '.repeat(3000));
 
 function frameBytes(fs: Nexfs): number {

@@ -2,17 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
 import { CHUNK_INO_BASE } from '../../src/content-records.js';
 import { GEOMETRIES, MemoryBlockStore, MemoryFlash, Nexfs } from '../../src/index.js';
-import { seededRandom } from '../../src/random.js';
 import { pageKey } from '../../src/records.js';
-
-const SMALL = { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 } };
-
-function pseudo(n: number, seed: number): Uint8Array {
-  const r = seededRandom(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = r.nextU32() & 0xff;
-  return out;
-}
+import { pseudo, SMALL } from './_volume.js';
 
 /** Flips enough bits in one ECC chunk of a page that ECC cannot correct them. */
 function smash(flash: MemoryFlash, address: number, at = 64): void {

@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
 import { CHUNK_INO_BASE } from '../../src/content-records.js';
 import { GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
-import { seededRandom } from '../../src/random.js';
 import { pageKey } from '../../src/records.js';
+import { pseudo, SMALL } from './_volume.js';
 
-const SMALL = { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 } };
 const enc = new TextEncoder();
-
-function pseudo(n: number, seed: number): Uint8Array {
-  const r = seededRandom(seed);
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = r.nextU32() & 0xff;
-  return out;
-}
 
 async function tree(fs: Nexfs, dir = '/'): Promise<Map<string, Uint8Array | null>> {
   const out = new Map<string, Uint8Array | null>();
