@@ -1,7 +1,8 @@
 /**
  * A tour of nexfs: format a raw SPI NAND image, write real files, cut the power in the middle of
- * a write, remount, and read everything back. Then content addressing on the volume: two releases
- * of a real package (TypeScript, from the workspace's package store) stored as deduplicated chunks,
+ * a write, remount, and read everything back. Then content addressing on the volume: two
+ * consecutive releases of a real package (TypeScript 5.9.2 and 5.9.3, installed as development
+ * dependencies) stored as deduplicated chunks,
  * a snapshot, a flipped bit caught by scrub and repaired, a rollback, and a CAR export read back.
  *
  *   npm start   (from packages/nexfs)
@@ -93,12 +94,16 @@ if (!(old || fresh) || report.errors.length > 0) throw new Error('tour failed');
 // ---------------------------------------------------------------------------------------------
 // Part 2: content addressing on the volume.
 console.log('\n--- content addressing ---');
-const store = new URL('../../../node_modules/.pnpm/', import.meta.url);
-const releases = readdirSync(store)
-  .filter((d) => d.startsWith('typescript@'))
-  .sort()
-  .slice(-2);
-if (releases.length < 2) throw new Error('tour: two TypeScript releases are expected in the package store');
+// Two consecutive releases of a large package no one here wrote: 5.9.2 is a development
+// dependency of this package (under an alias), 5.9.3 is the workspace's compiler.
+const releaseDirs = [
+  new URL('../node_modules/typescript-5.9.2/', import.meta.url),
+  new URL('../../../node_modules/typescript/', import.meta.url),
+];
+const releases = releaseDirs.map(
+  (dir) => `typescript@${JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')).version}`,
+);
+if (releases[0] === releases[1]) throw new Error(`tour: expected two TypeScript releases, found ${releases[0]}`);
 const files = (dir: URL, prefix = ''): [string, URL][] => {
   const out: [string, URL][] = [];
   for (const name of readdirSync(dir).sort()) {
@@ -113,9 +118,9 @@ const cfs = await Nexfs.format(cflash, { content: { layout: 'chunked' } });
 let logical = 0;
 let count = 0;
 const t0 = performance.now();
-for (const release of releases) {
+for (const [i, release] of releases.entries()) {
   const root = `/${release.replace('@', '-')}`;
-  for (const [path, url] of files(new URL(`${release}/node_modules/typescript/`, store))) {
+  for (const [path, url] of files(releaseDirs[i])) {
     const dirs = `${root}${path}`.split('/').slice(0, -1).join('/');
     await cfs.mkdir(dirs, { recursive: true });
     const bytes = new Uint8Array(readFileSync(url));
