@@ -103,7 +103,8 @@ const releaseDirs = [
 const releases = releaseDirs.map(
   (dir) => `typescript@${JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')).version}`,
 );
-if (releases[0] === releases[1]) throw new Error(`tour: expected two TypeScript releases, found ${releases[0]}`);
+if (releases[0] === releases[1])
+  throw new Error(`tour: expected two TypeScript releases, found ${releases[0]}`);
 const files = (dir: URL, prefix = ''): [string, URL][] => {
   const out: [string, URL][] = [];
   for (const name of readdirSync(dir).sort()) {
