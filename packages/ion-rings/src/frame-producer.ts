@@ -14,6 +14,7 @@
 import { assert } from './_assert.js';
 import { SpinWindow, spinThenPark } from './_spin.js';
 import { closeSide, readState, signalData, type WakeStats, waitUntil } from './_wake.js';
+import { BatchClaim, copyRecords } from './batch-claim.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
 
@@ -111,6 +112,10 @@ export class FrameProducer {
   readonly #maxPayload: number;
   readonly #multi: boolean;
   readonly #claim: Claim;
+  readonly #batch: BatchClaim;
+  /** The source last given to `offerRecords`, and its 32-bit view (null: not word-aligned). */
+  #recordSource: Uint8Array | null = null;
+  #recordWords: Int32Array | null = null;
   /** SPSC: the producer's own tail (staged frames included); MPSC: unused. */
   #tail: number;
   /** Last head read from shared memory: a lower bound of the real head. */
@@ -140,6 +145,7 @@ export class FrameProducer {
     this.#tail = Atomics.load(mem.i32, TAIL) >>> 0;
     this.#headCache = Atomics.load(mem.i32, HEAD) >>> 0;
     this.#claim = new Claim(this, mem.u8);
+    this.#batch = new BatchClaim(this, mem.u8, mem.i32);
   }
 
   /** Largest payload one frame may carry. */
@@ -164,7 +170,10 @@ export class FrameProducer {
       throw new RangeError(`type: an integer from 1 to 2^32 - 1, got ${type}`);
     }
     const claim = this.#claim;
-    assert(!claim.active, 'one outstanding claim per producer: commit or abort the previous one');
+    assert(
+      !claim.active && !this.#batch.active,
+      'one outstanding claim per producer: commit or abort the previous one',
+    );
     return this.#multi ? this.#claimMulti(length, type) : this.#claimSingle(length, type);
   }
 
@@ -182,70 +191,22 @@ export class FrameProducer {
 
   #claimSingle(length: number, type: number): Claim | null {
     const frameLength = length + 8;
-    const aligned = (frameLength + 7) & ~7;
-    let tail = this.#tail;
-    let index = tail & this.#mask;
-    const toEnd = this.#capacity - index;
-    const needed = aligned > toEnd ? toEnd + aligned : aligned;
-    if (needed > this.#freeBytes(tail)) {
-      this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
-      if (needed > this.#freeBytes(tail)) return null;
-    }
-    const i32 = this.#i32;
-    if (aligned > toEnd) {
-      const pad = (HEADER_BYTES + index) >> 2;
-      i32[pad] = toEnd;
-      i32[pad + 1] = PADDING_TYPE;
-      tail = (tail + toEnd) >>> 0;
-      this.#tail = tail;
-      index = 0;
-    }
+    const index = this.#reserveSingle((frameLength + 7) & ~7);
+    if (index < 0) return null;
     const header = (HEADER_BYTES + index) >> 2;
-    i32[header] = frameLength;
-    i32[header + 1] = type | 0;
+    this.#i32[header] = frameLength;
+    this.#i32[header + 1] = type | 0;
     return this.#fill(header, frameLength, length, type);
   }
 
   #claimMulti(length: number, type: number): Claim | null {
-    const i32 = this.#i32;
     const frameLength = length + 8;
-    const aligned = (frameLength + 7) & ~7;
-    const capacity = this.#capacity;
-    let inconsistent = 0;
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      const tail = Atomics.load(i32, TAIL) >>> 0;
-      if ((tail & 7) !== 0) throw new RingError('EBADCOUNTER', `tail ${tail} is not 8-byte aligned`, tail);
-      let index = tail & this.#mask;
-      const toEnd = capacity - index;
-      const needed = aligned > toEnd ? toEnd + aligned : aligned;
-      let used = (tail - this.#headCache) >>> 0;
-      if (used > capacity || needed > capacity - used) {
-        this.#headCache = Atomics.load(i32, HEAD) >>> 0;
-        used = (tail - this.#headCache) >>> 0;
-        // Other producers and the consumer may have moved past this tail snapshot since it was
-        // loaded (regression: "MPSC claim saw a stale tail behind a fresh head" threw
-        // EBADCOUNTER under Bun). Retry with a fresh tail; only a gap that persists is corruption.
-        if (used > capacity) {
-          if (++inconsistent >= MAX_INCONSISTENT_READS) {
-            throw new RingError('EBADCOUNTER', `tail - head = ${used} exceeds capacity`, tail);
-          }
-          continue;
-        }
-        if (needed > capacity - used) return null;
-      }
-      if (Atomics.compareExchange(i32, TAIL, tail | 0, (tail + needed) | 0) !== (tail | 0)) continue;
-      if (aligned > toEnd) {
-        const pad = (HEADER_BYTES + index) >> 2;
-        i32[pad + 1] = PADDING_TYPE;
-        Atomics.store(i32, pad, toEnd);
-        index = 0;
-      }
-      const header = (HEADER_BYTES + index) >> 2;
-      i32[header + 1] = type | 0;
-      Atomics.store(i32, header, -frameLength);
-      return this.#fill(header, frameLength, length, type);
-    }
-    return null;
+    const index = this.#reserveMulti((frameLength + 7) & ~7);
+    if (index < 0) return null;
+    const header = (HEADER_BYTES + index) >> 2;
+    this.#i32[header + 1] = type | 0;
+    Atomics.store(this.#i32, header, -frameLength);
+    return this.#fill(header, frameLength, length, type);
   }
 
   #fill(header: number, frameLength: number, length: number, type: number): Claim {
@@ -301,6 +262,205 @@ export class FrameProducer {
   }
 
   /**
+   * Claims room for `count` contiguous frames of `length` payload bytes and type `type`, with
+   * one space check (SPSC) or one compare-and-swap on the tail (MPSC), and writes their headers
+   * in one loop; returns null when the ring has no room for all of them. The frames together
+   * (`count * stride` bytes) may span at most half the capacity. The returned batch is this
+   * producer's flyweight; write the payloads, then `commit()` (one publication) or `abort()`.
+   */
+  tryClaimBatch(count: number, length: number, type = 1): BatchClaim | null {
+    if (!(length >= 0 && length <= this.#maxPayload) || length !== (length | 0)) {
+      throw new RangeError(`length: an integer from 0 to ${this.#maxPayload}, got ${length}`);
+    }
+    if (!(type >= 1 && type <= 0xffff_ffff) || type !== Math.floor(type)) {
+      throw new RangeError(`type: an integer from 1 to 2^32 - 1, got ${type}`);
+    }
+    const stride = (length + 15) & ~7;
+    const most = Math.floor(this.#capacity / 2 / stride);
+    if (!(count >= 1 && count <= most) || count !== Math.floor(count)) {
+      throw new RangeError(`count: an integer from 1 to ${most} (half the capacity), got ${count}`);
+    }
+    const batch = this.#batch;
+    assert(
+      !batch.active && !this.#claim.active,
+      'one outstanding claim per producer: commit or abort the previous one',
+    );
+    const span = count * stride;
+    const index = this.#multi ? this.#reserveMulti(span) : this.#reserveSingle(span);
+    if (index < 0) return null;
+    const i32 = this.#i32;
+    const frameLength = length + 8;
+    const strideWords = stride >> 2;
+    const first = (HEADER_BYTES + index) >> 2;
+    const t = type | 0;
+    if (this.#multi) {
+      // Claimed, not committed: negative lengths. Frame 0 last, by an atomic store: the frames
+      // behind it are read only after the consumer has seen frame 0 committed.
+      for (let i = 1, h = first + strideWords; i < count; i++, h += strideWords) {
+        i32[h] = -frameLength;
+        i32[h + 1] = t;
+      }
+      i32[first + 1] = t;
+      Atomics.store(i32, first, -frameLength);
+    } else {
+      for (let i = 0, h = first; i < count; i++, h += strideWords) {
+        i32[h] = frameLength;
+        i32[h + 1] = t;
+      }
+    }
+    batch.offset = (first << 2) + 8;
+    batch.stride = stride;
+    batch.count = count;
+    batch.length = length;
+    batch.type = type;
+    batch.active = true;
+    return batch;
+  }
+
+  /**
+   * SPSC: finds room for `span` contiguous bytes after the staged frames, writing a padding
+   * frame first when they would cross the end. Returns their index in the data region, or -1.
+   */
+  #reserveSingle(span: number): number {
+    let tail = this.#tail;
+    const index = tail & this.#mask;
+    const toEnd = this.#capacity - index;
+    const needed = span > toEnd ? toEnd + span : span;
+    if (needed > this.#capacity - ((tail - this.#headCache) >>> 0)) {
+      this.#headCache = Atomics.load(this.#i32, HEAD) >>> 0;
+      if (needed > this.#freeBytes(tail)) return -1;
+    }
+    if (span <= toEnd) return index;
+    const pad = (HEADER_BYTES + index) >> 2;
+    this.#i32[pad] = toEnd;
+    this.#i32[pad + 1] = PADDING_TYPE;
+    tail = (tail + toEnd) >>> 0;
+    this.#tail = tail;
+    return 0;
+  }
+
+  /**
+   * MPSC: claims `span` contiguous bytes with one compare-and-swap on the tail (padding the rest
+   * of the data region first when they would cross the end). Returns their index, or -1.
+   */
+  #reserveMulti(span: number): number {
+    const i32 = this.#i32;
+    const capacity = this.#capacity;
+    let inconsistent = 0;
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+      const tail = Atomics.load(i32, TAIL) >>> 0;
+      if ((tail & 7) !== 0) throw new RingError('EBADCOUNTER', `tail ${tail} is not 8-byte aligned`, tail);
+      const index = tail & this.#mask;
+      const toEnd = capacity - index;
+      const needed = span > toEnd ? toEnd + span : span;
+      let used = (tail - this.#headCache) >>> 0;
+      if (used > capacity || needed > capacity - used) {
+        this.#headCache = Atomics.load(i32, HEAD) >>> 0;
+        used = (tail - this.#headCache) >>> 0;
+        // Other producers and the consumer may have moved past this tail snapshot since it was
+        // loaded (regression: "MPSC claim saw a stale tail behind a fresh head" threw
+        // EBADCOUNTER under Bun). Retry with a fresh tail; only a gap that persists is corruption.
+        if (used > capacity) {
+          if (++inconsistent >= MAX_INCONSISTENT_READS) {
+            throw new RingError('EBADCOUNTER', `tail - head = ${used} exceeds capacity`, tail);
+          }
+          continue;
+        }
+        if (needed > capacity - used) return -1;
+      }
+      if (Atomics.compareExchange(i32, TAIL, tail | 0, (tail + needed) | 0) !== (tail | 0)) continue;
+      if (span <= toEnd) return index;
+      const pad = (HEADER_BYTES + index) >> 2;
+      i32[pad + 1] = PADDING_TYPE;
+      Atomics.store(i32, pad, toEnd);
+      return 0;
+    }
+    return -1;
+  }
+
+  /** @internal Called by {@link BatchClaim.commit}. */
+  commitBatch(batch: BatchClaim, publish: boolean): void {
+    assert(batch.active && batch === this.#batch, 'commit of a batch that is not outstanding');
+    batch.active = false;
+    const span = batch.count * batch.stride;
+    if (!this.#multi) {
+      this.#tail = (this.#tail + span) >>> 0;
+      if (publish) this.publish();
+      return;
+    }
+    const i32 = this.#i32;
+    const frameLength = batch.length + 8;
+    const strideWords = batch.stride >> 2;
+    let h = (batch.offset >> 2) - 2;
+    try {
+      for (let i = 0; i < batch.count; i++, h += strideWords) {
+        if (Atomics.compareExchange(i32, h, -frameLength, frameLength) !== -frameLength) {
+          throw new RingError(
+            'EREVOKED',
+            `the consumer recovered frame ${i} of this batch as padding before it was committed`,
+          );
+        }
+      }
+    } finally {
+      signalData(this.#mem, this.stats);
+    }
+  }
+
+  /** @internal Called by {@link BatchClaim.abort}. */
+  abortBatch(batch: BatchClaim): void {
+    assert(batch.active && batch === this.#batch, 'abort of a batch that is not outstanding');
+    batch.active = false;
+    if (!this.#multi) return;
+    const i32 = this.#i32;
+    const frameLength = batch.length + 8;
+    const strideWords = batch.stride >> 2;
+    let h = (batch.offset >> 2) - 2;
+    for (let i = 0; i < batch.count; i++, h += strideWords) {
+      if (Atomics.load(i32, h) !== -frameLength) continue;
+      i32[h + 1] = PADDING_TYPE;
+      Atomics.compareExchange(i32, h, -frameLength, batch.stride);
+    }
+    signalData(this.#mem, this.stats);
+  }
+
+  /**
+   * Copies `count` records of `recordBytes` each from `source` (record `i` at
+   * `i * recordBytes`) into as many frames of `type`, claimed and published as one batch
+   * ({@link FrameProducer.tryClaimBatch}); false, with nothing written, when the ring has no
+   * room for all of them. Records whose size and `source` are 4-byte aligned are copied by
+   * 32-bit words (up to 128 B each): no runtime call and nothing allocated per record.
+   */
+  offerRecords(
+    source: Uint8Array,
+    recordBytes: number,
+    count = Math.floor(source.length / Math.max(1, recordBytes)),
+    type = 1,
+  ): boolean {
+    if (!(count * recordBytes <= source.length)) {
+      throw new RangeError(`source: ${count} records of ${recordBytes} B need more than ${source.length} B`);
+    }
+    const batch = this.tryClaimBatch(count, recordBytes, type);
+    if (batch === null) return false;
+    let words = this.#recordWords;
+    if (source !== this.#recordSource || (words !== null && words.length !== source.length >> 2)) {
+      this.#recordSource = source;
+      words =
+        (source.byteOffset & 3) === 0
+          ? new Int32Array(source.buffer, source.byteOffset, source.length >> 2)
+          : null;
+      this.#recordWords = words;
+    }
+    try {
+      copyRecords(batch, source, (recordBytes & 3) === 0 ? words : null, recordBytes, count);
+    } catch (error) {
+      batch.abort();
+      throw error;
+    }
+    this.commitBatch(batch, true);
+    return true;
+  }
+
+  /**
    * Makes staged frames (`commit(false)`, `offerBatch`) visible with one tail store, then wakes
    * the consumer if it sleeps. A no-op for `mpsc`, where every commit is visible at once.
    */
@@ -325,7 +485,7 @@ export class FrameProducer {
    * Publishes when `publish` is set.
    */
   #offerSingle(payload: Uint8Array, type: number, publish = true): boolean {
-    if (this.#claim.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0) {
+    if (this.#claim.active || this.#batch.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0) {
       this.tryClaim(payload.length, type); // throws the argument error or the outstanding-claim assertion
     }
     if (!this.#stage(payload, type)) return false;
@@ -426,7 +586,10 @@ export class FrameProducer {
       if (i > start) signalData(this.#mem, this.stats);
       return i - start;
     }
-    if (i < end && (this.#claim.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0)) {
+    if (
+      i < end &&
+      (this.#claim.active || this.#batch.active || !(type >= 1 && type <= 0xffff_ffff) || type % 1 !== 0)
+    ) {
       this.tryClaim(payloads[i].length, type); // throws the argument error or the outstanding-claim assertion
     }
     for (; i < end; i++) if (!this.#stage(payloads[i], type)) break;

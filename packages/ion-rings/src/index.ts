@@ -16,6 +16,7 @@ export {
   readableStream,
   writableStream,
 } from './adapters.js';
+export { BatchClaim } from './batch-claim.js';
 export { ByteReader, ByteWriter } from './byte-ring.js';
 export { RingError, type RingErrorCode } from './errors.js';
 export { Frame, FrameConsumer, type FrameHandler } from './frame-consumer.js';

@@ -30,6 +30,7 @@ function survive(
   kind: RingKind,
   seed: number,
   scribble: (u8: Uint8Array, random: () => number) => void,
+  batched = false,
 ): 'ok' | 'typed error' | string {
   const random = xorshift(seed);
   const sab = createRingBuffer({ kind, capacityBytes: CAPACITY, initialPosition: 0xffff_fc00 });
@@ -48,6 +49,14 @@ function survive(
   };
   for (let step = 0; step < 200; step++) {
     try {
+      if (batched) {
+        const outcome = produceBatch(producer, random, seed);
+        if (outcome !== 'ok') return outcome;
+        if (random() % 4 === 0) scribble(u8, random);
+        if (random() % 2 === 0) consumer.poll(inBounds, 1 + (random() % 40));
+        if (kind === 'mpsc' && random() % 8 === 0) consumer.unblock();
+        continue;
+      }
       const size = random() % 200;
       const claim = producer.tryClaim(size, 1 + (random() % 5));
       if (claim) {
@@ -72,11 +81,35 @@ function survive(
   return 'ok';
 }
 
+/** One batch step of `survive`: `offerRecords`, or a batch claim committed or aborted. */
+function produceBatch(producer: FrameProducer, random: () => number, seed: number): string {
+  const size = random() % 40;
+  const count = 1 + (random() % Math.min(24, Math.floor(CAPACITY / 2 / ((size + 15) & ~7))));
+  const type = 1 + (random() % 5);
+  if (random() % 2 === 0) {
+    producer.offerRecords(new Uint8Array(size * count).fill(random() & 0xff), size, count, type);
+    return 'ok';
+  }
+  const batch = producer.tryClaimBatch(count, size, type);
+  if (!batch) return 'ok';
+  const last = batch.offsetOf(batch.count - 1) + batch.length;
+  if (batch.offset < HEADER_BYTES + 8 || last > HEADER_BYTES + CAPACITY) {
+    return `seed ${seed}: batch from ${batch.offset} to ${last} out of bounds`;
+  }
+  for (let i = 0; i < batch.count; i++) {
+    batch.bytes.fill(random() & 0xff, batch.offsetOf(i), batch.offsetOf(i) + batch.length);
+  }
+  if (random() % 5 === 0) batch.abort();
+  else batch.commit();
+  return 'ok';
+}
+
 describe('hostile writers', () => {
   const SEEDS = 3000;
   for (const kind of ['spsc', 'mpsc'] as const) {
     it(`${kind}: random bytes anywhere in the ring give typed errors, never an out-of-bounds read or a loop`, () => {
       let rings = 0;
+      let batchedRings = 0;
       let typed = 0;
       for (let seed = 1; seed <= SEEDS; seed++) {
         const anywhere = (u8: Uint8Array, random: () => number) => {
@@ -91,12 +124,19 @@ describe('hostile writers', () => {
           const at = HEADER_BYTES + ((random() % CAPACITY) & ~7);
           new DataView(u8.buffer).setInt32(at, random() | 0, true);
         };
-        const outcome = survive(kind, seed, [anywhere, counters, headers][seed % 3]);
-        if (outcome === 'typed error') typed++;
-        else expect(outcome).toBe('ok');
-        rings++;
+        const scribble = [anywhere, counters, headers][seed % 3];
+        for (const batched of [false, true]) {
+          const outcome = survive(kind, seed, scribble, batched);
+          if (outcome === 'typed error') typed++;
+          else expect(outcome).toBe('ok');
+          if (batched) batchedRings++;
+          else rings++;
+        }
       }
-      console.log(`${kind} scribbled rings: ${rings} (ended in a typed error: ${typed})`);
+      console.log(
+        `${kind} scribbled rings: ${rings} (ended in a typed error: ${typed} of ${rings + batchedRings})`,
+      );
+      console.log(`${kind} scribbled rings written by batch claims: ${batchedRings}`);
     });
   }
 
