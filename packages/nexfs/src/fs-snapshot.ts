@@ -1,31 +1,10 @@
-/**
- * TimeWarp: snapshots of a mounted volume as Merkle DAG commitments, and the mark-and-sweep
- * collector that reclaims chunks no tree references.
- *
- * A snapshot is the CID of a root directory node (SPEC part 2 "Tree nodes") built from the live
- * B-tree: directory nodes from directory entries, file nodes from extents (chunked files) or from
- * the file's pages cut into chunks (page-map files). Every node and chunk is a chunk of the chunk
- * space, so a snapshot shares everything unchanged with the live tree and with other snapshots.
- * Its 128-byte record (SPEC part 2 "Snapshot record") is a B-tree value under key 0x07 + id.
- *
- * Rollback rebuilds the namespace from the DAG in ONE journal transaction: every inode, directory
- * entry, page map and extent key is replaced, and the transaction's last journal page (the one with
- * the TXN_END flag) is the commit point; a checkpoint then anchors it in a root-register record. A
- * power cut before that page leaves the old tree, after it the snapshot's tree.
- * @module
- */
-import { u64 } from './_bytes.js';
 import { exportCar, importCar, readCar } from './content/car.js';
 import type { Cid } from './content/cid.js';
 import { ContentError } from './content/errors.js';
 import { decodeSnapshotRecord, encodeSnapshotRecord, type SnapshotRecord } from './content/snapshot.js';
 import { nameKey } from './content/store.js';
 import {
-  type DirEntry,
   diffTrees,
-  type FileEntry,
-  putDirNode,
-  putFileNode,
   reachable,
   readNode,
   readTreeFile,
@@ -34,26 +13,11 @@ import {
   type VerifyReport,
   verifyTree,
 } from './content/tree.js';
-import {
-  CHUNK_INO_BASE,
-  decodeExtent,
-  encodeExtent,
-  extentKey,
-  Layout,
-  snapshotKey,
-} from './content-records.js';
+import { CHUNK_INO_BASE, encodeExtent, extentKey, Layout, snapshotKey } from './content-records.js';
 import { NexfsError } from './errors.js';
 import type { NexfsBase as Nexfs } from './fs-base.js';
-import {
-  DIRENT,
-  decodeInode,
-  direntKey,
-  encodeInode,
-  type Inode,
-  inodeKey,
-  KeyKind,
-  pageKey,
-} from './records.js';
+import { type Committed, merkleCache } from './fs-merkle.js';
+import { DIRENT, direntKey, encodeInode, type Inode, inodeKey, KeyKind, pageKey } from './records.js';
 
 /** A snapshot as {@link Nexfs.snapshots} lists it. */
 export interface SnapshotInfo {
@@ -86,77 +50,13 @@ export interface CollectGarbageReport {
 }
 
 const utf8 = new TextEncoder();
-const utf8Decode = new TextDecoder();
 const SWEEP_BATCH = 64;
 const EMPTY = new Uint8Array(0);
 const ROOT = 1;
 
-interface Committed {
-  root: Cid;
-  files: number;
-  directories: number;
-  logicalBytes: number;
-}
-
-/** Builds the Merkle DAG of the live tree (open files flushed first) and returns its root. */
+/** Commits the live tree incrementally (`fs-merkle.ts`) and returns its root and counts. */
 export function commitLive(fs: Nexfs): Committed {
-  const volume = fs.volume;
-  volume.commit();
-  const counts = { files: 0, directories: 0, logicalBytes: 0 };
-  const P = volume.io.payloadBytes;
-  const page = new Uint8Array(P);
-  const dir = (ino: number, path: string, depth: number): Cid => {
-    if (depth > 64) throw new ContentError('ELIMIT', `${path}: deeper than 64 directories`, path);
-    counts.directories++;
-    const children: { name: string; ino: number; kind: number }[] = [];
-    volume.tree.scan(direntKey(ino, EMPTY), direntKey(ino + 1, EMPTY), (k, v) => {
-      children.push({
-        name: utf8Decode.decode(k.subarray(9)),
-        ino: u64(v, DIRENT.inode),
-        kind: v[DIRENT.kind],
-      });
-      return true;
-    });
-    const entries: DirEntry[] = [];
-    for (const c of children) {
-      const p = path === '/' ? `/${c.name}` : `${path}/${c.name}`;
-      if (c.kind === 2) entries.push({ name: c.name, cid: dir(c.ino, p, depth + 1) });
-      else entries.push({ name: c.name, cid: putFileNode(fs.content.store, fileEntry(c.ino, p)) });
-    }
-    return putDirNode(fs.content.store, entries);
-  };
-  const fileEntry = (ino: number, path: string): FileEntry => {
-    const inode = readInode(fs, ino, path);
-    counts.files++;
-    counts.logicalBytes += inode.sizeBytes;
-    const entry: FileEntry = { size: inode.sizeBytes, chunks: [], lengths: [] };
-    if (inode.layout === Layout.Chunked) {
-      volume.tree.scan(extentKey(ino, 0), extentKey(ino + 1, 0), (k, v) => {
-        const e = decodeExtent(k, v);
-        if (e === null) throw new NexfsError('ECORRUPT', 'a malformed extent', path);
-        entry.chunks.push(e.name);
-        entry.lengths.push(e.length);
-        return true;
-      });
-      return entry;
-    }
-    // A page-map file: its bytes are cut into chunks of the chunk space (stored once).
-    const data = new Uint8Array(inode.sizeBytes);
-    for (let idx = 0; idx * P < data.length; idx++) {
-      const n = volume.readDataPage(ino, idx, page, path);
-      if (n > 0) data.set(page.subarray(0, Math.min(n, data.length - idx * P)), idx * P);
-    }
-    fs.reserve(Math.ceil(data.length / P) + Math.ceil(data.length / fs.content.record.minBytes) + 2);
-    for (let off = 0; off < data.length; ) {
-      const len = fs.content.cdc.cut(data, off, data.length);
-      entry.chunks.push(fs.content.store.put(data.subarray(off, off + len)));
-      entry.lengths.push(len);
-      off += len;
-    }
-    return entry;
-  };
-  const root = withoutSweep(fs, () => dir(ROOT, '/', 0));
-  return { root, ...counts };
+  return withoutSweep(fs, () => merkleCache(fs).commit(fs));
 }
 
 /** Creates a snapshot of the live tree; durable when it returns. */
@@ -268,7 +168,7 @@ export function verifySnapshot(fs: Nexfs, id: number): VerifyReport {
 }
 
 /**
- * Returns the live tree to snapshot `id` in one journal transaction (see the module comment).
+ * Returns the live tree to snapshot `id` by one root-register append (see the module comment).
  * Files come back as chunked files with BLAKE3-256 read checksums. Open files: `EBUSY`.
  */
 export function rollback(fs: Nexfs, id: number): void {
@@ -276,17 +176,25 @@ export function rollback(fs: Nexfs, id: number): void {
   if (fs.openFiles > 0) throw new NexfsError('EBUSY', 'files are open: close them before a rollback');
   // Read and check the whole DAG first: nothing changes unless every node decodes.
   const plan = planTree(fs, record.root);
-  fs.reserve(Math.ceil((plan.records * 80) / fs.volume.io.payloadBytes) + 8);
   const volume = fs.volume;
-  // One transaction from here to the commit: no ensureSpace, no commit in between.
-  volume.delRange(new Uint8Array([KeyKind.Inode]), new Uint8Array([KeyKind.Page]));
-  volume.delRange(pageKey(0, 0), pageKey(CHUNK_INO_BASE, 0));
-  volume.delRange(new Uint8Array([KeyKind.Orphan]), new Uint8Array([KeyKind.Chunk]));
-  volume.delRange(new Uint8Array([KeyKind.Extent]), new Uint8Array([KeyKind.Snapshot]));
-  volume.put(inodeKey(ROOT), encodeInode(dirInode(ROOT, fs.now())));
-  writeTree(fs, plan.items, ROOT);
-  volume.commit();
-  volume.checkpoint();
+  fs.reserve(rebuildPages(plan.records, volume.io.metaBodyBytes));
+  volume.rebuild(() => {
+    volume.delRange(new Uint8Array([KeyKind.Inode]), new Uint8Array([KeyKind.Page]));
+    volume.delRange(pageKey(0, 0), pageKey(CHUNK_INO_BASE, 0));
+    volume.delRange(new Uint8Array([KeyKind.Orphan]), new Uint8Array([KeyKind.Chunk]));
+    volume.delRange(new Uint8Array([KeyKind.Extent]), new Uint8Array([KeyKind.Snapshot]));
+    volume.put(inodeKey(ROOT), encodeInode(dirInode(ROOT, fs.now())));
+    writeTree(fs, plan.items, ROOT);
+  });
+}
+
+/**
+ * Node pages a rebuild of `records` tree entries may write: entries of about 80 bytes, inserted
+ * in key order (so nodes split half full), mirrored, a quarter more for the internal nodes and the
+ * paths the interim flushes rewrite, and the block-table pages.
+ */
+function rebuildPages(records: number, nodeBodyBytes: number): number {
+  return Math.ceil(((records * 80 * 2 * 2) / nodeBodyBytes) * 1.25) + 16;
 }
 
 /** What a CAR import into the volume did. */
@@ -445,6 +353,8 @@ export function collectGarbage(fs: Nexfs): CollectGarbageReport {
     }
     volume.commit();
   }
+  // A cached live-tree node may name a node or chunk only the live tree held: commit afresh.
+  if (garbage.length > 0) merkleCache(fs).clear();
   return { kept, removed: garbage.length, freedBytes };
 }
 
@@ -469,13 +379,6 @@ function info(r: SnapshotRecord): SnapshotInfo {
     logicalBytes: r.logicalBytes,
     label: r.label,
   };
-}
-
-function readInode(fs: Nexfs, ino: number, path: string): Inode {
-  const v = fs.volume.get(inodeKey(ino));
-  const inode = v && decodeInode(v);
-  if (!inode) throw new NexfsError('ECORRUPT', `inode ${ino} is missing or damaged`, path);
-  return inode;
 }
 
 function missing(c: Cid): ContentError {

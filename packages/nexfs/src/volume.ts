@@ -66,6 +66,17 @@ export class Volume extends SystemSpace {
   private jlastRecord = -1;
   private txnOpen = false;
   private replaying = false;
+  /** Inside {@link rebuild}: changes go to the tree only, never to the journal. */
+  private shadowing = false;
+  /** Rebuilds ({@link rebuild}) committed by this mount. */
+  rebuilds = 0;
+  /**
+   * Told of every change made through {@link put}, {@link del} and {@link delRange} (the value for
+   * a put, the range end for a range delete); the snapshot layer invalidates its Merkle cache here.
+   */
+  keyChanged:
+    | ((key: Uint8Array, value: Uint8Array | undefined, rangeEnd: Uint8Array | undefined) => void)
+    | null = null;
 
   private constructor(device: FlashDevice, io: PageIO, sb: Superblock, options: VolumeOptions) {
     super(device, io, sb, options);
@@ -216,6 +227,8 @@ export class Volume extends SystemSpace {
     this.writable();
     this.journalRecord(JournalOp.Put, key, val);
     this.applyPut(key, val);
+    this.keyChanged?.(key, val, undefined);
+    this.shadowFlush();
   }
 
   /** Deletes a key, journaled. */
@@ -223,6 +236,8 @@ export class Volume extends SystemSpace {
     this.writable();
     this.journalRecord(JournalOp.Delete, key, EMPTY);
     this.applyDelete(key);
+    this.keyChanged?.(key, undefined, undefined);
+    this.shadowFlush();
   }
 
   /** Deletes a key range, journaled. */
@@ -230,6 +245,45 @@ export class Volume extends SystemSpace {
     this.writable();
     this.journalRecord(JournalOp.DeleteRange, lo, hi);
     this.applyDeleteRange(lo, hi);
+    this.keyChanged?.(lo, undefined, hi);
+    this.shadowFlush();
+  }
+
+  /**
+   * Replaces the committed state in one atomic step: commits and checkpoints (so the newest
+   * register record alone is the old state, with an empty journal), runs `build` with journaling
+   * off (its tree changes go to dirty nodes, flushed to fresh pages when more than
+   * `maxDirtyNodes` are held; nothing the committed record reaches is overwritten or erased),
+   * then checkpoints: the one register-record append of that checkpoint is the commit point.
+   * A power cut before it mounts the old state, after it the new one; no journal is replayed in
+   * either case. `build` must not commit, and must have reserved the space it needs (nothing may
+   * collect garbage inside). If `build` throws, the flash still holds the old state and this
+   * mount turns read-only on it (a remount continues from there).
+   */
+  rebuild(build: () => void): void {
+    this.writable();
+    assert(!this.shadowing, 'rebuild inside a rebuild');
+    this.commit();
+    this.checkpoint();
+    const before = { root: this.tree.rootAddress, height: this.tree.height, nextInode: this.nextInode };
+    this.shadowing = true;
+    try {
+      build();
+    } catch (e) {
+      this.shadowing = false;
+      this.tree = new BTree(this.nodeStore(), before.root, before.height, this.cacheNodes);
+      this.nextInode = before.nextInode;
+      (this as { readOnly: boolean }).readOnly = true;
+      throw e;
+    }
+    this.shadowing = false;
+    this.rebuilds++;
+    this.checkpoint();
+  }
+
+  /** During {@link rebuild}: bounds the dirty nodes by writing them to fresh pages (no commit). */
+  private shadowFlush(): void {
+    if (this.shadowing && this.tree.dirtyNodes > this.maxDirtyNodes) this.tree.flush();
   }
 
   /** Looks a key up. */
@@ -325,7 +379,7 @@ export class Volume extends SystemSpace {
   }
 
   private journalRecord(op: number, key: Uint8Array, val: Uint8Array): void {
-    if (this.replaying) return;
+    if (this.replaying || this.shadowing) return;
     this.txnOpen = true;
     this.appendRecord(op, key, val);
   }
