@@ -67,7 +67,7 @@ try {
   page.on('pageerror', (error) => console.log(`  chromium page error: ${error.message}`));
   await page.goto(`http://localhost:${port}/${isSmoke() ? '?smoke=1' : ''}`);
   const result = (await page.evaluate('window.benchResult', undefined)) as {
-    rows: [string, number, number, number, number][];
+    rows: [string, number, number, number, number, number][];
     latency: [string, number, number, number][];
     userAgent: string;
     isolated: boolean;
@@ -79,16 +79,27 @@ try {
     v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(1);
   table(
     `Chromium ${version}: one-way throughput, worker -> worker (rings) or main -> worker (ports)`,
-    ['case', 'ion-rings', 'ringbuf.js 0.4.0', 'MessageChannel', 'postMessage', 'ion / ringbuf.js'],
-    result.rows.map(([title, ion, rb, mc, pm]) => [
+    [
+      'case',
+      'ion-rings message ring',
+      'ion-rings byte ring',
+      'ringbuf.js 0.4.0',
+      'MessageChannel',
+      'postMessage',
+      'message ring / ringbuf.js',
+      'byte ring / ringbuf.js',
+    ],
+    result.rows.map(([title, ion, bytes, rb, mc, pm]) => [
       title,
       fmt(ion),
+      fmt(bytes),
       fmt(rb),
       fmt(mc),
       fmt(pm),
       `${(ion / rb).toFixed(2)}×`,
+      `${(bytes / rb).toFixed(2)}×`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. ${machineNote()}`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 runs. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,

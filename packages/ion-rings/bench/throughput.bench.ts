@@ -7,7 +7,7 @@
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { compare, sized } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
-import { createRingBuffer, FrameProducer } from '../src/index.js';
+import { ByteWriter, createRingBuffer, FrameProducer } from '../src/index.js';
 import { machineNote } from './_machine.js';
 import { spawn } from './workers/spawn.js';
 
@@ -38,7 +38,16 @@ function ringBytes(messageBytes: number): number {
   return Math.max(1 << 20, 2 ** Math.ceil(Math.log2((messageBytes + 8) * 128)));
 }
 
-async function ionPeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
+/**
+ * The framed message ring. Batched: `offerRecords` copies 64 records from one contiguous block
+ * (as ringbuf.js pushes one block), or `offerBatch` takes 64 separate payload arrays.
+ */
+async function ionPeer(
+  messageBytes: number,
+  burst: number,
+  batched: boolean,
+  api: 'records' | 'arrays' = 'records',
+): Promise<Peer> {
   const ring = createRingBuffer({
     kind: 'spsc',
     capacityBytes: ringBytes(messageBytes),
@@ -48,11 +57,18 @@ async function ionPeer(messageBytes: number, burst: number, batched: boolean): P
   const producer = new FrameProducer(ring);
   const message = new Uint8Array(messageBytes).fill(7);
   const batch = new Array<Uint8Array>(BATCH).fill(message);
+  const block = new Uint8Array(messageBytes * BATCH).fill(7);
   let target = 0;
   return {
     run() {
       target += burst;
-      if (batched) {
+      if (batched && api === 'records') {
+        for (let sent = 0; sent < burst; ) {
+          const n = Math.min(BATCH, burst - sent);
+          if (producer.offerRecords(block, messageBytes, n, 1)) sent += n;
+          else producer.waitForSpace(n * (messageBytes + 8), 1000);
+        }
+      } else if (batched) {
         for (let sent = 0; sent < burst; ) {
           const n = producer.offerBatch(batch, 1, 0, Math.min(BATCH, burst - sent));
           if (n === 0) producer.waitForSpace(messageBytes, 1000);
@@ -61,6 +77,54 @@ async function ionPeer(messageBytes: number, burst: number, batched: boolean): P
       } else {
         for (let i = 0; i < burst; i++) {
           while (!producer.offer(message, 1)) producer.waitForSpace(messageBytes, 1000);
+        }
+      }
+      waitReceived(control.i32, target);
+    },
+    async close() {
+      Atomics.store(control.i32, STOP, 1);
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The unframed byte ring doing what the ringbuf.js contender does: batched, one write of the
+ * 64-message block; unbatched, one write per message; the reader takes what is there (up to
+ * 64 KiB) and counts whole messages.
+ */
+async function bytePeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
+  const ring = createRingBuffer({
+    kind: 'bytes',
+    capacityBytes: ringBytes(messageBytes),
+  }) as SharedArrayBuffer;
+  const control = controlWords();
+  const worker = await spawn('byteSink', { ring, control: control.sab, messageBytes });
+  const writer = new ByteWriter(ring);
+  const message = new Uint8Array(messageBytes).fill(7);
+  const block = new Uint8Array(messageBytes * BATCH).fill(7);
+  const blocks = [
+    new Uint8Array(0),
+    ...Array.from({ length: BATCH }, (_, i) => block.subarray(0, (i + 1) * messageBytes)),
+  ];
+  let target = 0;
+  return {
+    run() {
+      target += burst;
+      if (batched) {
+        for (let sent = 0; sent < burst; ) {
+          const count = Math.min(BATCH, burst - sent);
+          if (writer.availableWrite >= count * messageBytes) {
+            writer.write(blocks[count]);
+            sent += count;
+          }
+        }
+      } else {
+        for (let i = 0; i < burst; ) {
+          if (writer.availableWrite >= messageBytes) {
+            writer.write(message);
+            i++;
+          }
         }
       }
       waitReceived(control.i32, target);
@@ -134,15 +198,27 @@ async function portPeer(messageBytes: number, burst: number, channel: boolean): 
   };
 }
 
-async function row(title: string, messageBytes: number, batched: boolean, bytesRate: boolean): Promise<void> {
+/** Rows to run: `ION_ROWS=16b-batched,4k` runs those only (ids below); all by default. */
+const only = (process.env.ION_ROWS ?? '').split(',').filter(Boolean);
+/** `ION_PORTS=0` leaves out the two port contenders (seconds per row) while tuning the rings. */
+const withPorts = process.env.ION_PORTS !== '0';
+
+async function row(
+  id: string,
+  title: string,
+  messageBytes: number,
+  batched: boolean,
+  bytesRate: boolean,
+): Promise<void> {
+  if (only.length > 0 && !only.includes(id)) return;
   const burst = sized(bytesRate ? Math.max(64, (64 << 20) / messageBytes / 8) : 200_000, 100);
   const portBurst = sized(bytesRate ? Math.max(16, (8 << 20) / messageBytes / 8) : 20_000, 20);
-  const peers = [
-    await ionPeer(messageBytes, burst, batched),
-    await ringbufPeer(messageBytes, burst, batched),
-    await portPeer(messageBytes, portBurst, true),
-    await portPeer(messageBytes, portBurst, false),
-  ];
+  const ion = await ionPeer(messageBytes, burst, batched);
+  const arrays = batched ? await ionPeer(messageBytes, burst, batched, 'arrays') : null;
+  const bytes = await bytePeer(messageBytes, burst, batched);
+  const ringbuf = await ringbufPeer(messageBytes, burst, batched);
+  const channel = withPorts ? await portPeer(messageBytes, portBurst, true) : null;
+  const post = withPorts ? await portPeer(messageBytes, portBurst, false) : null;
   // Port contenders move fewer messages per operation: scale them to the same unit with the
   // rate computed per message, by repeating their burst to the ring's burst size.
   const repeat = Math.max(1, Math.round(burst / portBurst));
@@ -150,20 +226,30 @@ async function row(title: string, messageBytes: number, batched: boolean, bytesR
   await compare(
     title,
     [
-      { name: 'ion-rings', ours: true, fn: () => peers[0].run() },
-      { name: 'ringbuf.js 0.4.0', fn: () => peers[1].run() },
       {
-        name: 'MessageChannel',
-        fn: async () => {
-          for (let i = 0; i < repeat; i++) await peers[2].run();
-        },
+        name: batched ? 'ion-rings message ring, offerRecords' : 'ion-rings message ring',
+        ours: true,
+        fn: () => ion.run(),
       },
-      {
-        name: 'postMessage (worker)',
-        fn: async () => {
-          for (let i = 0; i < repeat; i++) await peers[3].run();
-        },
-      },
+      ...(arrays ? [{ name: 'ion-rings message ring, offerBatch', fn: () => arrays.run() }] : []),
+      { name: 'ion-rings byte ring (unframed)', fn: () => bytes.run() },
+      { name: 'ringbuf.js 0.4.0 (unframed)', fn: () => ringbuf.run() },
+      ...(channel && post
+        ? [
+            {
+              name: 'MessageChannel',
+              fn: async () => {
+                for (let i = 0; i < repeat; i++) await channel.run();
+              },
+            },
+            {
+              name: 'postMessage (worker)',
+              fn: async () => {
+                for (let i = 0; i < repeat; i++) await post.run();
+              },
+            },
+          ]
+        : []),
     ],
     {
       ...unit,
@@ -171,17 +257,17 @@ async function row(title: string, messageBytes: number, batched: boolean, bytesR
       minSamples: 5,
       note: `${burst} messages of ${messageBytes} B per operation, main thread -> worker; ${
         batched
-          ? `batched: one publication per ${BATCH} messages (ringbuf.js: one push of ${BATCH})`
+          ? `batched: one publication per ${BATCH} messages. Message ring: offerRecords copies ${BATCH} records from one ${BATCH * messageBytes} B block into ${BATCH} frames (a header each); offerBatch copies ${BATCH} separate arrays. Byte ring and ringbuf.js: one ${BATCH * messageBytes} B write of the block, no framing`
           : 'unbatched: one publication per message'
-      }. ion-rings reads in place; ringbuf.js pops (copies) into a buffer; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB for both rings. ${machineNote()}`,
+      }. The message ring's reader validates every header and reads each message in place; the byte ring's and ringbuf.js's readers copy up to 64 KiB out per read and count whole messages; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB. ${machineNote()}`,
     },
   );
-  for (const p of peers) await p.close();
+  for (const p of [ion, arrays, bytes, ringbuf, channel, post]) await p?.close();
 }
 
-await row('16 B messages, batched (msgs/s)', 16, true, false);
-await row('16 B messages, unbatched (msgs/s)', 16, false, false);
-await row('256 B messages, batched (msgs/s)', 256, true, false);
-await row('256 B messages, unbatched (msgs/s)', 256, false, false);
-await row('4 KiB frames (MB/s)', 4096, false, true);
-await row('64 KiB frames (MB/s)', 65_536, false, true);
+await row('16b-batched', '16 B messages, batched (msgs/s)', 16, true, false);
+await row('16b', '16 B messages, unbatched (msgs/s)', 16, false, false);
+await row('256b-batched', '256 B messages, batched (msgs/s)', 256, true, false);
+await row('256b', '256 B messages, unbatched (msgs/s)', 256, false, false);
+await row('4k', '4 KiB frames (MB/s)', 4096, false, true);
+await row('64k', '64 KiB frames (MB/s)', 65_536, false, true);

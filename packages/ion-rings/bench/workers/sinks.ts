@@ -6,7 +6,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { FrameConsumer, FrameProducer } from '../../src/index.js';
+import { ByteReader, FrameConsumer, FrameProducer } from '../../src/index.js';
 
 const RECEIVED = 0;
 const STOP = 1;
@@ -65,6 +65,31 @@ function ringbufSink(args: {
   const loop = () => {
     for (let i = 0; i < 100_000; i++) {
       const n = rb.pop(scratch, batch);
+      if (n > 0) {
+        pending += n;
+        const messages = Math.floor(pending / args.messageBytes);
+        pending -= messages * args.messageBytes;
+        if (messages > 0) Atomics.add(control, RECEIVED, messages);
+      } else if (Atomics.load(control, STOP) !== 0) return;
+    }
+    setImmediate(loop);
+  };
+  loop();
+}
+
+/** Byte ring reader: the ringbuf.js consumer's loop over ion-rings' byte ring. */
+function byteSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; messageBytes: number }): void {
+  const control = new Int32Array(args.control);
+  const reader = new ByteReader(args.ring);
+  const scratch = new Uint8Array(Math.max(args.messageBytes, 65_536));
+  const into = scratch.subarray(
+    0,
+    Math.max(1, Math.floor(scratch.length / args.messageBytes)) * args.messageBytes,
+  );
+  let pending = 0;
+  const loop = () => {
+    for (let i = 0; i < 100_000; i++) {
+      const n = reader.read(into);
       if (n > 0) {
         pending += n;
         const messages = Math.floor(pending / args.messageBytes);
@@ -139,7 +164,7 @@ function portEcho(args: { port?: MessagePort }): void {
   });
 }
 
-const roles = { ionSink, ringbufSink, portSink, ionEcho, ringbufEcho, portEcho } as Record<
+const roles = { ionSink, byteSink, ringbufSink, portSink, ionEcho, ringbufEcho, portEcho } as Record<
   string,
   (args: never) => void
 >;
