@@ -6,6 +6,7 @@ import { analyze, analyzeFinal, computeLbd } from './_analyze.js';
 import { allocClause, reduceDb, simplify } from './_clause-db.js';
 import { attach, cancelUntil, propagate } from './_propagate.js';
 import { decisionPhase, onConflict, restart, restartDue, updateTarget } from './_restart.js';
+import { extendModel } from './_restore.js';
 import { REDUCE_FIRST, type SolverState } from './_state.js';
 import type { SolveResult } from './solver.js';
 
@@ -109,7 +110,7 @@ export function pickBranchVariable(s: SolverState): number {
   const heap = s.heap;
   while (heap.size > 0) {
     const v = heap.removeMax();
-    if (s.litVal[2 * v] === 0) return v;
+    if (s.litVal[2 * v] === 0 && s.eliminated[v] === 0) return v;
   }
   return -1;
 }
@@ -132,5 +133,6 @@ export function saveModel(s: SolverState): void {
     const val = s.litVal[2 * v];
     model[v] = val === 0 ? -1 : val;
   }
+  extendModel(s, model);
   s.model = model;
 }

@@ -45,6 +45,10 @@ export class SolverState {
     learnts: 0,
     deletedLearnts: 0,
     minimizedLiterals: 0,
+    eliminatedVariables: 0,
+    subsumedClauses: 0,
+    strengthenedClauses: 0,
+    restoredVariables: 0,
   };
 
   numVars = 0;
@@ -114,6 +118,17 @@ export class SolverState {
   modeSwitchAt = FIRST_MODE_CONFLICTS;
   target = new Uint8Array(0); // target phase sign bit per variable (stable mode)
   targetAssigned = 0;
+  // Preprocessing (`_eliminate.ts`, `_restore.ts`).
+  /** Run bounded variable elimination and subsumption before the first search. */
+  preprocess = false;
+  /** Preprocessing has run (it runs once, before the first search). */
+  preprocessed = false;
+  /** Per variable: 1 when eliminated (its clauses live on `elimStack`). */
+  eliminated = new Uint8Array(0);
+  /** Per variable: 1 when it must never be eliminated (`Solver.freeze`, assumptions). */
+  frozen = new Uint8Array(0);
+  /** Eliminated clauses, flat: `[variable, size, pivot literal, other literals...]` per clause. */
+  elimStack: number[] = [];
 
   constructor(proof: ProofSink | undefined, restartPolicy: 'modes' | 'ema' | 'luby') {
     this.proof = proof;
@@ -152,6 +167,12 @@ export class SolverState {
     const seen = new Uint8Array(capacity);
     seen.set(this.seen.subarray(0, n));
     this.seen = seen;
+    const eliminated = new Uint8Array(capacity);
+    eliminated.set(this.eliminated.subarray(0, n));
+    this.eliminated = eliminated;
+    const frozen = new Uint8Array(capacity);
+    frozen.set(this.frozen.subarray(0, n));
+    this.frozen = frozen;
     this.capacity = capacity;
   }
 

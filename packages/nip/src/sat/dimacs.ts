@@ -4,7 +4,13 @@
  * ended by `0` (clauses may span lines). SATLIB's `%` end marker is accepted.
  * @module
  */
-import type { Solver } from './solver.js';
+import {
+  type SolveOptions,
+  type SolveResult,
+  Solver,
+  type SolverOptions,
+  type SolverStats,
+} from './solver.js';
 
 /** What was wrong with a DIMACS text. */
 export type DimacsErrorCode =
@@ -225,6 +231,44 @@ export function loadCnf(solver: Solver, cnf: Cnf): void {
   forEachClause(cnf, (clause) => {
     solver.addClause(clause);
   });
+}
+
+/** Answer of {@link solveCnf}. */
+export interface CnfAnswer {
+  /** `sat`, `unsat`, or `unknown` when a budget ran out. */
+  result: SolveResult;
+  /** For `sat`: one DIMACS literal per variable (`[1, -2, 3]`); otherwise null. */
+  model: number[] | null;
+  /** The solver's work counters. */
+  stats: SolverStats;
+}
+
+/** Options of {@link solveCnf}: the solver's, and the budgets of its one search. */
+export interface SolveCnfOptions extends SolverOptions {
+  /** Stop with `unknown` after this many conflicts. */
+  conflictLimit?: SolveOptions['conflictLimit'];
+  /** Stop with `unknown` after this many milliseconds. */
+  timeLimitMs?: SolveOptions['timeLimitMs'];
+}
+
+/**
+ * One-shot solving of a formula: load, solve once, return the answer with its model.
+ * Preprocessing is off unless `preprocess: true` (it did not measure faster on the SATLIB and
+ * SAT-2009 sets: DESIGN.md, "SAT speed log").
+ *
+ * @example
+ * ```ts
+ * import { parseDimacs, solveCnf } from '@nexus/nip/sat';
+ * const answer = solveCnf(parseDimacs('p cnf 2 2\n1 2 0\n-1 0\n'), { preprocess: true });
+ * answer.result; // 'sat'
+ * answer.model; // [-1, 2]
+ * ```
+ */
+export function solveCnf(cnf: Cnf, options: SolveCnfOptions = {}): CnfAnswer {
+  const solver = new Solver(options);
+  loadCnf(solver, cnf);
+  const result = solver.solve({ conflictLimit: options.conflictLimit, timeLimitMs: options.timeLimitMs });
+  return { result, model: result === 'sat' ? solver.modelLiterals() : null, stats: solver.stats };
 }
 
 /**

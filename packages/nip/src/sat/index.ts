@@ -4,8 +4,16 @@
  */
 
 export { luby } from './_restart.js';
-export type { Cnf, DimacsErrorCode, DimacsOptions } from './dimacs.js';
-export { checkModel, DimacsError, forEachClause, loadCnf, parseDimacs, writeDimacs } from './dimacs.js';
+export type { Cnf, CnfAnswer, DimacsErrorCode, DimacsOptions, SolveCnfOptions } from './dimacs.js';
+export {
+  checkModel,
+  DimacsError,
+  forEachClause,
+  loadCnf,
+  parseDimacs,
+  solveCnf,
+  writeDimacs,
+} from './dimacs.js';
 export type { ProofSink } from './drat.js';
 export { DRAT_TEXT_LIMIT_CHARS, DratWriter } from './drat.js';
 export type { SolveOptions, SolveResult, SolverOptions, SolverStats } from './solver.js';

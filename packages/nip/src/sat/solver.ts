@@ -17,8 +17,10 @@
 
 import { bumpVar } from './_analyze.js';
 import { assert } from './_assert.js';
-import { allocClause } from './_clause-db.js';
+import { allocClause, simplify } from './_clause-db.js';
+import { preprocess } from './_eliminate.js';
 import { attach, cancelUntil, propagate } from './_propagate.js';
+import { restoreVariables } from './_restore.js';
 import { search } from './_search.js';
 import { SolverState, toLit } from './_state.js';
 import type { ProofSink } from './drat.js';
@@ -36,6 +38,17 @@ export interface SolverOptions {
    * 2.2, saved phases only).
    */
   restarts?: 'modes' | 'ema' | 'luby';
+  /**
+   * Simplify the clauses before the first search (default false): subsumption, self-subsuming
+   * strengthening and bounded variable elimination (SatELite). Models are extended back to
+   * every variable and proofs stay valid. An eliminated variable comes back with its clauses
+   * as soon as it is used again (a clause, an assumption, a phase, {@link Solver.freeze}), so
+   * incremental use stays correct; freeze the variables you will use later to keep them from
+   * being eliminated at all. Off by default: on the SATLIB and SAT-2009 sets it did not
+   * measure faster (DESIGN.md, "SAT speed log"), and incremental callers that reuse most
+   * variables would pay for the restores.
+   */
+  preprocess?: boolean;
 }
 
 /** Options of one {@link Solver.solve} call. */
@@ -78,6 +91,14 @@ export interface SolverStats {
   deletedLearnts: number;
   /** Literals removed from learnt clauses by minimization. */
   minimizedLiterals: number;
+  /** Variables currently eliminated by preprocessing. */
+  eliminatedVariables: number;
+  /** Clauses deleted by preprocessing because another clause subsumed them. */
+  subsumedClauses: number;
+  /** Literals removed from clauses by self-subsuming resolution or level-0 units in preprocessing. */
+  strengthenedClauses: number;
+  /** Eliminated variables put back because they were used again. */
+  restoredVariables: number;
 }
 
 /**
@@ -112,6 +133,7 @@ export class Solver {
 
   constructor(options: SolverOptions = {}) {
     this.s = new SolverState(options.proof, options.restarts ?? 'modes');
+    this.s.preprocess = options.preprocess === true;
   }
 
   /** Work counters since construction. */
@@ -169,6 +191,8 @@ export class Solver {
       if (v > maxVar) maxVar = v;
     }
     this.reserve(maxVar);
+    if (!this.s.ok) return false;
+    if (this.s.elimStack.length > 0) this.restore(clause);
     if (!this.s.ok) return false;
     const lits: number[] = [];
     for (let i = 0; i < clause.length; i++) lits.push(toLit(clause[i]));
@@ -242,6 +266,14 @@ export class Solver {
         order[i] = x - 1;
       }
     }
+    if (this.s.elimStack.length > 0) {
+      this.restore(given);
+      if (options.decisionOrder) this.restore(options.decisionOrder);
+    }
+    if (this.s.stats.solves === 1 && this.s.preprocess && order === null && this.s.ok) {
+      this.runPreprocess(assumptions);
+    }
+    if (!this.s.ok) return 'unsat';
     const startMs = performance.now();
     const startConflicts = this.s.stats.conflicts;
     this.s.order = order;
@@ -304,6 +336,7 @@ export class Solver {
       throw new RangeError(`lit: ${lit} is not a DIMACS literal`);
     }
     this.reserve(Math.abs(lit));
+    if (this.s.eliminated[Math.abs(lit) - 1]) restoreVariables(this.s, [Math.abs(lit) - 1]);
     this.s.userPhase[Math.abs(lit) - 1] = lit > 0 ? 2 : 3;
   }
 
@@ -372,6 +405,7 @@ export class Solver {
       throw new RangeError(`amount: ${amount} is not a finite non-negative number`);
     }
     this.reserve(variable);
+    if (this.s.eliminated[variable - 1]) restoreVariables(this.s, [variable - 1]);
     bumpVar(this.s, variable - 1, amount * this.s.varInc);
   }
 
@@ -406,11 +440,67 @@ export class Solver {
     let maxVar = 0;
     for (let i = 0; i < variables.length; i++) if (variables[i] > maxVar) maxVar = variables[i];
     this.reserve(maxVar);
+    if (this.s.elimStack.length > 0) this.restore(variables);
     for (let i = variables.length - 1; i >= 0; i--) {
       const v = variables[i] - 1;
       bumpVar(this.s, v, top + this.s.varInc - this.s.activity[v]);
       top = this.s.activity[v]; // re-read: the bump may have rescaled every activity
     }
+  }
+
+  /**
+   * Keeps DIMACS `variable` from being eliminated by preprocessing (`frozen` true, the default)
+   * or lets it be eliminated again (false). Freezing an eliminated variable puts its clauses
+   * back. Assumptions of the first `solve` are frozen for its preprocessing automatically; a
+   * variable used later (clause, assumption, phase) is restored on use, so freezing is an
+   * optimisation, never needed for correctness.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver({ preprocess: true });
+   * s.addClause([1, 2]);
+   * s.addClause([-1, 3]);
+   * s.freeze(1);
+   * s.solve(); // 'sat'
+   * s.solve({ assumptions: [-1] }); // 'sat'
+   * ```
+   */
+  freeze(variable: number, frozen = true): void {
+    if (!Number.isInteger(variable) || variable < 1 || variable > MAX_VARIABLES) {
+      throw new RangeError(`variable: ${variable} is not a DIMACS variable`);
+    }
+    this.reserve(variable);
+    this.s.frozen[variable - 1] = frozen ? 1 : 0;
+    if (frozen) restoreVariables(this.s, [variable - 1]);
+  }
+
+  /** Whether DIMACS `variable` is currently eliminated by preprocessing. */
+  isEliminated(variable: number): boolean {
+    return variable >= 1 && variable <= this.s.numVars && this.s.eliminated[variable - 1] === 1;
+  }
+
+  private restore(lits: ArrayLike<number>): void {
+    const vars: number[] = [];
+    for (let i = 0; i < lits.length; i++) {
+      const v = Math.abs(lits[i]) - 1;
+      if (this.s.eliminated[v]) vars.push(v);
+    }
+    if (vars.length > 0) restoreVariables(this.s, vars);
+  }
+
+  private runPreprocess(assumptions: number[]): void {
+    const thawed: number[] = [];
+    for (const a of assumptions) {
+      const v = a >> 1;
+      if (this.s.frozen[v] === 0) {
+        this.s.frozen[v] = 1;
+        thawed.push(v);
+      }
+    }
+    simplify(this.s);
+    if (this.s.ok) preprocess(this.s);
+    for (const v of thawed) this.s.frozen[v] = 0;
   }
 
   /** After an `unsat` under assumptions: the assumptions (DIMACS) that together failed. */
