@@ -4,10 +4,20 @@
  * the volume is mounted (and writable) first.
  */
 import type { TreeDiff, VerifyReport } from './content/tree.js';
+import { Layout } from './content-records.js';
 import { NexfsError } from './errors.js';
 import { type Features, featuresOf, withFeatures } from './features.js';
 import { checkBytes } from './file-handle.js';
 import { direntValue, NexfsBase, ROOT_INODE } from './fs-base.js';
+import {
+  encodeRecompress,
+  RECOMPRESS_KEY,
+  type RecompressionOptions,
+  type RecompressionTask,
+  readRecompress,
+  runningRecompression,
+  startRecompression,
+} from './fs-recompress.js';
 import { type ScrubTask, type ScrubVolumeOptions, startScrub } from './fs-scrub.js';
 import {
   type CarVolumeImport,
@@ -24,7 +34,7 @@ import {
   type SnapshotInfo,
   verifySnapshot,
 } from './fs-snapshot.js';
-import { direntKey, encodeInode, inodeKey } from './records.js';
+import { decodeInode, direntKey, encodeInode, inodeKey } from './records.js';
 
 /**
  * The content-addressing half of a mounted volume; use {@link Nexfs.format} or {@link Nexfs.mount}.
@@ -176,6 +186,8 @@ export abstract class NexfsContent extends NexfsBase {
     const compat = withFeatures(this.volume.sb.compatFlags, changes);
     this.volume.commit();
     this.volume.setFeatures(this.volume.sb.incompatFlags, compat);
+    // Background recompression on again: a recorded task continues.
+    if (changes.backgroundRecompression === true) this.resumeRecompression();
     return featuresOf(compat);
   }
 
@@ -218,6 +230,95 @@ export abstract class NexfsContent extends NexfsBase {
     } finally {
       await fh.close();
     }
+  }
+
+  /**
+   * Changes the volume's compression: new files take it, and (when the `backgroundRecompression`
+   * feature is on) a background task gives every chunked file the new codec and rewrites its
+   * chunks copy-on-write, in slices on the event loop. The task is recorded on flash with its
+   * progress, so a power cut loses nothing and the next read-write mount resumes it; it stops
+   * while the feature is off and resumes when it is turned on. Returns the task, or null when the
+   * feature is off (then only new chunks take the codec). A zstd level out of 1..22 is a
+   * RangeError and changes nothing.
+   *
+   * @example
+   * ```ts
+   * const task = fs.setVolumeCompression({ compression: 'zstd', level: 19 }, {
+   *   onProgress: (p) => console.log(`${p.chunks}/${p.chunksTotal} chunks`),
+   * });
+   * const report = await task?.done;
+   * ```
+   */
+  setVolumeCompression(
+    options: { compression: 'none' | 'rle' | 'zstd'; level?: number },
+    task: RecompressionOptions = {},
+  ): RecompressionTask | null {
+    this.live();
+    this.writable();
+    if (typeof options !== 'object' || options === null) throw new TypeError('options: expected an object');
+    const choice = this.choose({ layout: 'chunked', compression: options.compression, level: options.level });
+    const record = this.content.record;
+    record.codec = choice.codec;
+    record.level = choice.level;
+    this.content.touch();
+    this.reserve(2);
+    if (!featuresOf(this.volume.sb.compatFlags).backgroundRecompression) {
+      this.volume.commit();
+      return null;
+    }
+    this.volume.put(
+      RECOMPRESS_KEY,
+      encodeRecompress({ codec: choice.codec, level: choice.level, cursor: 0, rewritten: 0 }),
+    );
+    this.volume.commit();
+    return startRecompression(this, this.recompressionHost(), task);
+  }
+
+  /**
+   * The volume recompression running in the background (started by {@link setVolumeCompression},
+   * or resumed by a mount or by turning the feature back on), or null.
+   *
+   * @example
+   * ```ts
+   * const pending = fs.recompression();
+   * if (pending) await pending.done;
+   * ```
+   */
+  recompression(): RecompressionTask | null {
+    this.live();
+    return runningRecompression(this);
+  }
+
+  /** @internal Resumes a recorded volume recompression (mount, feature turned on). */
+  resumeRecompression(): void {
+    if (this.volume.readOnly || runningRecompression(this) !== null) return;
+    if (!featuresOf(this.volume.sb.compatFlags).backgroundRecompression) return;
+    if (readRecompress(this) === null) return;
+    startRecompression(this, this.recompressionHost());
+  }
+
+  private recompressionHost() {
+    return {
+      mounted: () => this.mounted,
+      retarget: (ino: number, codec: number, level: number): boolean => {
+        const v = this.volume.get(inodeKey(ino));
+        const inode = v && decodeInode(v);
+        if (inode?.kind !== 'file' || inode.layout !== Layout.Chunked) return false;
+        const open = this.openInodes.get(ino);
+        if (open?.chunked) {
+          open.chunked.flushTail();
+          open.chunked.choice = { ...open.chunked.choice, codec, level };
+          open.inode.compression = codec;
+          open.inode.level = level;
+        }
+        if (inode.compression !== codec || (inode.level ?? 0) !== level) {
+          inode.compression = codec;
+          inode.level = level;
+          this.volume.put(inodeKey(ino), encodeInode(inode));
+        }
+        return true;
+      },
+    };
   }
 
   /**

@@ -129,7 +129,10 @@ export class Nexfs extends NexfsContent {
     const fs = new Nexfs(volume, content, options);
     if (volume.get(inodeKey(ROOT_INODE)) === undefined)
       throw new NexfsError('ECORRUPT', 'the root directory is missing');
-    if (!volume.readOnly) fs.removeOrphans();
+    if (!volume.readOnly) {
+      fs.removeOrphans();
+      fs.resumeRecompression();
+    }
     return fs;
   }
 

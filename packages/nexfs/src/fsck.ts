@@ -113,10 +113,10 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
         } else if (k[0] === KeyKind.Extent && decodeExtent(k, v) !== null) {
           extents.push({ ino: u64(k, 1), name: nameKey(v.subarray(0, 32)) });
         } else if (
-          (k[0] === KeyKind.Chunk && k.length === 1) ||
+          (k[0] === KeyKind.Chunk && (k.length === 1 || k.length === 2)) ||
           (k[0] === KeyKind.Snapshot && k.length === 9)
         ) {
-          // the volume content record and snapshot records: checked by verify/scrub
+          // the content record, the recompression task and snapshot records: checked by verify/scrub
         } else {
           err(`unknown key kind ${k[0]} of length ${k.length}`);
         }

@@ -45,6 +45,11 @@ export type {
   VolumeScrubError,
   VolumeScrubReport,
 } from './fs-scrub.js';
+export type {
+  RecompressionOptions,
+  RecompressionProgress,
+  RecompressionTask,
+} from './fs-recompress.js';
 export type { CarVolumeImport, CollectGarbageReport, SnapshotInfo } from './fs-snapshot.js';
 export { type Random, randomInt, seededRandom } from './random.js';
 export type { VolumeOptions, VolumeStats } from './volume.js';

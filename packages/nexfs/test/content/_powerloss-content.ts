@@ -18,12 +18,21 @@ import { applyLogOp, bytesFor, type LogOp, RecordingFlash } from '../_sim.js';
 
 /** One operation of a content script. */
 export type ContentOp =
-  | { op: 'writeFile'; path: string; size: number; seed: number; layout?: 'pages' | 'chunked' }
+  | {
+      op: 'writeFile';
+      path: string;
+      size: number;
+      seed: number;
+      layout?: 'pages' | 'chunked';
+      /** Text-like bytes that zstd shrinks (default: incompressible). */
+      compressible?: boolean;
+    }
   | { op: 'snapshot'; label: string }
   | { op: 'rollback'; id: number }
   | { op: 'deleteSnapshot'; id: number }
   | { op: 'collect' }
   | { op: 'recompress'; path: string; level: number }
+  | { op: 'recompressVolume'; level: number }
   | { op: 'unlink'; path: string }
   | { op: 'mkdir'; path: string };
 
@@ -46,7 +55,11 @@ export interface ContentSweepResult {
 export async function runContentOp(fs: Nexfs, o: ContentOp): Promise<void> {
   switch (o.op) {
     case 'writeFile':
-      await fs.writeFile(o.path, bytesFor(o.seed, o.size), o.layout ? { layout: o.layout } : undefined);
+      await fs.writeFile(
+        o.path,
+        o.compressible ? compressibleFor(o.seed, o.size) : bytesFor(o.seed, o.size),
+        o.layout ? { layout: o.layout } : undefined,
+      );
       break;
     case 'snapshot':
       await fs.snapshot(o.label);
@@ -63,6 +76,12 @@ export async function runContentOp(fs: Nexfs, o: ContentOp): Promise<void> {
     case 'recompress':
       await fs.setCompression(o.path, { compression: 'zstd', level: o.level });
       break;
+    case 'recompressVolume': {
+      const task = fs.setVolumeCompression({ compression: 'zstd', level: o.level }, { chunksPerSlice: 2 });
+      const end = await task?.done;
+      if (end?.state !== 'done') throw new Error(`volume recompression ended ${end?.state}`);
+      break;
+    }
     case 'unlink':
       await fs.unlink(o.path);
       break;
@@ -70,6 +89,15 @@ export async function runContentOp(fs: Nexfs, o: ContentOp): Promise<void> {
       await fs.mkdir(o.path);
       break;
   }
+}
+
+/** `size` bytes of seeded text that compresses (lines drawn from a few seeded words). */
+export function compressibleFor(seed: number, size: number): Uint8Array {
+  const r = seededRandom(seed);
+  const words = ['flash', 'chunk', 'frame', 'erase', 'block', 'page', 'mirror', 'commit'];
+  let s = '';
+  while (s.length < size) s += `${words[r.nextU32() & 7]} ${words[r.nextU32() & 7]} ${r.nextU32() & 15}\n`;
+  return new TextEncoder().encode(s.slice(0, size));
 }
 
 /** Files (path, size, CRC), directories and snapshots (id, root) of a mounted volume. */
@@ -186,6 +214,10 @@ export async function sweepContent(
       if (resumeThis) {
         result.resumed++;
         const fs2 = await Nexfs.mount(device(fork), s.options);
+        // A recompression the cut interrupted resumes at mount and must finish.
+        const pending = fs2.recompression();
+        if (pending !== null && (await pending.done).state !== 'done')
+          throw new Error('the resumed recompression did not finish');
         for (let j = match; j < s.ops.length; j++) await runContentOp(fs2, s.ops[j]);
         if ((await contentDigest(fs2)) !== digests[digests.length - 1])
           throw new Error('state after resuming differs from the recorded run');

@@ -37,7 +37,7 @@ const base: Omit<ContentScenario, 'geometry'>[] = [
       { op: 'writeFile', path: '/x', size: 6000, seed: 10 },
       { op: 'snapshot', label: 'keep' },
       { op: 'writeFile', path: '/x', size: 6000, seed: 11 },
-      { op: 'writeFile', path: '/y', size: 3000, seed: 12 },
+      { op: 'writeFile', path: '/y', size: 3000, seed: 12, compressible: true },
     ],
     ops: [
       { op: 'recompress', path: '/y', level: 3 },
