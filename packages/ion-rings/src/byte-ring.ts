@@ -50,7 +50,7 @@ export class ByteWriter {
   /** Slow-path counters: sleeps while full, wakeups sent to the reader. */
   readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
   /** The adaptive spin window of the blocking waits. */
-  readonly #spin = new SpinWindow();
+  readonly #spin = new SpinWindow(this.stats);
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;
@@ -58,6 +58,8 @@ export class ByteWriter {
   #tail: number;
   /** The wait condition, allocated once. */
   readonly #roomReady = (): boolean => this.availableWrite > 0;
+  /** After a wait: a quarter of the ring or more is free. */
+  readonly #roomBacklog = (): boolean => this.availableWrite >= this.#capacity >> 2;
 
   /** Opens the writing end of a byte ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -138,7 +140,16 @@ export class ByteWriter {
       const remaining = deadline - performance.now();
       if (
         remaining <= 0 ||
-        !spinThenPark(this.#mem, 'space', this.#roomReady, remaining, this.stats, this.#spin, undefined)
+        !spinThenPark(
+          this.#mem,
+          'space',
+          this.#roomReady,
+          remaining,
+          this.stats,
+          this.#spin,
+          undefined,
+          this.#roomBacklog,
+        )
       )
         this.#writeAllFailed(source.length - done, timeoutMs);
     }
@@ -169,7 +180,7 @@ export class ByteReader {
   /** Slow-path counters: sleeps while empty, wakeups sent to the writer. */
   readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
   /** The adaptive spin window of the blocking waits. */
-  readonly #spin = new SpinWindow();
+  readonly #spin = new SpinWindow(this.stats);
   readonly #mem: RingMemory;
   readonly #u8: Uint8Array;
   readonly #capacity: number;
@@ -177,6 +188,8 @@ export class ByteReader {
   #head: number;
   /** The wait condition, allocated once. */
   readonly #dataReady = (): boolean => this.availableRead > 0;
+  /** After a wait: a quarter of the ring or more is waiting to be read. */
+  readonly #dataBacklog = (): boolean => this.availableRead >= this.#capacity >> 2;
 
   /** Opens the reading end of a byte ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -232,6 +245,7 @@ export class ByteReader {
       this.stats,
       this.#spin,
       undefined,
+      this.#dataBacklog,
     );
     return this.#take(maxBytes, ready, timeoutMs);
   }

@@ -110,7 +110,7 @@ export class FrameConsumer {
   /** Bytes between `#position` and the tail seen at the last scan. */
   #available = 0;
   /** The adaptive spin window of `waitForData`. */
-  readonly #spin = new SpinWindow();
+  readonly #spin = new SpinWindow(this.stats);
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #ready = (): boolean => this.hasData;
 
@@ -424,7 +424,7 @@ export class FrameConsumer {
     }
     const parkedAt = performance.now();
     const ready = blockUntil(this.#mem, 'data', this.#ready, timeoutMs - spinMs, this.stats);
-    window.parked(performance.now() - parkedAt, ready);
+    window.parked(performance.now() - parkedAt, ready, ready && this.pendingBytes >= this.#capacity >> 2);
     return ready;
   }
 

@@ -127,9 +127,11 @@ export class FrameProducer {
   #wordSource: Uint8Array | null = null;
   #wordView: Int32Array | null = null;
   /** The adaptive spin window of `waitForSpace`. */
-  readonly #spin = new SpinWindow();
+  readonly #spin = new SpinWindow(this.stats);
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #roomReady = (): boolean => this.#fits(this.#waitLength);
+  /** After a wait: a quarter of the ring or more is free (the consumer drained while it slept). */
+  readonly #roomBacklog = (): boolean => this.#fits(this.#capacity >> 2);
 
   /** Opens the producing end of a frame ring created by {@link createRingBuffer}. */
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
@@ -619,7 +621,16 @@ export class FrameProducer {
    */
   waitForSpace(length: number, timeoutMs = Number.POSITIVE_INFINITY, spinCount?: number): boolean {
     this.#waitLength = length;
-    return spinThenPark(this.#mem, 'space', this.#roomReady, timeoutMs, this.stats, this.#spin, spinCount);
+    return spinThenPark(
+      this.#mem,
+      'space',
+      this.#roomReady,
+      timeoutMs,
+      this.stats,
+      this.#spin,
+      spinCount,
+      this.#roomBacklog,
+    );
   }
 
   /** Like {@link FrameProducer.waitForSpace} without blocking the thread (`Atomics.waitAsync`). */

@@ -48,6 +48,31 @@ describe('adaptive spin window', () => {
     expect(parksBeforeProbe()).toBe(2);
   });
 
+  it('spins the full window once after this end woke its peer, whatever the window', () => {
+    const stats = { sleeps: 0, woken: 0, wakes: 0 };
+    const window = new SpinWindow(stats);
+    while (window.windowUs > 0) window.parked(0.005, true); // collapsed: no spin
+    expect(window.spinMs(1_000)).toBe(0);
+    stats.wakes++; // this end woke its peer: the peer answers within one wake-up latency
+    expect(window.spinMs(1_000)).toBe(MAX_SPIN_US / 1000);
+    expect(window.spinMs(1_000)).toBe(0); // once per wakeup sent
+    stats.wakes++;
+    expect(window.spinMs(0.02)).toBe(0.02); // still never past the timeout
+    window.hit(); // the boosted spin found work: the window restarts
+    expect(window.windowUs).toBe(10);
+  });
+
+  it('a wait that woke to a backlog (a quarter of the ring) counts as a hit', () => {
+    const window = new SpinWindow();
+    while (window.windowUs > 0) window.parked(0.005, true);
+    window.parked(0.05, true, true);
+    expect(window.windowUs).toBe(10);
+    window.parked(0.05, true, true);
+    expect(window.windowUs).toBe(20);
+    window.parked(0.05, false, true); // timed out: no backlog to speak of
+    expect(window.windowUs).toBe(10);
+  });
+
   it('never spins past the wait timeout', () => {
     const window = new SpinWindow();
     expect(window.spinMs(0.001)).toBe(0.001);
