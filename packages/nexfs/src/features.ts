@@ -20,12 +20,20 @@ export const FeatureBits = Object.freeze({
   /** New chunks are stored uncompressed whatever the file's codec (reads are unaffected). */
   noCompression: 1 << 0,
   /**
-   * Every write stores a fresh frame of each chunk instead of reusing the stored one. The chunk
-   * index keeps one frame per name, so space is not duplicated: this trades write amplification
-   * for never reusing an old frame.
+   * Dedup off: a chunk a write stores is encoded with the file's codec and programmed as a fresh
+   * frame even when its name is already stored, and the new frame replaces the stored one (the
+   * chunk index keeps exactly one frame per name, and equal names mean equal bytes, so files that
+   * share the chunk read the new frame). Space is therefore never duplicated; what changes is that
+   * writes skip no chunk: the write amplification and the encode cost of a deduplicated write come
+   * back, and rewritten data always lands in new pages with the current codec. Reads, snapshots,
+   * collection and the chunk count do not change.
    */
   noDedup: 1 << 1,
-  /** `setCompression` records the new codec for future chunks without rewriting stored ones. */
+  /**
+   * `setCompression` and `setVolumeCompression` record the new codec for future chunks without
+   * rewriting stored ones, and a running volume recompression stops (its record stays until the
+   * feature is on again).
+   */
   noBackgroundRecompression: 1 << 2,
 });
 
@@ -33,9 +41,9 @@ export const FeatureBits = Object.freeze({
 export interface Features {
   /** Compress new chunks with each file's codec. */
   compression: boolean;
-  /** Store a chunk once per volume, found by name. */
+  /** Skip storing a chunk whose name is already stored (off: every write programs a fresh frame). */
   dedup: boolean;
-  /** Rewrite a file's stored chunks when its compression changes. */
+  /** Rewrite stored chunks when a file's or the volume's compression changes. */
   backgroundRecompression: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GEOMETRIES, MemoryFlash, Nexfs } from '../../src/index.js';
+import { RecordingFlash } from '../_sim.js';
 import { SMALL } from './_volume.js';
 
 const text = new TextEncoder().encode('feature flags live in the superblock. '.repeat(3000));
@@ -43,5 +44,42 @@ describe('content feature flags in the superblock', () => {
     expect(frameBytes(fs)).toBe(before);
     expect((await fs.stat('/t')).content.compression).toBe('zstd');
     await expect(fs.setFeatures({ dedup: 'no' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('dedup off writes a fresh frame of every chunk it stores, replacing the stored one (one frame per name)', async () => {
+    const flash = new RecordingFlash(GEOMETRIES['spi-nand']);
+    flash.recording = true;
+    const programs = () => flash.log.filter((op) => op.k === 'w').length;
+    const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' } });
+    const chunkCount = () => {
+      let n = 0;
+      fs.content.scanChunks(() => {
+        n++;
+      });
+      return n;
+    };
+    await fs.writeFile('/a', text, { compression: 'none' });
+    const chunks = chunkCount();
+    const next = fs.content.record.nextChunk;
+    const stored = frameBytes(fs);
+    expect(chunks).toBeGreaterThan(3);
+    // Dedup on: the same bytes again store nothing, and the stored (uncompressed) frames stay.
+    const first = programs();
+    await fs.writeFile('/b', text, { compression: 'zstd', level: 3 });
+    expect(fs.content.record.nextChunk).toBe(next);
+    expect(frameBytes(fs)).toBe(stored);
+    const dedupPrograms = programs() - first;
+    // Dedup off: every chunk is encoded and programmed again under its name, with this file's
+    // codec; the index still holds one frame per name, so no space is duplicated.
+    await fs.setFeatures({ dedup: false });
+    const before = programs();
+    await fs.writeFile('/c', text, { compression: 'zstd', level: 3 });
+    expect(fs.content.record.nextChunk).toBe(next + chunks);
+    expect(chunkCount()).toBe(chunks);
+    expect(frameBytes(fs)).toBeLessThan(stored / 4);
+    // At least one page per stored frame beyond what the deduplicated write programmed.
+    expect(programs() - before).toBeGreaterThanOrEqual(dedupPrograms + chunks);
+    for (const p of ['/a', '/b', '/c']) expect(await fs.readFile(p)).toEqual(text);
+    expect((await fs.fsck({ verifyData: true })).errors).toEqual([]);
   });
 });
