@@ -5,7 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeExtent, extentKey } from '../../src/content-records.js';
-import { readRecompress } from '../../src/fs-recompress.js';
+import {
+  decodeRecompress,
+  encodeRecompress,
+  RECOMPRESS,
+  RECOMPRESS_KEY,
+  readRecompress,
+} from '../../src/fs-recompress.js';
 import { GEOMETRIES, MemoryFlash, Nexfs } from '../../src/index.js';
 import { pseudo, SMALL } from './_volume.js';
 
@@ -145,5 +151,28 @@ describe('volume-wide background recompression', () => {
     // A level out of range is a RangeError and changes nothing.
     expect(() => fs.setVolumeCompression({ compression: 'zstd', level: 23 })).toThrow(RangeError);
     expect(fs.content.record.level).toBe(5);
+  });
+});
+
+describe('SPEC.md recompression task record matches the code', () => {
+  it('fields, offsets and the key', async () => {
+    const { readFileSync } = await import('node:fs');
+    const spec = readFileSync(new URL('../../SPEC.md', import.meta.url), 'utf8');
+    const at = spec.indexOf('\n#### Recompression task record\n');
+    expect(at).toBeGreaterThan(0);
+    const table = spec
+      .slice(at)
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| field'));
+    const fields = new Map(
+      table.map((l) => l.split('|').map((c) => c.trim())).map((c) => [c[1], Number(c[2])]),
+    );
+    for (const [name, offset] of Object.entries(RECOMPRESS))
+      if (name !== 'bytes') expect(fields.get(name), name).toBe(offset);
+    expect(spec).toContain('| recompression task | 0x05, 0x01 (two bytes)');
+    expect([...RECOMPRESS_KEY]).toEqual([0x05, 0x01]);
+    const r = { codec: 2, level: 19, cursor: 1234, rewritten: 56 };
+    expect(decodeRecompress(encodeRecompress(r))).toEqual(r);
+    expect(encodeRecompress(r).length).toBe(RECOMPRESS.bytes);
   });
 });
