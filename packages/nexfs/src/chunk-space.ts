@@ -13,7 +13,7 @@ import { assert } from './_assert.js';
 import { CODEC_IDS, type Codec, noneCodec, rleCodec } from './content/codec.js';
 import { ContentError } from './content/errors.js';
 import { FastCdc, NEXFS_CDC_DEFAULTS } from './content/fastcdc.js';
-import { ChunkFramer, equalBytes } from './content/frame.js';
+import { ChunkFramer, equalBytes, FRAME_HEADER_BYTES } from './content/frame.js';
 import { createHasher, HASH_ALGORITHM_IDS, type HashAlgorithm, type Hasher } from './content/hash.js';
 import { type BlockStore, ChunkStore, nameKey } from './content/store.js';
 import { checkZstdLevel, loadZstdEngine, type ZstdEngine, zstdCodec } from './content/zstd.js';
@@ -252,12 +252,14 @@ export class ChunkSpace {
    * whose read checksum is `checksumId`. The caller has ensured space.
    */
   putChunk(plain: Uint8Array, offset: number, codec: Codec, checksumId: number): Extent {
-    let name: Uint8Array;
-    if (featuresOf(this.volume.sb.compatFlags).dedup) name = this.store.put(plain, codec);
-    else {
-      // Dedup off: a fresh frame under the name even when one is stored (it replaces the old one).
-      name = this.framer.nameOf(plain);
-      this.writeFrame(name, this.framer.encode(plain, codec, name).frame);
+    // Named while the chunk is cache-hot from the cut; with dedup off a fresh frame goes under the
+    // name even when one is stored (it replaces the old one). Straight to flash, not through
+    // `store.put` (whose RAM reference counts the volume does not use: it collects by mark and
+    // sweep), and the frame's two parts are written without joining them.
+    const name = this.framer.nameOf(plain);
+    if (!featuresOf(this.volume.sb.compatFlags).dedup || this.volume.get(chunkKey(name)) === undefined) {
+      const { header, payload } = this.framer.encodeParts(plain, codec);
+      this.writeFrameParts(name, header, payload);
     }
     const n = checksumBytes(checksumId);
     const checksum = n === 0 ? new Uint8Array(0) : this.checker(checksumId).digest(plain);
@@ -313,18 +315,32 @@ export class ChunkSpace {
 
   /** Writes a frame under a new chunk number and indexes it. */
   writeFrame(name: Uint8Array, frame: Uint8Array): void {
-    assert(frame.length > 0, 'a frame is never empty');
+    assert(frame.length >= FRAME_HEADER_BYTES, 'a frame holds at least its header');
+    this.writeFrameParts(name, frame.subarray(0, FRAME_HEADER_BYTES), frame.subarray(FRAME_HEADER_BYTES));
+  }
+
+  /**
+   * Writes the frame `header ++ payload` under a new chunk number and indexes it. Only the first
+   * page is assembled (header and the payload's head); every later page is a view of the payload.
+   */
+  writeFrameParts(name: Uint8Array, header: Uint8Array, payload: Uint8Array): void {
+    assert(header.length === FRAME_HEADER_BYTES, 'frame header length');
     if (this.volume.get(chunkKey(name)) !== undefined) this.deleteChunk(name);
     const chunkNo = this.record.nextChunk++;
     this.recordDirty = true;
     const P = this.volume.io.payloadBytes;
     const ino = CHUNK_INO_BASE + chunkNo;
-    for (let i = 0, at = 0; at < frame.length; i++, at += P) {
-      const n = Math.min(P, frame.length - at);
-      this.volume.writeDataPage(ino, i, frame.subarray(at, at + n), n);
+    const frameBytes = FRAME_HEADER_BYTES + payload.length;
+    const first = Math.min(P, frameBytes);
+    this.pageBuf.set(header);
+    this.pageBuf.set(payload.subarray(0, first - FRAME_HEADER_BYTES), FRAME_HEADER_BYTES);
+    this.volume.writeDataPage(ino, 0, this.pageBuf, first);
+    for (let i = 1, at = P - FRAME_HEADER_BYTES; at < payload.length; i++, at += P) {
+      const n = Math.min(P, payload.length - at);
+      this.volume.writeDataPage(ino, i, payload.subarray(at, at + n), n);
     }
-    const plainBytes = new DataView(frame.buffer, frame.byteOffset + 8, 4).getUint32(0, true);
-    this.volume.put(chunkKey(name), encodeChunkRef({ chunkNo, frameBytes: frame.length, plainBytes }));
+    const plainBytes = new DataView(header.buffer, header.byteOffset + 8, 4).getUint32(0, true);
+    this.volume.put(chunkKey(name), encodeChunkRef({ chunkNo, frameBytes, plainBytes }));
   }
 
   /**

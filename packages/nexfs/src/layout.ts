@@ -115,8 +115,8 @@ export class PageIO {
     assert(payload.length <= this.payloadBytes, 'payload larger than a page');
     const g = this.geometry;
     const page = this.page;
-    page.fill(0xff);
     page.set(payload);
+    if (payload.length < page.length) page.fill(0xff, payload.length);
     const tag = this.tagScratch;
     tag[0] = kind;
     tag[1] = level;
@@ -239,9 +239,10 @@ function safeU64(b: Uint8Array, at: number): number {
   return u32(b, at) < 0x20_0000 ? u64(b, at) : 0;
 }
 
+const tagCrcScratch = new Uint8Array(20);
 function tagCrc(tag: Uint8Array): number {
-  // Over bytes 0-3 and 8-23 (the checksum field itself excluded).
-  const t = new Uint8Array(20);
+  // Over bytes 0-3 and 8-23 (the checksum field itself excluded), in one reused scratch array.
+  const t = tagCrcScratch;
   t.set(tag.subarray(0, 4), 0);
   t.set(tag.subarray(8, 24), 4);
   return crc32c(t);

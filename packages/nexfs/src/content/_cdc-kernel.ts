@@ -91,7 +91,8 @@ export interface CdcKernel {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-function decodeBase64(s: string): Uint8Array {
+/** Bytes of a base64 string (the embedded kernels; no `atob` needed). */
+export function decodeBase64(s: string): Uint8Array {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const clean = s.replace(/=+$/, '');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));

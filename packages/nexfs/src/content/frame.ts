@@ -132,6 +132,19 @@ export class ChunkFramer {
    * Pass `name` when it is already known, to skip hashing twice.
    */
   encode(plain: Uint8Array, codec: Codec, name?: Uint8Array): EncodedChunk {
+    const { header, payload } = this.encodeParts(plain, codec);
+    const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
+    frame.set(header);
+    frame.set(payload, FRAME_HEADER_BYTES);
+    return { name: name ?? this.nameOf(plain), frame };
+  }
+
+  /**
+   * The frame of `plain` as its 24-byte header and its payload, not joined: with codec none the
+   * payload is `plain` itself, so a store that writes the two parts page by page never copies the
+   * chunk (the joined frame cost a 64 KiB allocation and copy per chunk on the write path).
+   */
+  encodeParts(plain: Uint8Array, codec: Codec): { header: Uint8Array; payload: Uint8Array } {
     if (!(plain instanceof Uint8Array)) throw new TypeError('plain: expected a Uint8Array');
     if (plain.length > FRAME_MAX_PLAIN_BYTES) throw new RangeError(`plain: ${plain.length} bytes > 16 MiB`);
     if (codec.name === 'zstd') checkZstdLevel(codec.level);
@@ -141,21 +154,24 @@ export class ChunkFramer {
       payload = plain;
       used = noneCodec;
     }
-    const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.length);
-    const view = new DataView(frame.buffer);
+    const header = new Uint8Array(FRAME_HEADER_BYTES);
+    const view = new DataView(header.buffer);
     view.setUint16(0, FRAME_MAGIC, true);
-    frame[2] = FRAME_VERSION;
-    frame[3] = used.id;
-    frame[4] = used.level;
+    header[2] = FRAME_VERSION;
+    header[3] = used.id;
+    header[4] = used.level;
     view.setUint32(8, plain.length, true);
     view.setUint32(12, payload.length, true);
-    frame.set(payload, FRAME_HEADER_BYTES);
-    view.setBigUint64(16, this.checkOf(frame), true);
-    return { name: name ?? this.nameOf(plain), frame };
+    view.setBigUint64(16, this.checkOfParts(header, payload), true);
+    return { header, payload };
   }
 
   private checkOf(frame: Uint8Array): bigint {
-    const digest = this.hashers.check.digest(frame.subarray(0, 16), frame.subarray(FRAME_HEADER_BYTES));
+    return this.checkOfParts(frame, frame.subarray(FRAME_HEADER_BYTES));
+  }
+
+  private checkOfParts(header: Uint8Array, payload: Uint8Array): bigint {
+    const digest = this.hashers.check.digest(header.subarray(0, 16), payload);
     assert(digest.length === 8, 'xxh3-64 digest is 8 bytes');
     // hash-wasm and the portable hasher give the canonical big-endian form.
     return new DataView(digest.buffer, digest.byteOffset, 8).getBigUint64(0, false);

@@ -35,6 +35,16 @@ export class MemoryFlash implements FlashDevice {
   private readonly bad: Uint8Array;
   /** 1 where the block's bytes are shared with the part this one was forked from. */
   private shared: Uint8Array | null = null;
+  /** 1 where the block's bytes were lent to a fork (they must not be recycled on erase). */
+  private lent: Uint8Array | null = null;
+  /**
+   * 1 where every page after the last programmed one is known to be erased (all 0xFF), so a
+   * program there is a plain copy instead of an AND into the cells (measured below, `andInto`).
+   * Cleared by anything that may leave charge in an unprogrammed page.
+   */
+  private readonly clean: Uint8Array;
+  /** Erased block buffers kept for reuse (at most {@link POOL_LIMIT_BYTES}): no allocation and GC. */
+  private readonly pool: Uint8Array[] = [];
 
   /** @param geometry the part to model */
   constructor(geometry: FlashGeometry) {
@@ -44,6 +54,7 @@ export class MemoryFlash implements FlashDevice {
     this.lastProgrammed = new Int32Array(geometry.blockCount).fill(-1);
     this.bad = new Uint8Array(geometry.blockCount);
     this.eraseCounts = new Uint32Array(geometry.blockCount);
+    this.clean = new Uint8Array(geometry.blockCount);
   }
 
   /** Reads one page (and its spare area). */
@@ -75,7 +86,7 @@ export class MemoryFlash implements FlashDevice {
       );
     const mem = this.block(block);
     const at = page * this.stride;
-    if (g.kind === 'nor') {
+    if (g.kind === 'nor' && !(this.clean[block] && page > this.lastProgrammed[block])) {
       for (let i = 0; i < data.length; i++) {
         if ((mem[at + i] & data[i]) !== data[i])
           throw new FlashRuleError(
@@ -90,8 +101,17 @@ export class MemoryFlash implements FlashDevice {
   /** Erases one block. */
   erase(block: number): boolean {
     checkAddress(this.geometry, block);
+    const mem = this.blocks[block];
+    if (
+      mem !== null &&
+      !this.shared?.[block] &&
+      !this.lent?.[block] &&
+      (this.pool.length + 1) * mem.length <= POOL_LIMIT_BYTES
+    )
+      this.pool.push(mem);
     this.blocks[block] = null;
     if (this.shared) this.shared[block] = 0;
+    if (this.lent) this.lent[block] = 0;
     this.lastProgrammed[block] = -1;
     this.eraseCounts[block]++;
     return true;
@@ -119,8 +139,13 @@ export class MemoryFlash implements FlashDevice {
   writeRaw(block: number, page: number, data: Uint8Array, spare?: Uint8Array): void {
     const mem = this.block(block);
     const at = page * this.stride;
-    for (let i = 0; i < data.length; i++) mem[at + i] &= data[i];
-    if (spare) for (let i = 0; i < spare.length; i++) mem[at + this.geometry.pageSizeBytes + i] &= spare[i];
+    if (this.clean[block] && page > this.lastProgrammed[block]) {
+      mem.set(data, at); // the cells are erased: AND-ing into 0xFF is a copy
+      if (spare) mem.set(spare, at + this.geometry.pageSizeBytes);
+    } else {
+      andInto(mem, at, data);
+      if (spare) andInto(mem, at + this.geometry.pageSizeBytes, spare);
+    }
     if (page > this.lastProgrammed[block]) this.lastProgrammed[block] = page;
   }
 
@@ -135,6 +160,7 @@ export class MemoryFlash implements FlashDevice {
     const mem = this.block(block);
     const at = page * this.stride + (bitIndex >>> 3);
     mem[at] ^= 1 << (bitIndex & 7);
+    if (page > this.lastProgrammed[block]) this.clean[block] = 0;
   }
 
   /** A copy of a block's contents and program pointer, for {@link restoreBlock}. */
@@ -147,6 +173,8 @@ export class MemoryFlash implements FlashDevice {
   restoreBlock(block: number, snap: BlockSnapshot): void {
     this.blocks[block] = snap.data === null ? null : snap.data.slice();
     if (this.shared) this.shared[block] = 0;
+    if (this.lent) this.lent[block] = 0;
+    this.clean[block] = 0; // not known: the unprogrammed pages keep the snapshot's bytes
     this.lastProgrammed[block] = snap.last;
   }
 
@@ -160,6 +188,7 @@ export class MemoryFlash implements FlashDevice {
     c.lastProgrammed.set(this.lastProgrammed);
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
+    c.clean.set(this.clean);
     return c;
   }
 
@@ -176,9 +205,12 @@ export class MemoryFlash implements FlashDevice {
       if (this.blocks[b] !== null) shared[b] = 1;
     }
     c.shared = shared;
+    this.lent = this.lent ?? new Uint8Array(this.blocks.length);
+    for (let b = 0; b < this.blocks.length; b++) this.lent[b] |= shared[b];
     c.lastProgrammed.set(this.lastProgrammed);
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
+    c.clean.set(this.clean);
     return c;
   }
 
@@ -197,9 +229,41 @@ export class MemoryFlash implements FlashDevice {
       this.shared[block] = 0;
     }
     if (mem === null) {
-      mem = new Uint8Array(this.geometry.pagesPerBlock * this.stride).fill(0xff);
+      const reused = this.pool.pop();
+      mem = reused === undefined ? new Uint8Array(this.geometry.pagesPerBlock * this.stride) : reused;
+      mem.fill(0xff);
       this.blocks[block] = mem;
+      this.clean[block] = 1;
     }
     return mem;
   }
+}
+
+/** Bytes of erased block buffers a part keeps for reuse. */
+const POOL_LIMIT_BYTES = 16 << 20;
+const LITTLE_ENDIAN = /* @__PURE__ */ (() => new Uint8Array(new Uint16Array([1]).buffer)[0] === 1)();
+let srcBuffer: ArrayBufferLike | null = null;
+let srcOffset = -1;
+let srcWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
+/**
+ * `mem[at + i] &= src[i]`: 32 bits at a time when both sides are word-aligned (every page buffer of
+ * the filesystem is), byte by byte otherwise. Words: 0.96 ms/MiB vs 5.97 ms/MiB a byte at a time
+ * (6x) on 2 KiB pages; the page program was 15% of a 32 MiB write through the filesystem. A
+ * program into a page known to be erased is a plain copy instead (0.04-0.28 ms/MiB).
+ */
+function andInto(mem: Uint8Array, at: number, src: Uint8Array): void {
+  const n = src.length;
+  if (!LITTLE_ENDIAN || ((mem.byteOffset + at) | src.byteOffset | n) & 3) {
+    for (let i = 0; i < n; i++) mem[at + i] &= src[i];
+    return;
+  }
+  if (src.buffer !== srcBuffer || src.byteOffset !== srcOffset || srcWords.length !== n >> 2) {
+    srcBuffer = src.buffer;
+    srcOffset = src.byteOffset;
+    srcWords = new Int32Array(src.buffer, src.byteOffset, n >> 2);
+  }
+  const dst = new Int32Array(mem.buffer, mem.byteOffset + at, n >> 2);
+  const s = srcWords;
+  for (let i = 0; i < s.length; i++) dst[i] &= s[i];
 }
