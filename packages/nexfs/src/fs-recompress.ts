@@ -88,7 +88,7 @@ export interface RecompressionProgress {
   state: 'running' | 'done' | 'disabled' | 'unmounted' | 'superseded';
 }
 
-/** A background recompression, as {@link startRecompression} returns it. */
+/** A background volume recompression, as `Nexfs.setVolumeCompression` returns it. */
 export interface RecompressionTask {
   /** Stops after the current slice until {@link RecompressionTask.resume}. */
   pause(): void;
