@@ -3,6 +3,11 @@
  * logic-solver (npm: MiniSat compiled to asm.js) on the SATLIB / SAT-2009 sets, one run each,
  * side by side. Times include reading the DIMACS text; native tools also pay one process start
  * per instance (about 2 ms, measured with an empty formula and printed below).
+ *
+ * Wall time and CPU time are both printed: on a shared machine the CPU time (process.cpuUsage
+ * for nip and the logic-solver child, the shell's `times` for the native tools' children) is the
+ * steadier figure, and the ratios are taken on it. `nip+pre` is nip with `preprocess: true`.
+ * `NIP_SAT_SETS=structured,industrial-2009-easy` runs only the named sets.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,27 +18,48 @@ import { loadCnf, parseDimacs, Solver } from '../src/sat/index.js';
 import { SATLIB_GROUPS, satlib } from '../test/_satlib.js';
 
 const have = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-const sets = sized(SATLIB_GROUPS, ['uf20', 'structured']);
+const only = process.env.NIP_SAT_SETS?.split(',').filter((x) => x !== '');
+const sets = sized(only ?? SATLIB_GROUPS, ['uf20', 'structured']);
 const perSet = sized(Number.POSITIVE_INFINITY, 3);
 const root = mkdtempSync(join(tmpdir(), 'nip-bench-sat-'));
 const LOGIC_TIMEOUT_MS = 600_000;
 
-function native(command: string, dir: string, count: number): { ms: number; answers: string[] } {
-  const script = `for i in $(seq 0 ${count - 1}); do ${command} "${dir}/$i.cnf" >/dev/null 2>&1; echo $?; done`;
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Runs a native solver on every file from one shell; wall time, the children's CPU time, answers. */
+function native(
+  command: string,
+  dir: string,
+  count: number,
+): { ms: number; cpuMs: number; answers: string[] } {
+  const script = `for i in $(seq 0 ${count - 1}); do ${command} "${dir}/$i.cnf" >/dev/null 2>&1; echo $?; done; times`;
   const start = performance.now();
   const out = execFileSync('sh', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const ms = performance.now() - start;
+  const lines = out.trim().split('\n');
+  // `times` prints the shell's user/system time, then its children's: "0m1.234s 0m0.056s".
+  const seconds = (lines.pop() ?? '')
+    .trim()
+    .split(/\s+/)
+    .map((t) => {
+      const m = /^(\d+)m([\d.]+)s$/.exec(t);
+      return m ? Number(m[1]) * 60 + Number(m[2]) : 0;
+    });
+  lines.pop();
   return {
     ms,
-    answers: out
-      .trim()
-      .split('\n')
-      .map((c) => (c === '10' ? 'sat' : c === '20' ? 'unsat' : `exit ${c}`)),
+    cpuMs: 1000 * (seconds[0] + (seconds[1] ?? 0)),
+    answers: lines.map((c) => (c === '10' ? 'sat' : c === '20' ? 'unsat' : `exit ${c}`)),
   };
 }
 
 const rows: (string | number | null)[][] = [];
+const cpuRows: (string | number | null)[][] = [];
 const totals = { nip: 0, minisat: 0, cadical: 0, logic: 0 };
+const cpuTotals = { nip: 0, nipPre: 0, minisat: 0, cadical: 0, logic: 0 };
 let logicComplete = true;
 for (const set of sets) {
   const instances = satlib(set).slice(0, perSet);
@@ -43,18 +69,34 @@ for (const set of sets) {
   const expected = instances.map((i) => (i.expected === 'SAT' ? 'sat' : 'unsat'));
 
   let nipMs = 0;
+  let nipCpuMs = 0;
   let nipMaxMs = 0;
   let conflicts = 0;
   for (const [i, inst] of instances.entries()) {
     const t = performance.now();
+    const c = cpuNow();
     const s = new Solver();
     loadCnf(s, parseDimacs(inst.text));
     const r = s.solve();
+    nipCpuMs += cpuNow() - c;
     const ms = performance.now() - t;
     nipMs += ms;
     nipMaxMs = Math.max(nipMaxMs, ms);
     conflicts += s.stats.conflicts;
     if (r !== expected[i]) throw new Error(`nip answered ${r} on ${inst.file}`);
+  }
+  let preCpuMs = 0;
+  let preConflicts = 0;
+  let eliminated = 0;
+  for (const [i, inst] of instances.entries()) {
+    const c = cpuNow();
+    const s = new Solver({ preprocess: true });
+    loadCnf(s, parseDimacs(inst.text));
+    const r = s.solve();
+    preCpuMs += cpuNow() - c;
+    preConflicts += s.stats.conflicts;
+    eliminated += s.stats.eliminatedVariables;
+    if (r !== expected[i]) throw new Error(`nip+pre answered ${r} on ${inst.file}`);
   }
   const mini = have('minisat') ? native('minisat -verb=0', dir, instances.length) : null;
   const cadi = have('cadical') ? native('cadical -q', dir, instances.length) : null;
@@ -74,22 +116,37 @@ for (const set of sets) {
     { encoding: 'utf8', timeout: LOGIC_TIMEOUT_MS, maxBuffer: 1 << 24 },
   );
   let logic: string | number = 'timeout';
+  let logicCpu: number | null = null;
   if (child.status === 0) {
-    const parsed = JSON.parse(child.stdout.trim().split('\n').pop()!) as { ms: number; answers: string[] };
+    const parsed = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+      ms: number;
+      cpuMs: number;
+      answers: string[];
+    };
     const failed = parsed.answers.filter((a, i) => a !== expected[i]);
     if (failed.length > 0) {
       logic = `${failed.length} failed (${failed[0]})`;
       logicComplete = false;
     } else {
       logic = parsed.ms / 1000;
+      logicCpu = parsed.cpuMs / 1000;
       totals.logic += parsed.ms;
+      cpuTotals.logic += parsed.cpuMs;
     }
   } else logicComplete = false;
   totals.nip += nipMs;
-  if (mini) totals.minisat += mini.ms;
-  if (cadi) totals.cadical += cadi.ms;
+  cpuTotals.nip += nipCpuMs;
+  cpuTotals.nipPre += preCpuMs;
+  if (mini) {
+    totals.minisat += mini.ms;
+    cpuTotals.minisat += mini.cpuMs;
+  }
+  if (cadi) {
+    totals.cadical += cadi.ms;
+    cpuTotals.cadical += cadi.cpuMs;
+  }
   console.log(
-    `${set}: nip ${(nipMs / 1000).toFixed(2)} s, minisat ${mini ? (mini.ms / 1000).toFixed(2) : '–'} s, cadical ${cadi ? (cadi.ms / 1000).toFixed(2) : '–'} s, logic-solver ${typeof logic === 'number' ? logic.toFixed(2) : logic} s`,
+    `${set}: nip ${(nipMs / 1000).toFixed(2)} s (CPU ${(nipCpuMs / 1000).toFixed(2)} s; preprocessed ${(preCpuMs / 1000).toFixed(2)} s, ${preConflicts} conflicts, ${eliminated} variables eliminated), minisat ${mini ? (mini.ms / 1000).toFixed(2) : '–'} s, cadical ${cadi ? (cadi.ms / 1000).toFixed(2) : '–'} s, logic-solver ${typeof logic === 'number' ? logic.toFixed(2) : logic} s`,
   );
   rows.push([
     set,
@@ -103,6 +160,18 @@ for (const set of sets) {
     typeof logic === 'number' ? (logic * 1000) / nipMs : null,
     conflicts,
   ]);
+  cpuRows.push([
+    set,
+    nipCpuMs / 1000,
+    preCpuMs / 1000,
+    mini ? mini.cpuMs / 1000 : 'skipped',
+    cadi ? cadi.cpuMs / 1000 : 'skipped',
+    logicCpu ?? logic,
+    mini && mini.cpuMs > 0 ? nipCpuMs / mini.cpuMs : null,
+    logicCpu !== null ? (logicCpu * 1000) / nipCpuMs : null,
+    preConflicts,
+    eliminated,
+  ]);
 }
 rows.push([
   'total',
@@ -114,6 +183,18 @@ rows.push([
   logicComplete ? totals.logic / 1000 : 'incomplete',
   totals.minisat ? totals.nip / totals.minisat : null,
   logicComplete && totals.nip ? totals.logic / totals.nip : null,
+  null,
+]);
+cpuRows.push([
+  'total',
+  cpuTotals.nip / 1000,
+  cpuTotals.nipPre / 1000,
+  cpuTotals.minisat / 1000,
+  cpuTotals.cadical / 1000,
+  logicComplete ? cpuTotals.logic / 1000 : 'incomplete',
+  cpuTotals.minisat > 0 ? cpuTotals.nip / cpuTotals.minisat : null,
+  logicComplete && cpuTotals.nip ? cpuTotals.logic / cpuTotals.nip : null,
+  null,
   null,
 ]);
 // Process start cost of the native tools: 100 runs on the empty formula.
@@ -137,5 +218,22 @@ table(
   ],
   rows,
   `Native tools run from one shell per set (one process per instance). logic-solver runs in a child process (${LOGIC_TIMEOUT_MS / 1000} s limit per set). Process start: ${spawnMs.toFixed(2)} ms per minisat run.`,
+);
+table(
+  'SAT: CPU seconds per set, same run (steadier than wall time on a shared machine)',
+  [
+    'set',
+    'nip cpu s',
+    'nip+pre cpu s',
+    'minisat cpu s',
+    'cadical cpu s',
+    'logic-solver cpu s',
+    'nip ÷ minisat (cpu)',
+    'logic-solver ÷ nip (cpu)',
+    'nip+pre conflicts',
+    'eliminated vars',
+  ],
+  cpuRows,
+  'nip+pre: Solver({ preprocess: true }) on the same instances, run right after nip. Native CPU: the children times of the shell that ran them.',
 );
 rmSync(root, { recursive: true, force: true });
