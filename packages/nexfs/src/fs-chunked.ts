@@ -179,6 +179,17 @@ export class ChunkedData {
   private append(data: Uint8Array): void {
     const max = this.space.record.maxBytes;
     let at = 0;
+    if (this.tailLength === 0 && data.length > 2 * max) {
+      // Cut straight from the caller's bytes while more than one maximum chunk follows (a cut
+      // reads at most `max` bytes past its start, so the boundaries are those the tail would give):
+      // a large write is not first copied into the tail.
+      const codec = this.codec();
+      while (data.length - at > max) {
+        const len = this.space.cdc.cut(data, at, data.length);
+        this.store(data.subarray(at, at + len), this.storedEnd, codec);
+        at += len;
+      }
+    }
     while (at < data.length) {
       if (this.tailLength === this.tail.length) {
         if (this.tail.length < 2 * max) {
