@@ -137,6 +137,44 @@ describe.each(variants)('$kind batch claims (shared: $shared)', ({ kind, shared 
     expect(producer.offerRecords(source, 16, 8, 1)).toBe(true);
   });
 
+  it('a reused source block (views made once) stays exact when its contents, counts and record size change', () => {
+    const sab = createRingBuffer({ kind, capacityBytes: 1 << 16, shared });
+    const producer = new FrameProducer(sab);
+    const consumer = new FrameConsumer(sab);
+    const backing = new Uint8Array(64 * 100 + 1);
+    for (const block of [backing.subarray(0, 64 * 100), backing.subarray(1)]) {
+      let serial = 0;
+      let received = 0;
+      for (const [recordBytes, count] of [
+        [64, 10],
+        [64, 10],
+        [64, 40],
+        [40, 7],
+        [40, 7],
+        [100, 64],
+        [100, 64],
+        [36, 5],
+      ]) {
+        for (let r = 0; r < count; r++) {
+          for (let i = 0; i < recordBytes; i++) block[r * recordBytes + i] = recordByte(serial + r, i);
+        }
+        expect(producer.offerRecords(block, recordBytes, count, 2)).toBe(true);
+        const first = serial;
+        serial += count;
+        consumer.poll((_type, bytes, offset, length) => {
+          expect(length).toBe(recordBytes);
+          for (let i = 0; i < length; i++) {
+            if (bytes[offset + i] !== recordByte(first + (received % count), i)) {
+              throw new Error(`record ${received}: byte ${i} differs`);
+            }
+          }
+          received++;
+        });
+        received = 0;
+      }
+    }
+  });
+
   it('checks its arguments', () => {
     const sab = createRingBuffer({ kind, capacityBytes: 1024, shared });
     const producer = new FrameProducer(sab);
