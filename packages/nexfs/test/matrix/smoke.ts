@@ -1,6 +1,7 @@
 import { EmulatedFlash, GEOMETRIES, ImageFlash, MemoryFlash, Nexfs, PowerCutError } from '@nexus/nexfs';
 import type { SmokeSuite } from '../../../../tools/matrix/smoke.ts';
 import { contentSmoke } from './content.js';
+import { timewarpSmoke } from './timewarp.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -68,8 +69,11 @@ const flashSmoke: SmokeSuite = {
   },
 };
 
-/** The flash layer and file API, then the content-addressing primitives (chunking, hashes, codecs, CAR). */
-export const smoke: SmokeSuite = { ...flashSmoke, ...contentSmoke };
+/**
+ * The flash layer and file API, the content-addressing primitives (chunking, hashes, codecs, CAR),
+ * then TimeWarp on the volume.
+ */
+export const smoke: SmokeSuite = { ...flashSmoke, ...contentSmoke, ...timewarpSmoke };
 
 /** OpfsFlash needs the Origin Private File System, which only browsers have (in a worker). */
 smoke['OpfsFlash: format, write, reopen from OPFS, read back (Chromium worker)'] = async (ctx) => {
