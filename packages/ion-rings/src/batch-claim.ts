@@ -103,7 +103,7 @@ const BYTE_RECORD_MAX_BYTES = 32;
  * {@link WORD_RECORD_MAX_BYTES} are copied by words: no runtime call and no view object per
  * record. `recordViews` (larger records of a source seen before) holds one view per record.
  */
-export function copyRecords(
+function copyRecords(
   batch: BatchClaim,
   source: Uint8Array,
   sourceWords: Int32Array | null,
@@ -162,5 +162,52 @@ export function copyRecords(
   for (let i = 1, h = (at >> 2) - 2 + (batch.stride >> 2); i < count; i++, h += batch.stride >> 2) {
     words[h] = header;
     words[h + 1] = type;
+  }
+}
+
+/**
+ * The source last given to `offerRecords`, with the views copies of it need, made once per
+ * source: its 32-bit view (null when not 4-byte aligned) and, once the same source is offered a
+ * second time in a row (an encode buffer the caller reuses), one view per record for records
+ * above {@link WORD_RECORD_MAX_BYTES}. A source seen once is copied without views of its records.
+ */
+export class RecordSource {
+  #source: Uint8Array | null = null;
+  #words: Int32Array | null = null;
+  #views: Uint8Array[] | null = null;
+  #viewsBytes = 0;
+  #seenTwice = false;
+
+  /** Copies `count` records of `recordBytes` from `source` into the claimed frames of `batch`. */
+  copy(batch: BatchClaim, source: Uint8Array, recordBytes: number, count: number): void {
+    let words = this.#words;
+    if (source !== this.#source || (words !== null && words.length !== source.length >> 2)) {
+      this.#source = source;
+      words =
+        (source.byteOffset & 3) === 0
+          ? new Int32Array(source.buffer, source.byteOffset, source.length >> 2)
+          : null;
+      this.#words = words;
+      this.#views = null;
+      this.#seenTwice = false;
+    } else this.#seenTwice = true;
+    const views =
+      recordBytes <= WORD_RECORD_MAX_BYTES || !this.#seenTwice
+        ? null
+        : this.#viewsOf(source, recordBytes, count);
+    copyRecords(batch, source, (recordBytes & 3) === 0 ? words : null, views, recordBytes, count);
+  }
+
+  #viewsOf(source: Uint8Array, recordBytes: number, count: number): Uint8Array[] {
+    let views = this.#views;
+    if (views === null || this.#viewsBytes !== recordBytes || views.length < count) {
+      views = [];
+      for (let at = 0; at + recordBytes <= source.length; at += recordBytes) {
+        views.push(source.subarray(at, at + recordBytes));
+      }
+      this.#views = views;
+      this.#viewsBytes = recordBytes;
+    }
+    return views;
   }
 }

@@ -14,7 +14,7 @@
 import { assert } from './_assert.js';
 import { SpinWindow, spinThenPark } from './_spin.js';
 import { closeSide, readState, signalData, type WakeStats, waitUntil } from './_wake.js';
-import { BatchClaim, copyRecords, WORD_RECORD_MAX_BYTES } from './batch-claim.js';
+import { BatchClaim, RecordSource } from './batch-claim.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
 
@@ -113,13 +113,8 @@ export class FrameProducer {
   readonly #multi: boolean;
   readonly #claim: Claim;
   readonly #batch: BatchClaim;
-  /** The source last given to `offerRecords`, and its 32-bit view (null: not word-aligned). */
-  #recordSource: Uint8Array | null = null;
-  #recordWords: Int32Array | null = null;
-  /** Views of `#recordSource`'s records, made when it is offered twice in a row (large records). */
-  #recordViews: Uint8Array[] | null = null;
-  #recordViewsBytes = 0;
-  #recordSeenTwice = false;
+  /** The source last given to `offerRecords` and the views made of it. */
+  readonly #records = new RecordSource();
   /** SPSC: the producer's own tail (staged frames included); MPSC: unused. */
   #tail: number;
   /** Last head read from shared memory: a lower bound of the real head. */
@@ -447,41 +442,14 @@ export class FrameProducer {
     }
     const batch = this.tryClaimBatch(count, recordBytes, type);
     if (batch === null) return false;
-    let words = this.#recordWords;
-    if (source !== this.#recordSource || (words !== null && words.length !== source.length >> 2)) {
-      this.#recordSource = source;
-      words =
-        (source.byteOffset & 3) === 0
-          ? new Int32Array(source.buffer, source.byteOffset, source.length >> 2)
-          : null;
-      this.#recordWords = words;
-      this.#recordViews = null;
-      this.#recordSeenTwice = false;
-    } else this.#recordSeenTwice = true;
-    const small = recordBytes <= WORD_RECORD_MAX_BYTES;
-    const views = small || !this.#recordSeenTwice ? null : this.#viewsOf(source, recordBytes, count);
     try {
-      copyRecords(batch, source, (recordBytes & 3) === 0 ? words : null, views, recordBytes, count);
+      this.#records.copy(batch, source, recordBytes, count);
     } catch (error) {
       batch.abort();
       throw error;
     }
     this.commitBatch(batch, true);
     return true;
-  }
-
-  /** One view per record of `source`, made once while the same source keeps being offered. */
-  #viewsOf(source: Uint8Array, recordBytes: number, count: number): Uint8Array[] {
-    let views = this.#recordViews;
-    if (views === null || this.#recordViewsBytes !== recordBytes || views.length < count) {
-      views = [];
-      for (let at = 0; at + recordBytes <= source.length; at += recordBytes) {
-        views.push(source.subarray(at, at + recordBytes));
-      }
-      this.#recordViews = views;
-      this.#recordViewsBytes = recordBytes;
-    }
-    return views;
   }
 
   /**
