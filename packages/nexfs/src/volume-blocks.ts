@@ -21,6 +21,11 @@ export interface VolumeOptions {
   cacheNodes?: number;
   /** Dirty B-tree nodes that trigger a checkpoint at the next commit (default 128). */
   maxDirtyNodes?: number;
+  /**
+   * Dirty B-tree nodes a rebuild (rollback to a snapshot) holds before writing them to fresh pages
+   * (default 512): more RAM, fewer rewrites of the paths it builds.
+   */
+  rebuildDirtyNodes?: number;
   /** Journal blocks that trigger a checkpoint (default 4, at format). */
   journalMaxBlocks?: number;
   /** Free blocks kept back for garbage collection (default: 4 + 1% of the blocks, at format). */

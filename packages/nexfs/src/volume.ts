@@ -70,6 +70,8 @@ export class Volume extends SystemSpace {
   private shadowing = false;
   /** Rebuilds ({@link rebuild}) committed by this mount. */
   rebuilds = 0;
+  /** Dirty nodes a {@link rebuild} holds before writing them to fresh pages. */
+  readonly rebuildDirtyNodes: number;
   /**
    * Told of every change made through {@link put}, {@link del} and {@link delRange} (the value for
    * a put, the range end for a range delete); the snapshot layer invalidates its Merkle cache here.
@@ -80,6 +82,9 @@ export class Volume extends SystemSpace {
 
   private constructor(device: FlashDevice, io: PageIO, sb: Superblock, options: VolumeOptions) {
     super(device, io, sb, options);
+    const rebuild = options.rebuildDirtyNodes ?? 512;
+    if (!Number.isInteger(rebuild) || rebuild < 4) throw new RangeError('rebuildDirtyNodes: an integer >= 4');
+    this.rebuildDirtyNodes = rebuild;
     this.jbuf = new Uint8Array(io.metaBodyBytes);
     this.copies = new SuperblockCopies(
       io,
@@ -253,7 +258,7 @@ export class Volume extends SystemSpace {
    * Replaces the committed state in one atomic step: commits and checkpoints (so the newest
    * register record alone is the old state, with an empty journal), runs `build` with journaling
    * off (its tree changes go to dirty nodes, flushed to fresh pages when more than
-   * `maxDirtyNodes` are held; nothing the committed record reaches is overwritten or erased),
+   * `rebuildDirtyNodes` are held; nothing the committed record reaches is overwritten or erased),
    * then checkpoints: the one register-record append of that checkpoint is the commit point.
    * A power cut before it mounts the old state, after it the new one; no journal is replayed in
    * either case. `build` must not commit, and must have reserved the space it needs (nothing may
@@ -283,7 +288,7 @@ export class Volume extends SystemSpace {
 
   /** During {@link rebuild}: bounds the dirty nodes by writing them to fresh pages (no commit). */
   private shadowFlush(): void {
-    if (this.shadowing && this.tree.dirtyNodes > this.maxDirtyNodes) this.tree.flush();
+    if (this.shadowing && this.tree.dirtyNodes > this.rebuildDirtyNodes) this.tree.flush();
   }
 
   /** Looks a key up. */

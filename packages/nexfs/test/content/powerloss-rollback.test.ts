@@ -3,7 +3,7 @@
  * (the tree, the snapshot and the changes after it are the set-up), so every cut falls inside it;
  * each cut is remounted and its whole tree (every path, size and CRC, every snapshot root) must be
  * exactly the tree before the rollback or the snapshot's tree, with fsck clean and every snapshot
- * verifying from flash. A small `maxDirtyNodes` makes the rollback flush its new tree to fresh
+ * verifying from flash. A small `rebuildDirtyNodes` makes the rollback flush its new tree to fresh
  * pages several times before the register append that commits it.
  */
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { type ContentOp, type ContentScenario, sweepContent } from './_powerloss
 const options = {
   superblockReplicas: 0,
   registerBlocks: 2,
-  maxDirtyNodes: 4,
+  rebuildDirtyNodes: 6,
   content: { layout: 'chunked' as const, chunking: { minBytes: 256, avgBytes: 1024, maxBytes: 4096 } },
 };
 
@@ -63,7 +63,7 @@ const base: Omit<ContentScenario, 'geometry'>[] = [
 const scenarios: ContentScenario[] = [];
 for (const g of ['tiny-nor', 'spi-nand'] as const)
   for (const s of base)
-    scenarios.push({ ...s, name: `${s.name}@${g}/48`, geometry: shrink(GEOMETRIES[g], 48) });
+    scenarios.push({ ...s, name: `${s.name}@${g}/64`, geometry: shrink(GEOMETRIES[g], 64) });
 
 describe('power loss in a rollback', () => {
   it('every cut mounts exactly the tree before the rollback or the snapshot tree', {
@@ -80,7 +80,7 @@ describe('power loss in a rollback', () => {
         failures.push(...r.failures);
       }
     console.log(
-      `rollback power-loss cut points: ${cutPoints} (tiny-nor/48 and spi-nand/48, torn and out-of-order; ${resumed} resumed to completion)`,
+      `rollback power-loss cut points: ${cutPoints} (tiny-nor/64 and spi-nand/64, torn and out-of-order; ${resumed} resumed to completion)`,
     );
     expect(failures).toEqual([]);
   });

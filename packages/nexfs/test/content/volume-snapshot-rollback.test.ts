@@ -23,7 +23,7 @@ async function tree(fs: Nexfs, dir = '/'): Promise<Map<string, Uint8Array | null
 
 async function populated(files: number) {
   const flash = new RecordingFlash(GEOMETRIES['spi-nand']);
-  const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' }, maxDirtyNodes: 8 });
+  const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' }, rebuildDirtyNodes: 8 });
   for (let d = 0; d < 4; d++) {
     await fs.mkdir(`/d${d}`);
     for (let f = 0; f < files / 4; f++)
@@ -57,7 +57,7 @@ describe('rollback by one root-register append', () => {
     const inRing = writes.filter((op) => op.k === 'w' && ring.has(op.block));
     expect(inRing).toHaveLength(4); // two records, each a mirrored page pair
     expect(writes.slice(-2).every((op) => op.k === 'w' && ring.has(op.block))).toBe(true);
-    // The new tree went to flash in several flushes (maxDirtyNodes 8) before the append.
+    // The new tree went to flash in several flushes (rebuildDirtyNodes 8) before the append.
     const firstRecord = writes.indexOf(inRing[1]);
     const lastRecord = writes.indexOf(inRing[2]);
     expect(lastRecord - firstRecord).toBeGreaterThan(16);
