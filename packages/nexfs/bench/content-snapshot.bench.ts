@@ -14,6 +14,12 @@ import { noise } from './_content.js';
 const files = sized(10_000, 200);
 const perDir = 100;
 const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
+let programs = 0;
+const program = flash.program.bind(flash);
+flash.program = (block, page, data, spare) => {
+  programs++;
+  return program(block, page, data, spare);
+};
 const fs = await Nexfs.format(flash, { content: { layout: 'chunked' } });
 const t0 = performance.now();
 for (let d = 0; d < files / perDir; d++) {
@@ -42,9 +48,11 @@ const unchangedMs = performance.now() - t;
 const unchangedNodes = cache.lastEncoded;
 
 const checkpoints = fs.volume.stats.checkpoints;
+const programsBefore = programs;
 t = performance.now();
 await fs.rollback(snap.id);
 const rollbackMs = performance.now() - t;
+const rollbackPrograms = programs - programsBefore;
 const rollbackCheckpoints = fs.volume.stats.checkpoints - checkpoints;
 
 t = performance.now();
@@ -80,7 +88,7 @@ table(
     [
       'rollback (one root-register append)',
       Math.round(rollbackMs),
-      `${snap.files} files restored; ${rollbackCheckpoints} checkpoints (empty journal, commit)`,
+      `${snap.files} files restored; ${rollbackPrograms} pages programmed; ${rollbackCheckpoints} checkpoints (empty journal, commit)`,
     ],
     [
       'snapshot after the rollback (whole tree again)',
