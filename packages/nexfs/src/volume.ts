@@ -262,8 +262,9 @@ export class Volume extends SystemSpace {
    * then checkpoints: the one register-record append of that checkpoint is the commit point.
    * A power cut before it mounts the old state, after it the new one; no journal is replayed in
    * either case. `build` must not commit, and must have reserved the space it needs (nothing may
-   * collect garbage inside). If `build` throws, the flash still holds the old state and this
-   * mount turns read-only on it (a remount continues from there).
+   * collect garbage inside). If `build` or the final checkpoint throws before the append, the
+   * flash still holds the old state and this mount turns read-only on it (a remount continues
+   * from there).
    */
   rebuild(build: () => void): void {
     this.writable();
@@ -271,19 +272,23 @@ export class Volume extends SystemSpace {
     this.commit();
     this.checkpoint();
     const before = { root: this.tree.rootAddress, height: this.tree.height, nextInode: this.nextInode };
+    const committed = this.stats.checkpoints;
     this.shadowing = true;
     try {
       build();
+      this.shadowing = false;
+      this.checkpoint();
     } catch (e) {
       this.shadowing = false;
-      this.tree = new BTree(this.nodeStore(), before.root, before.height, this.cacheNodes);
-      this.nextInode = before.nextInode;
-      (this as { readOnly: boolean }).readOnly = true;
+      if (this.stats.checkpoints === committed) {
+        // The register append did not happen: the flash holds the old state; so does this mount.
+        this.tree = new BTree(this.nodeStore(), before.root, before.height, this.cacheNodes);
+        this.nextInode = before.nextInode;
+        (this as { readOnly: boolean }).readOnly = true;
+      }
       throw e;
     }
-    this.shadowing = false;
     this.rebuilds++;
-    this.checkpoint();
   }
 
   /** During {@link rebuild}: bounds the dirty nodes by writing them to fresh pages (no commit). */

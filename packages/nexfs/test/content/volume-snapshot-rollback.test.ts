@@ -88,4 +88,29 @@ describe('rollback by one root-register append', () => {
     expect((await again.fsck({ verifyData: true })).errors).toEqual([]);
     await again.writeFile('/x', pseudo(10, 1));
   });
+
+  it('a register append that fails leaves the old state on flash and in this mount', async () => {
+    const { flash, fs } = await populated(20);
+    const before = await tree(fs);
+    await fs.snapshot('s');
+    await fs.unlink('/d1/f1');
+    const after = await tree(fs);
+    const ring = (fs.volume as unknown as { register: { write: (body: Uint8Array) => void } }).register;
+    const write = ring.write.bind(ring);
+    let calls = 0;
+    ring.write = (body) => {
+      // The rollback's first checkpoint commits; its second (the rollback's own append) fails.
+      if (++calls === 2) throw new NexfsError('EIO', 'every root register block failed');
+      write(body);
+    };
+    const err = await fs.rollback(1).catch((e: unknown) => e);
+    expect((err as NexfsError).code).toBe('EIO');
+    expect(await tree(fs)).toEqual(after);
+    expect(fs.volume.readOnly).toBe(true);
+    const again = await Nexfs.mount(flash);
+    expect(await tree(again)).toEqual(after);
+    expect((await again.fsck({ verifyData: true })).errors).toEqual([]);
+    await again.rollback(1);
+    expect(await tree(again)).toEqual(before);
+  });
 });
