@@ -11,7 +11,7 @@ export {
   type EmulatedFlashOptions,
   type FlashCounters,
 } from './device/emulated.js';
-export { checkAddress, type FlashDevice, FlashRuleError } from './device/flash.js';
+export { checkAddress, type FlashDevice, FlashRuleError, OnDieEccStatus } from './device/flash.js';
 export { checkGeometry, type FlashGeometry, GEOMETRIES, type GeometryName } from './device/geometry.js';
 export { ImageFlash, type ImageStore } from './device/image.js';
 export { type BlockSnapshot, MemoryFlash } from './device/memory.js';

@@ -6,7 +6,7 @@
 import { assert } from './_assert.js';
 import { put16, put32, put64, u16, u32, u64 } from './_bytes.js';
 import { crc32c } from './_crc32.js';
-import type { FlashDevice } from './device/flash.js';
+import { type FlashDevice, OnDieEccStatus } from './device/flash.js';
 import type { FlashGeometry } from './device/geometry.js';
 import { EccResult, eccBytes, eccCorrect, eccEncode } from './ecc.js';
 
@@ -80,6 +80,8 @@ export class PageIO {
   /** Bytes of payload per page: the whole main area on NAND, minus the tag trailer on NOR. */
   readonly payloadBytes: number;
   readonly hasSpare: boolean;
+  /** True when the part corrects its own bit errors (on-die ECC): the host writes and checks none. */
+  readonly onDieEcc: boolean;
   /** Corrected single-bit errors seen. */
   correctedErrors = 0;
   /** Pages that could not be corrected. */
@@ -93,6 +95,7 @@ export class PageIO {
     const g = device.geometry;
     this.geometry = g;
     this.hasSpare = g.kind === 'nand';
+    this.onDieEcc = this.hasSpare && (g.onDieEccBits ?? 0) > 0;
     this.payloadBytes = this.hasSpare ? g.pageSizeBytes : g.pageSizeBytes - TAG_BYTES;
     if (this.hasSpare) {
       const need = SPARE_ECC_OFFSET + eccBytes(g.pageSizeBytes) + eccBytes(TAG_BYTES);
@@ -129,8 +132,12 @@ export class PageIO {
       spare = this.spare!;
       spare.fill(0xff);
       spare.set(tag, SPARE_TAG_OFFSET);
-      eccEncode(page, spare, SPARE_ECC_OFFSET);
-      eccEncode(tag, spare, SPARE_ECC_OFFSET + eccBytes(g.pageSizeBytes));
+      if (!this.onDieEcc) {
+        // Raw NAND: the host's code, in the spare area. On-die ECC parts keep their own parity in
+        // a hidden area; these bytes stay erased.
+        eccEncode(page, spare, SPARE_ECC_OFFSET);
+        eccEncode(tag, spare, SPARE_ECC_OFFSET + eccBytes(g.pageSizeBytes));
+      }
     } else {
       page.set(tag, this.payloadBytes);
     }
@@ -146,14 +153,22 @@ export class PageIO {
     const g = this.geometry;
     const block = Math.floor(address / g.pagesPerBlock);
     const page = this.page;
-    this.device.read(block, address - block * g.pagesPerBlock, page, this.spare);
+    const onDie = this.device.read(block, address - block * g.pagesPerBlock, page, this.spare);
     const t = this.tagScratch;
     let status: ReadStatus = ReadStatus.Ok;
     if (this.hasSpare) {
       const spare = this.spare!;
       t.set(spare.subarray(SPARE_TAG_OFFSET, SPARE_TAG_OFFSET + TAG_BYTES));
       if (t[0] === 0xff && isAllFF(page) && isAllFF(spare)) status = ReadStatus.Erased;
-      else {
+      else if (this.onDieEcc) {
+        if (onDie === OnDieEccStatus.Uncorrectable) {
+          status = ReadStatus.Uncorrectable;
+          this.uncorrectableErrors++;
+        } else if (onDie === OnDieEccStatus.Corrected) {
+          status = ReadStatus.Corrected;
+          this.correctedErrors++;
+        }
+      } else {
         const r1 = eccCorrect(page, spare, SPARE_ECC_OFFSET);
         const r2 = eccCorrect(t, spare, SPARE_ECC_OFFSET + eccBytes(g.pageSizeBytes));
         if (r1 === EccResult.Uncorrectable || r2 === EccResult.Uncorrectable) {

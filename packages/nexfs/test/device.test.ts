@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { crc32c, crc32cJs } from '../src/_crc32.js';
 import { _setEccKernel, EccResult, eccBytes, eccCorrect, eccEncode } from '../src/ecc.js';
 import {
+  checkGeometry,
   EmulatedFlash,
   FlashRuleError,
   GEOMETRIES,
   MemoryFlash,
+  OnDieEccStatus,
   PowerCutError,
   seededRandom,
 } from '../src/index.js';
@@ -85,6 +87,35 @@ describe('flash rules', () => {
     expect(back.every((b) => b === 0xff)).toBe(true);
     f.read(8, 0, back);
     expect(back.every((b) => b === 0xff)).toBe(true);
+  });
+  it('models on-die ECC: flips within the bound of a sector corrected, beyond reported', () => {
+    const g = GEOMETRIES['spi-nand-ecc'];
+    const f = new MemoryFlash(g);
+    const page = new Uint8Array(2048).map((_, i) => i * 7);
+    const spare = new Uint8Array(64).fill(0xa5);
+    f.program(2, 0, page, spare);
+    const back = new Uint8Array(2048);
+    const sb = new Uint8Array(64);
+    expect(f.read(2, 0, back, sb)).toBe(OnDieEccStatus.Clean);
+    // Eight flips in every sector of the main area and eight in the spare area: all corrected.
+    for (let s = 0; s < 5; s++) for (let k = 0; k < 8; k++) f.flipStoredBit(2, 0, s * 4096 + k * 509);
+    expect(f.read(2, 0, back, sb)).toBe(OnDieEccStatus.Corrected);
+    expect(sameBytes(back, page) && sameBytes(sb, spare)).toBe(true);
+    const fork = f.fork();
+    f.flipStoredBit(2, 0, 3 * 4096 + 4095); // a ninth in sector 3
+    expect(f.read(2, 0, back)).toBe(OnDieEccStatus.Uncorrectable);
+    expect(sameBytes(back, page)).toBe(false);
+    expect(fork.read(2, 0, back)).toBe(OnDieEccStatus.Corrected);
+    f.flipStoredBit(2, 0, 3 * 4096 + 4095); // the cell back as programmed
+    expect(f.read(2, 0, back)).toBe(OnDieEccStatus.Corrected);
+    f.erase(2);
+    f.program(2, 0, page);
+    expect(f.read(2, 0, back)).toBe(OnDieEccStatus.Clean);
+    // A raw part reports nothing: the host corrects.
+    const raw = new MemoryFlash(GEOMETRIES['spi-nand']);
+    expect(raw.read(2, 0, back)).toBeUndefined();
+    expect(() => checkGeometry({ ...GEOMETRIES['tiny-nor'], onDieEccBits: 4 })).toThrow(RangeError);
+    expect(() => checkGeometry({ ...g, onDieEccBits: 1.5 })).toThrow(RangeError);
   });
   it('wears blocks out past their budget', () => {
     const g = { ...GEOMETRIES['tiny-nor'], eraseBudget: 2 };

@@ -67,6 +67,67 @@ describe('bit flips', () => {
   });
 });
 
+describe('on-die ECC (spi-nand-ecc: the part corrects 8 bits per 512 B, the host writes no code)', () => {
+  const onDie = { ...GEOMETRIES['spi-nand-ecc'], blockCount: 128 };
+
+  it('reads through flips the part corrects, and counts them', async () => {
+    const flash = new EmulatedFlash(new MemoryFlash(onDie), { seed: 5 });
+    await filled(flash);
+    flash.bitFlipRate = 0.5;
+    const fs = await Nexfs.mount(flash);
+    for (let i = 0; i < 8; i++) expect(await fs.readFile(`/d/f${i}`)).toEqual(bytesFor(i, 5000 + i * 999));
+    expect(flash.flipsInjected).toBeGreaterThan(10);
+    expect(fs.volume.io.correctedErrors).toBeGreaterThan(10);
+  });
+
+  it("contains a page past the part's bound: EIO naming the file, other files intact", async () => {
+    const mem = new MemoryFlash(onDie);
+    await filled(mem);
+    const fs0 = await Nexfs.mount(mem);
+    const victim = findDataPage(fs0, '/d/f3');
+    await fs0.unmount();
+    const block = Math.floor(victim / onDie.pagesPerBlock);
+    const page = victim % onDie.pagesPerBlock;
+    // Eight flips in one sector: corrected by the part.
+    for (let k = 0; k < 8; k++) mem.flipStoredBit(block, page, 8 * 512 + k * 131);
+    const fs1 = await Nexfs.mount(mem);
+    expect(await fs1.readFile('/d/f3')).toEqual(bytesFor(3, 5000 + 3 * 999));
+    await fs1.unmount();
+    // A ninth in the same sector: past the part's bound.
+    mem.flipStoredBit(block, page, 8 * 512 + 4000);
+    const fs = await Nexfs.mount(mem);
+    const err = await fs.readFile('/d/f3').catch((e) => e);
+    expect(err).toBeInstanceOf(NexfsError);
+    expect(err.code).toBe('EIO');
+    expect(err.path).toBe('/d/f3');
+    for (const i of [0, 1, 2, 4, 5, 6, 7])
+      expect(await fs.readFile(`/d/f${i}`)).toEqual(bytesFor(i, 5000 + i * 999));
+    expect((await fs.fsck({ verifyData: true })).badDataPages).toBe(1);
+  });
+
+  it('refuses an on-die image mounted as raw NAND; a raw image reads on an on-die part', async () => {
+    const raw = { ...onDie, onDieEccBits: 0 };
+    for (const [from, to] of [
+      [onDie, raw],
+      [raw, onDie],
+    ]) {
+      const src = new MemoryFlash(from);
+      await filled(src);
+      const dst = new MemoryFlash(to);
+      for (let b = 0; b < from.blockCount; b++) dst.restoreBlock(b, src.snapshotBlock(b));
+      if (to === onDie) {
+        // A raw image read by an on-die part: its host code is ignored, so the data reads back;
+        // only the reverse loses the pages (no host code to check against).
+        const fs = await Nexfs.mount(dst);
+        expect(await fs.readFile('/d/f1')).toEqual(bytesFor(1, 5000 + 999));
+      } else {
+        const err = await Nexfs.mount(dst).catch((e) => e);
+        expect(err).toBeInstanceOf(NexfsError);
+      }
+    }
+  });
+});
+
 describe('bad blocks', () => {
   it('skips factory-bad blocks at format, block 0 included', async () => {
     const flash = new EmulatedFlash(new MemoryFlash(small), { factoryBadBlocks: [0, 2, 5, 40, 41, 100] });

@@ -35,7 +35,7 @@ class Guard {
     const markBad = mem.markBad.bind(mem);
     mem.read = (...a: Parameters<MemoryFlash['read']>) => {
       tick();
-      read(...a);
+      return read(...a);
     };
     mem.program = (...a: Parameters<MemoryFlash['program']>) => {
       tick();

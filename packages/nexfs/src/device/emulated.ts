@@ -6,7 +6,7 @@
  */
 import { PowerCutError } from '../errors.js';
 import { type Random, randomInt, seededRandom } from '../random.js';
-import { checkAddress, type FlashDevice } from './flash.js';
+import { checkAddress, type FlashDevice, OnDieEccStatus } from './flash.js';
 import type { FlashGeometry } from './geometry.js';
 import type { BlockSnapshot, MemoryFlash } from './memory.js';
 
@@ -161,20 +161,26 @@ export class EmulatedFlash implements FlashDevice {
     Object.assign(this.counters, emptyCounters());
   }
 
-  /** Reads a page, maybe with one flipped bit. */
-  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): void {
+  /**
+   * Reads a page, maybe with one flipped bit. On a part with on-die ECC the part corrects that one
+   * bit itself (every on-die code corrects at least one per sector) and reports it corrected.
+   */
+  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): OnDieEccStatus | undefined {
     this.checkPower();
-    this.inner.read(block, page, data, spare);
+    let status = this.inner.read(block, page, data, spare);
     this.readsPerBlock[block]++;
     this.counters.reads++;
     this.counters.bytesRead += data.length + (spare?.length ?? 0);
     if (this.bitFlipRate > 0 && this.random.nextU32() / 0x1_0000_0000 < this.bitFlipRate) {
       const bits = (data.length + (spare?.length ?? 0)) * 8;
       const bit = randomInt(this.random, bits);
-      if (bit < data.length * 8) data[bit >>> 3] ^= 1 << (bit & 7);
-      else if (spare) spare[(bit >>> 3) - data.length] ^= 1 << (bit & 7);
       this.flipsInjected++;
+      if (this.geometry.onDieEccBits) {
+        if (status === OnDieEccStatus.Clean) status = OnDieEccStatus.Corrected;
+      } else if (bit < data.length * 8) data[bit >>> 3] ^= 1 << (bit & 7);
+      else if (spare) spare[(bit >>> 3) - data.length] ^= 1 << (bit & 7);
     }
+    return status;
   }
 
   /** Programs a page (subject to the power-cut schedule and wear-out). */

@@ -17,8 +17,11 @@ export interface FlashDevice {
   readonly geometry: FlashGeometry;
   /**
    * Reads one page into `data` (pageSizeBytes) and, when given, its spare area into `spare`.
+   * A part with on-die ECC (`geometry.onDieEccBits > 0`) returns the outcome of its correction
+   * ({@link OnDieEccStatus}); a raw part returns nothing.
    */
-  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): void;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a raw part's read returns nothing, so every device written against the raw port still implements it
+  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): OnDieEccStatus | undefined | void;
   /**
    * Programs one page. Returns false when the part reports a program failure (status fail):
    * the block must then be retired.
@@ -33,6 +36,27 @@ export interface FlashDevice {
   /** Write barrier: returns when every earlier program and erase is durable. */
   sync(): void;
 }
+
+/**
+ * What a part with on-die ECC reports after a page read (its ECC status bits): `Clean`,
+ * `Corrected` (bit errors within the part's bound, the data returned is corrected) or
+ * `Uncorrectable` (more errors than it corrects in some sector: the data is returned as stored).
+ *
+ * @example
+ * ```ts
+ * if (flash.read(3, 0, page, spare) === OnDieEccStatus.Uncorrectable) console.log('page lost');
+ * ```
+ */
+export const OnDieEccStatus = {
+  /** No bit errors. */
+  Clean: 0,
+  /** Errors corrected inside the part. */
+  Corrected: 1,
+  /** More errors than the part corrects. */
+  Uncorrectable: 2,
+} as const;
+/** One of the {@link OnDieEccStatus} values. */
+export type OnDieEccStatus = (typeof OnDieEccStatus)[keyof typeof OnDieEccStatus];
 
 /** Errors a device raises when the caller breaks a flash rule (a bug in the caller). */
 export class FlashRuleError extends Error {

@@ -2,7 +2,7 @@
  * `MemoryFlash`: a raw flash part in RAM that enforces the flash rules. Blocks are allocated on
  * first program, so a 4 GiB geometry costs only what is written.
  */
-import { checkAddress, type FlashDevice, FlashRuleError } from './flash.js';
+import { checkAddress, type FlashDevice, FlashRuleError, OnDieEccStatus } from './flash.js';
 import { checkGeometry, type FlashGeometry } from './geometry.js';
 
 /** A copy of one block's contents and program pointer. */
@@ -45,6 +45,13 @@ export class MemoryFlash implements FlashDevice {
   private readonly clean: Uint8Array;
   /** Erased block buffers kept for reuse (at most {@link POOL_LIMIT_BYTES}): no allocation and GC. */
   private readonly pool: Uint8Array[] = [];
+  /**
+   * On-die ECC model: the cells flipped since they were programmed, per page address (block *
+   * pagesPerBlock + page), as bit indexes into the page and its spare area. The part's own parity
+   * covers what was programmed, so a read corrects these while a sector holds at most
+   * `onDieEccBits` of them. Empty for raw parts (their flips are the host's to correct).
+   */
+  private flips = new Map<number, number[]>();
 
   /** @param geometry the part to model */
   constructor(geometry: FlashGeometry) {
@@ -57,19 +64,44 @@ export class MemoryFlash implements FlashDevice {
     this.clean = new Uint8Array(geometry.blockCount);
   }
 
-  /** Reads one page (and its spare area). */
-  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): void {
+  /** Reads one page (and its spare area); a part with on-die ECC returns its correction status. */
+  read(block: number, page: number, data: Uint8Array, spare?: Uint8Array): OnDieEccStatus | undefined {
     checkAddress(this.geometry, block, page);
     const g = this.geometry;
     const mem = this.blocks[block];
     if (mem === null) {
       data.fill(0xff, 0, g.pageSizeBytes);
       spare?.fill(0xff, 0, g.spareBytesPerPage);
-      return;
+      return g.onDieEccBits ? OnDieEccStatus.Clean : undefined;
     }
     const at = page * this.stride;
     data.set(mem.subarray(at, at + g.pageSizeBytes));
     spare?.set(mem.subarray(at + g.pageSizeBytes, at + this.stride));
+    if (!g.onDieEccBits) return undefined;
+    return this.correctOnDie(block * g.pagesPerBlock + page, data, spare);
+  }
+
+  /**
+   * The part's on-die ECC on a page just read: flipped cells are put back when every 512-byte
+   * sector of the main area (and the spare area, which the part protects as one more sector) holds
+   * at most `onDieEccBits` of them; otherwise the page is reported uncorrectable as stored.
+   */
+  private correctOnDie(address: number, data: Uint8Array, spare?: Uint8Array): OnDieEccStatus {
+    const bits = this.flips.get(address);
+    if (bits === undefined || bits.length === 0) return OnDieEccStatus.Clean;
+    const g = this.geometry;
+    const perSector = new Map<number, number>();
+    for (const bit of bits) {
+      const sector = Math.min(bit >>> 12, g.pageSizeBytes >>> 9); // 4096 bits per 512 B; spare last
+      perSector.set(sector, (perSector.get(sector) ?? 0) + 1);
+    }
+    for (const n of perSector.values()) if (n > (g.onDieEccBits ?? 0)) return OnDieEccStatus.Uncorrectable;
+    for (const bit of bits) {
+      const byte = bit >>> 3;
+      if (byte < g.pageSizeBytes) data[byte] ^= 1 << (bit & 7);
+      else if (spare) spare[byte - g.pageSizeBytes] ^= 1 << (bit & 7);
+    }
+    return OnDieEccStatus.Corrected;
   }
 
   /** Programs one page, enforcing the NAND or NOR program rule. */
@@ -113,6 +145,7 @@ export class MemoryFlash implements FlashDevice {
     if (this.shared) this.shared[block] = 0;
     if (this.lent) this.lent[block] = 0;
     this.lastProgrammed[block] = -1;
+    if (this.flips.size > 0) this.forgetFlips(block);
     this.eraseCounts[block]++;
     return true;
   }
@@ -153,6 +186,7 @@ export class MemoryFlash implements FlashDevice {
   erasePageRaw(block: number, page: number): void {
     const mem = this.blocks[block] === null ? null : this.block(block);
     if (mem !== null) mem.fill(0xff, page * this.stride, (page + 1) * this.stride);
+    this.flips.delete(block * this.geometry.pagesPerBlock + page);
   }
 
   /** Flips one bit of the stored contents (a cell that lost or gained charge). */
@@ -161,6 +195,15 @@ export class MemoryFlash implements FlashDevice {
     const at = page * this.stride + (bitIndex >>> 3);
     mem[at] ^= 1 << (bitIndex & 7);
     if (page > this.lastProgrammed[block]) this.clean[block] = 0;
+    if (this.geometry.onDieEccBits) {
+      const address = block * this.geometry.pagesPerBlock + page;
+      const bits = this.flips.get(address) ?? [];
+      const k = bits.indexOf(bitIndex);
+      if (k >= 0)
+        bits.splice(k, 1); // flipped back: the cell holds its programmed value again
+      else bits.push(bitIndex);
+      this.flips.set(address, bits);
+    }
   }
 
   /** A copy of a block's contents and program pointer, for {@link restoreBlock}. */
@@ -189,6 +232,7 @@ export class MemoryFlash implements FlashDevice {
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
     c.clean.set(this.clean);
+    for (const [address, bits] of this.flips) c.flips.set(address, bits.slice());
     return c;
   }
 
@@ -211,7 +255,13 @@ export class MemoryFlash implements FlashDevice {
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
     c.clean.set(this.clean);
+    for (const [address, bits] of this.flips) c.flips.set(address, bits.slice());
     return c;
+  }
+
+  private forgetFlips(block: number): void {
+    const ppb = this.geometry.pagesPerBlock;
+    for (let p = 0; p < ppb; p++) this.flips.delete(block * ppb + p);
   }
 
   /** Bytes of RAM holding programmed blocks. */
