@@ -119,6 +119,7 @@ export {
   FRAME_MAX_PLAIN_BYTES,
   FRAME_VERSION,
   type FrameHeader,
+  type FrameParts,
   type FramerHashers,
   readFrameHeader,
 } from './content/frame';

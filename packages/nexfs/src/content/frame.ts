@@ -94,6 +94,14 @@ export interface EncodedChunk {
   frame: Uint8Array;
 }
 
+/** A frame as its two parts, not joined (see {@link ChunkFramer.encodeParts}). */
+export interface FrameParts {
+  /** The 24-byte header. */
+  header: Uint8Array;
+  /** The payload: the codec's output, or the plaintext itself (not a copy) with codec none. */
+  payload: Uint8Array;
+}
+
 /**
  * Encodes chunks into frames and decodes them back with both checks.
  *
@@ -144,7 +152,7 @@ export class ChunkFramer {
    * payload is `plain` itself, so a store that writes the two parts page by page never copies the
    * chunk (the joined frame cost a 64 KiB allocation and copy per chunk on the write path).
    */
-  encodeParts(plain: Uint8Array, codec: Codec): { header: Uint8Array; payload: Uint8Array } {
+  encodeParts(plain: Uint8Array, codec: Codec): FrameParts {
     if (!(plain instanceof Uint8Array)) throw new TypeError('plain: expected a Uint8Array');
     if (plain.length > FRAME_MAX_PLAIN_BYTES) throw new RangeError(`plain: ${plain.length} bytes > 16 MiB`);
     if (codec.name === 'zstd') checkZstdLevel(codec.level);
