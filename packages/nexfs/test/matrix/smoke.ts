@@ -1,4 +1,16 @@
-import { EmulatedFlash, GEOMETRIES, ImageFlash, MemoryFlash, Nexfs, PowerCutError } from '@nexus/nexfs';
+import {
+  EccResult,
+  EmulatedFlash,
+  eccBytes,
+  eccCorrect,
+  eccEncode,
+  GEOMETRIES,
+  ImageFlash,
+  MemoryFlash,
+  Nexfs,
+  OnDieEccStatus,
+  PowerCutError,
+} from '@nexus/nexfs';
 import type { SmokeSuite } from '../../../../tools/matrix/smoke.ts';
 import { contentSmoke } from './content.js';
 import { timewarpSmoke } from './timewarp.js';
@@ -11,6 +23,34 @@ function expect(cond: boolean, what: string): void {
 }
 
 const flashSmoke: SmokeSuite = {
+  'host ECC corrects a flipped bit in every sector; an on-die part corrects its bound (spi-nand-ecc)':
+    async () => {
+      const page = new Uint8Array(2048).map((_, i) => (i * 131) & 0xff);
+      const code = new Uint8Array(eccBytes(2048));
+      eccEncode(page, code, 0); // the WebAssembly kernel where it loads
+      const hit = page.slice();
+      for (let s = 0; s < 4; s++) hit[s * 512 + 77] ^= 1 << s;
+      expect(eccCorrect(hit, code, 0) === EccResult.Corrected, 'host ECC corrects one flip per sector');
+      expect(
+        hit.every((b, i) => b === page[i]),
+        'host ECC restores the page',
+      );
+      const part = new MemoryFlash(GEOMETRIES['spi-nand-ecc']);
+      part.program(1, 0, page);
+      for (let k = 0; k < 8; k++) part.flipStoredBit(1, 0, k * 300);
+      const back = new Uint8Array(2048);
+      expect(part.read(1, 0, back) === OnDieEccStatus.Corrected, 'on-die ECC corrects 8 flips');
+      expect(
+        back.every((b, i) => b === page[i]),
+        'on-die ECC restores the page',
+      );
+      const fs = await Nexfs.format(part);
+      await fs.writeFile('/a', page);
+      expect(
+        (await fs.readFile('/a')).every((b, i) => b === page[i]),
+        'a file on the on-die part',
+      );
+    },
   'format, write, remount, read back, fsck (spi-nand)': async () => {
     const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
     const fs = await Nexfs.format(flash);
