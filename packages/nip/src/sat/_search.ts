@@ -5,7 +5,16 @@
 import { analyze, analyzeFinal, computeLbd } from './_analyze.js';
 import { allocClause, reduceDb, simplify } from './_clause-db.js';
 import { attach, cancelUntil, propagate } from './_propagate.js';
-import { decisionPhase, onConflict, restart, restartDue, updateTarget } from './_restart.js';
+import {
+  decisionPhase,
+  onConflict,
+  rephase,
+  rephaseDue,
+  restart,
+  restartDue,
+  updateBest,
+  updateTarget,
+} from './_restart.js';
 import { extendModel } from './_restore.js';
 import { REDUCE_FIRST, type SolverState } from './_state.js';
 import type { SolveResult } from './solver.js';
@@ -33,6 +42,7 @@ export function search(
       const n = s.learntLen;
       const lbd = computeLbd(s, s.learnt, 0, n);
       if (s.stable) updateTarget(s);
+      updateBest(s);
       cancelUntil(s, back);
       s.proofAdd(s.learnt, n);
       if (n === 1) {
@@ -58,6 +68,7 @@ export function search(
     if (s.decisionLevel > 0 && restartDue(s)) {
       restart(s);
       cancelUntil(s, 0);
+      if (rephaseDue(s)) rephase(s);
       continue;
     }
     if (s.decisionLevel === 0 && s.trailLen !== s.simplifiedAt) {

@@ -9,7 +9,7 @@
  * @module
  */
 import { VarHeap } from './_heap.js';
-import { FIRST_MODE_CONFLICTS } from './_restart.js';
+import { FIRST_MODE_CONFLICTS, REPHASE_INTERVAL } from './_restart.js';
 import type { ProofSink } from './drat.js';
 import type { SolverStats } from './solver.js';
 
@@ -118,6 +118,10 @@ export class SolverState {
   modeSwitchAt = FIRST_MODE_CONFLICTS;
   target = new Uint8Array(0); // target phase sign bit per variable (stable mode)
   targetAssigned = 0;
+  best = new Uint8Array(0); // best phase sign bit per variable (the longest trail since the last rephase)
+  bestAssigned = 0;
+  nextRephase = REPHASE_INTERVAL;
+  rephases = 0;
   // Preprocessing (`_eliminate.ts`, `_restore.ts`).
   /** Run bounded variable elimination and subsumption before the first search. */
   preprocess = false;
@@ -161,6 +165,9 @@ export class SolverState {
     const target = new Uint8Array(capacity).fill(1);
     target.set(this.target.subarray(0, n));
     this.target = target;
+    const best = new Uint8Array(capacity).fill(1);
+    best.set(this.best.subarray(0, n));
+    this.best = best;
     const userPhase = new Uint8Array(capacity);
     userPhase.set(this.userPhase.subarray(0, n));
     this.userPhase = userPhase;
