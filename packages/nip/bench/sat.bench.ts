@@ -167,7 +167,7 @@ for (const set of sets) {
   cpuRows.push([
     set,
     nipCpuMs / 1000,
-    preCpuMs / 1000,
+    withPre ? preCpuMs / 1000 : 'not run',
     mini ? mini.cpuMs / 1000 : 'skipped',
     cadi ? cadi.cpuMs / 1000 : 'skipped',
     logicCpu ?? logic,
