@@ -1,65 +1,48 @@
 /**
  * Resolution at scale: a synthetic universe of 10^5 package versions (10^4 names × 10
- * versions, a third with variants, dependencies with semver ranges towards a layered graph),
- * then: resolve a 20-package request with all preferences optimised, and explain a failure
- * planted deep in the graph. One run each; the universe is seeded, so the run replays.
+ * versions, a third with variants, ranged dependencies towards a layered graph; the shapes are
+ * described in test/_ecosystem.ts), then: resolve a 20-package request with every preference
+ * optimised exactly, and explain a failure planted deep in the graph. One run each; the universe
+ * is seeded, so the run replays.
+ *
+ * `NIP_RESOLVE_NAMES` sets the number of names (10 versions each); `NIP_RESOLVE_SHAPE` picks
+ * `ecosystem` (default: dependencies that evolve release by release as in npm and Debian) or
+ * `random` (adversarial: every version draws unrelated dependencies).
  */
 import { sized, table } from '@nexus/bench';
-import {
-  type PackageVersion,
-  type Requirement,
-  resolve,
-  SolveFailure,
-  semver,
-  Universe,
-} from '../src/index.js';
-import { rng } from '../test/_random3sat.js';
+import { resolve, SolveFailure } from '../src/index.js';
+import { type EcosystemShape, spreadRequest, syntheticUniverse } from '../test/_ecosystem.js';
 
-const names = Number(process.env.NIP_RESOLVE_NAMES) || sized(10_000, 300); // NIP_RESOLVE_NAMES overrides the size
-const versionsPerName = 10;
-const next = rng(2024);
-const pick = (n: number) => Math.floor(next() * n);
+const names = Number(process.env.NIP_RESOLVE_NAMES) || sized(10_000, 300);
+const shape = (process.env.NIP_RESOLVE_SHAPE ?? 'ecosystem') as EcosystemShape;
+if (shape !== 'ecosystem' && shape !== 'random')
+  throw new Error(`NIP_RESOLVE_SHAPE: ${shape} is not a shape`);
+
+const mb = (bytes: number) => bytes / 2 ** 20;
+const peakMb = () => process.resourceUsage().maxRSS / 1024;
 
 const buildStart = performance.now();
-const u = new Universe(semver);
-for (let p = 0; p < names; p++) {
-  for (let v = 0; v < versionsPerName; v++) {
-    const pkg: PackageVersion = { name: `p${p}`, version: `${1 + (v >> 2)}.${v & 3}.0`, depends: [] };
-    if (p % 3 === 0)
-      pkg.variants = {
-        shared: { values: [true, false], default: true },
-        simd: { values: ['none', 'avx2', 'neon'], default: 'none' },
-      };
-    const deps = p + 1 < names ? 1 + pick(3) : 0;
-    for (let d = 0; d < deps; d++) {
-      const target = p + 1 + pick(Math.min(200, names - p - 1)); // layered: dependencies point forward
-      const major = 1 + pick(3);
-      const req: Requirement = { name: `p${target}`, range: `>=${major}.0.0 <${major + 1}.0.0` };
-      if (target % 3 === 0 && next() < 0.2) req.variants = { shared: true };
-      pkg.depends!.push({ anyOf: [req] });
-    }
-    u.add(pkg);
-  }
-}
+const u = syntheticUniverse(names, shape);
 const buildMs = performance.now() - buildStart;
+const afterBuild = peakMb();
 
-const request = {
-  install: Array.from({ length: 20 }, (_, i) => ({ name: `p${i * Math.floor(names / 40)}` })),
-};
+const request = spreadRequest(names);
+const heap0 = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 const plan = resolve(u, request);
 const resolveMs = performance.now() - t0;
+const resolveHeap = mb(process.memoryUsage().heapUsed - heap0);
+const afterResolve = peakMb();
 
 // A planted failure: a new package conflicts with something a requested package cannot do
-// without, and the request asks for both.
-// The victim: a name every version of some requested package depends on (else that package).
+// without (a name every version of it depends on), and the request asks for both.
 let victim = request.install[0].name;
 for (const req of request.install) {
-  const versions = u.packages.filter((p) => p.name === req.name);
+  const versions = u.versionsOf(req.name).map((id) => u.packages[id]);
   const common = new Set((versions[0]?.depends ?? []).map((d) => d.anyOf[0].name));
   for (const p of versions) {
-    const names = new Set((p.depends ?? []).map((d) => d.anyOf[0].name));
-    for (const x of common) if (!names.has(x)) common.delete(x);
+    const deps = new Set((p.depends ?? []).map((d) => d.anyOf[0].name));
+    for (const x of common) if (!deps.has(x)) common.delete(x);
   }
   if (common.size > 0) {
     victim = [...common][0];
@@ -69,29 +52,39 @@ for (const req of request.install) {
 u.add({ name: 'breaker', version: '1.0.0', conflicts: [{ name: victim }] });
 const failing = { install: [...request.install, { name: 'breaker' }] };
 const t1 = performance.now();
-let lines = 0;
-let core = 0;
-let text = '';
+let explanation: SolveFailure['explanation'] | null = null;
 try {
   resolve(u, failing);
 } catch (e) {
   if (!(e instanceof SolveFailure)) throw e;
-  lines = e.explanation.lines.length;
-  core = e.explanation.core.length;
-  text = e.explanation.lines[e.explanation.lines.length - 1];
+  explanation = e.explanation;
 }
 const explainMs = performance.now() - t1;
+if (explanation === null) throw new Error('the planted failure was not detected');
+const afterExplain = peakMb();
+
+const s = plan.stats;
 table(
-  `Resolution in a universe of ${u.packages.length} package versions with variants, one run each`,
-  ['step', 'ms', 'details'],
+  `Resolution in a universe of ${u.packages.length} package versions with variants (${shape} shape), one run each`,
+  ['step', 'ms', 'peak RSS MB', 'SAT calls', 'conflicts', 'details'],
   [
-    ['build universe', buildMs, `${names} names × ${versionsPerName} versions`],
+    ['build universe', buildMs, afterBuild, 0, 0, `${names} names × 10 versions`],
     [
-      'resolve (4 preference levels, exact)',
+      'resolve (every preference, exact)',
       resolveMs,
-      `${plan.packages.length} packages chosen; cone ${plan.stats.cone}; ${plan.stats.clauses} clauses; ${plan.stats.solves} SAT calls; ${plan.stats.conflicts} conflicts`,
+      afterResolve,
+      s.solves,
+      s.conflicts,
+      `${plan.packages.length} packages chosen, ${plan.costs.staleness} versions behind newest in all; cone ${s.cone} candidates, ${s.variables} variables, ${s.clauses} clauses; heap +${resolveHeap.toFixed(0)} MB`,
     ],
-    ['explain a failure', explainMs, `minimal core of ${core} facts; ${lines} lines of derivation`],
+    [
+      'explain a failure',
+      explainMs,
+      afterExplain,
+      explanation.solves,
+      explanation.conflicts,
+      `minimal core of ${explanation.core.length} of ${explanation.factCount} facts in the cone; ${explanation.lines.length} lines of derivation`,
+    ],
   ],
-  `Last line of the explanation: "${text}"`,
+  `Optimiser: ${s.searches} searches; ${s.byModel} preference literals settled by the model, ${s.byPropagation} by propagation. Last line of the explanation: "${explanation.lines[explanation.lines.length - 1]}"`,
 );

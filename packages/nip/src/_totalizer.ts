@@ -4,7 +4,7 @@
  * capped at `cap`: output j (1-based) is implied true whenever at least j inputs are true.
  * Assuming output j false then bounds the sum to j-1. Clauses: O(n·cap).
  */
-import type { Solver } from './sat/solver.js';
+import type { SolveResult, Solver } from './sat/solver.js';
 
 /** Builds a capped totalizer over `inputs` (DIMACS literals); returns outputs 1..cap. */
 export function totalizer(solver: Solver, inputs: readonly number[], cap: number): number[] {
@@ -42,11 +42,19 @@ export function costOf(solver: Solver, lits: readonly number[]): number {
 
 /**
  * Minimises the number of true `costs` literals exactly (linear SAT-UNSAT search from a first
- * solution), fixes the optimum as a hard bound, and leaves a model at the optimum.
+ * solution), fixes the optimum as a hard bound, and leaves a model at the optimum. `search`,
+ * when given, runs each complete search instead of a plain `solve` (the resolver's guided
+ * search). With no costs, nothing is searched.
  */
-export function minimize(solver: Solver, costs: readonly number[], assumptions: number[]): number {
+export function minimize(
+  solver: Solver,
+  costs: readonly number[],
+  assumptions: number[],
+  search: (assumptions: number[]) => SolveResult = (a) => solver.solve({ assumptions: a }),
+): number {
+  if (costs.length === 0) return 0;
   // A fresh model: variables created since the last solve have no value yet.
-  if (solver.solve({ assumptions }) !== 'sat')
+  if (search(assumptions) !== 'sat')
     throw new Error('nip: assertion failed: minimize starts from a solution');
   let best = costOf(solver, costs);
   if (best === 0 || costs.length === 0) {
@@ -56,7 +64,7 @@ export function minimize(solver: Solver, costs: readonly number[], assumptions: 
   const outputs = totalizer(solver, costs, best + 1);
   for (;;) {
     if (best === 0) break;
-    const r = solver.solve({ assumptions: [...assumptions, -outputs[best - 1]] });
+    const r = search([...assumptions, -outputs[best - 1]]);
     if (r !== 'sat') break;
     const c = costOf(solver, costs);
     if (c >= best) throw new Error('nip: assertion failed: a bounded model must be cheaper');
@@ -65,7 +73,7 @@ export function minimize(solver: Solver, costs: readonly number[], assumptions: 
   if (best === 0) for (const l of costs) solver.addClause([-l]);
   else if (best < outputs.length) solver.addClause([-outputs[best]]);
   // Re-establish a model satisfying the bound for the caller.
-  const r = solver.solve({ assumptions });
+  const r = search(assumptions);
   if (r !== 'sat') throw new Error('nip: assertion failed: the optimum stays satisfiable');
   return best;
 }

@@ -69,6 +69,11 @@ export interface Encoding {
   clauseFact: number[];
   /** Names with installed versions considered (for the plan). */
   installed: LockedPackage[];
+  /**
+   * Variables standing for "this candidate with the variant values a requirement asks", as
+   * pairs `(variable, candidate id)`: `v → candidate` and `v → each asked value`.
+   */
+  requirementVars: number[];
 }
 
 /** Options of {@link encode}. */
@@ -118,6 +123,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
   const facts: Fact[] = [];
   const clauses: number[][] = [];
   const clauseFact: number[] = [];
+  const requirementVars: number[] = [];
   const emit = (lits: number[], fact: number) => {
     if (record) {
       clauses.push(lits);
@@ -179,6 +185,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
         continue;
       }
       const aux = solver.newVariable();
+      requirementVars.push(aux, id);
       emit([-aux, varOf[id]], -1);
       for (const [k, v] of Object.entries(req.variants))
         emit([-aux, variantVar.get(variantKey(id, k, v))!], -1);
@@ -284,7 +291,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
       emit(lits, f);
     }
   }
-  return { solver, varOf, cone, variantVar, facts, clauses, clauseFact, installed };
+  return { solver, varOf, cone, variantVar, facts, clauses, clauseFact, installed, requirementVars };
 }
 
 /** Text key of a list of alternatives, cached per list object (a universe's lists are reused by every encode). */

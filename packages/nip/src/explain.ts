@@ -31,6 +31,8 @@ export interface Explanation {
   factCount: number;
   /** SAT calls spent minimising the core. */
   solves: number;
+  /** SAT conflicts spent finding and minimising the core. */
+  conflicts: number;
 }
 
 /** A minimal unsatisfiable set of facts. */
@@ -39,6 +41,8 @@ export interface MinimalCore {
   facts: number[];
   /** SAT calls spent. */
   solves: number;
+  /** SAT conflicts spent. */
+  conflicts: number;
 }
 
 /**
@@ -74,6 +78,7 @@ export function explain(universe: Universe, e: Encoding): Explanation {
     core: core.facts.map((f) => describeFact(universe, e.facts[f])),
     factCount: e.facts.length,
     solves: core.solves,
+    conflicts: core.conflicts,
   };
 }
 
@@ -102,7 +107,7 @@ export function minimalCore(e: Encoding): MinimalCore {
     throw new Error('nip: assertion failed: the encoding to explain is unsatisfiable');
   }
   let core = s.failedAssumptions().map((v) => factOf.get(v)!);
-  if (!s.okay) return { facts: [], solves }; // structural clauses alone conflict
+  if (!s.okay) return { facts: [], solves, conflicts: s.stats.conflicts }; // structural clauses alone conflict
   core.sort((a, b) => a - b);
   // Deletion: try each fact; keep refining to the solver's (smaller) core.
   for (let i = 0; i < core.length && solves < CORE_MINIMIZATION_LIMIT; ) {
@@ -113,7 +118,7 @@ export function minimalCore(e: Encoding): MinimalCore {
       core = without.filter((f) => refined.has(f));
     } else i++;
   }
-  return { facts: core, solves };
+  return { facts: core, solves, conflicts: s.stats.conflicts };
 }
 
 /**

@@ -6,8 +6,9 @@
  * 2. change as little of the installed set as possible: the number of installed packages
  *    removed or moved to another version, minimised by linear SAT-UNSAT search over a
  *    totalizer, then held as a hard bound;
- * 3. prefer newer versions: for each package name of the cone in discovery order (nearest
- *    the request first), if it is installed, the newest version still possible;
+ * 3. prefer newer versions: for each package name of the cone in preference order
+ *    (dependents before their dependencies, ties by discovery order; `_order.ts`), if it is
+ *    installed, the newest version still possible;
  * 4. install no package that is not needed: for each name in the same order, "not installed"
  *    if still possible;
  * 5. prefer default variant values: for each chosen candidate and variant, the default if
@@ -15,18 +16,22 @@
  * 6. prefer higher-priority sources: for each chosen name, the best source still possible.
  *
  * Levels 3 to 6 are lexicographic over single literals: each step is one incremental SAT call
- * under the choices already fixed, asked only when the current model is not already best
- * (solution-guided), and its answer is fixed as a unit clause. The result is the unique
- * lexicographic optimum of that order: deterministic for the same inputs.
+ * under the choices already fixed, asked only when the current model (found in a fixed
+ * decision order that rules out old versions first) is not already best and unit propagation
+ * does not already refute it. The result is the unique lexicographic optimum of that order:
+ * deterministic for the same inputs.
  * @module
  */
 
 import {
+  decisionOrder,
+  guide,
   optimizeGuided,
   optimizeOneByOne,
   type Preferences,
   preferenceLiterals,
   preferenceVector,
+  solveOrdered,
 } from './_preferences.js';
 import { minimize } from './_totalizer.js';
 import { type Encoding, encode, type LockedPackage, type Request, variantKey } from './encode.js';
@@ -98,6 +103,12 @@ export interface Plan {
     solves: number;
     /** Candidates in the request's cone. */
     cone: number;
+    /** Preference literals (levels 3 to 6) that needed a search of their own. */
+    searches: number;
+    /** Preference literals settled by the current model, without a call. */
+    byModel: number;
+    /** Preference literals refuted by unit propagation of those settled before, without a call. */
+    byPropagation: number;
   };
 }
 
@@ -155,16 +166,31 @@ export function resolve(universe: Universe, request: Request, options: ResolveOp
   const installed = options.installed ?? [];
   const e = encode(universe, request, { installed });
   const solver = e.solver;
-  const first = solver.solve({ timeLimitMs: options.timeLimitMs });
+  const prefs = preferenceLiterals(universe, e); // new variables only: satisfiability unchanged
+  const guided = options.optimizer !== 'one-by-one';
+  if (guided) guide(solver, prefs);
+  const first = solveOrdered(solver, guided ? decisionOrder(solver, prefs) : undefined, options);
   if (first === 'unknown') throw new RangeError(`timeLimitMs: no answer within ${options.timeLimitMs} ms`);
   if (first === 'unsat') throw new SolveFailure(explain(universe, e));
 
-  const changes = minimize(solver, changeCosts(universe, e, request, installed), []);
-  const prefs = preferenceLiterals(universe, e);
-  if (options.optimizer === 'one-by-one') optimizeOneByOne(solver, prefs);
-  else if (optimizeGuided(solver, prefs, options).result === 'unknown')
-    throw new RangeError(`timeLimitMs: no optimum within ${options.timeLimitMs} ms`);
+  const changes = minimize(
+    solver,
+    changeCosts(universe, e, request, installed),
+    [],
+    guided ? (assumptions) => solveOrdered(solver, decisionOrder(solver, prefs), { assumptions }) : undefined,
+  );
+  let work = { searches: 0, byModel: 0, byPropagation: 0 };
+  if (options.optimizer === 'one-by-one') work.searches = optimizeOneByOne(solver, prefs);
+  else {
+    const r = optimizeGuided(solver, prefs, options);
+    if (r.result === 'unknown')
+      throw new RangeError(`timeLimitMs: no optimum within ${options.timeLimitMs} ms`);
+    work = r.stats;
+  }
   const plan = planFrom(universe, e, installed, costsOf(universe, e, prefs, changes), solver.stats.solves);
+  plan.stats.searches = work.searches;
+  plan.stats.byModel = work.byModel;
+  plan.stats.byPropagation = work.byPropagation;
   plan.preferences = preferenceVector(solver, prefs);
   return plan;
 }
@@ -260,6 +286,9 @@ function planFrom(
       conflicts: solver.stats.conflicts,
       solves,
       cone: e.cone.length,
+      searches: 0,
+      byModel: 0,
+      byPropagation: 0,
     },
   };
   for (const p of installed) {

@@ -508,6 +508,29 @@ export class Solver {
     return this.s.failed.slice();
   }
 
+  /**
+   * Value of DIMACS `variable` fixed at decision level 0: by unit clauses, by what unit
+   * propagation derives from them, and by learnt units; `undefined` when not fixed. Needs no
+   * `solve` call: {@link addClause} propagates a unit at once.
+   *
+   * @example
+   * ```ts
+   * import { Solver } from '@nexus/nip/sat';
+   * const s = new Solver();
+   * s.addClause([-1, 2]);
+   * s.addClause([1]);
+   * s.fixedValue(2); // true
+   * ```
+   */
+  fixedValue(variable: number): boolean | undefined {
+    if (!Number.isInteger(variable) || variable < 1 || variable > MAX_VARIABLES) {
+      throw new RangeError(`variable: ${variable} is not a DIMACS variable`);
+    }
+    if (variable > this.s.numVars) return undefined;
+    const v = this.s.litVal[2 * (variable - 1)];
+    return v === 1 ? true : v === -1 ? false : undefined;
+  }
+
   // ---------------------------------------------------------------------------------------
   // Storage
 
