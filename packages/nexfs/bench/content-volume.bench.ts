@@ -2,7 +2,7 @@
  * Content addressing on the volume: the write path through the filesystem (chunk + BLAKE3 + frame
  * with compression none + store as flash pages on MemoryFlash, then commit) next to raw BLAKE3 of
  * the same bytes, the FastCDC chunker alone and b3sum on the same data as a file; the page-map
- * layout beside it; scrub speed; snapshot create and rollback with 10,000 files.
+ * layout beside it. Snapshots, rollback and scrub of 10,000 files: content-snapshot.bench.ts.
  *
  * Run: pnpm --filter @nexus/nexfs bench content-volume
  */
@@ -94,53 +94,4 @@ table(
   'The filesystem rows include the emulated page programs, ECC and tag of every page, the B-tree, the journal and the commit; b3sum includes process start and reading the file. Goal (issue 4): the chunked row at 0.5x raw BLAKE3 or more.',
 );
 
-// Scrub and snapshots on a volume of 10,000 small files (chunked), plus one 8 MiB file.
-const files = sized(10_000, 200);
-const flash = new MemoryFlash(g);
-const fs = await Nexfs.format(flash, { content: { layout: 'chunked' } });
-const t0 = performance.now();
-for (let d = 0; d < files / 100; d++) {
-  await fs.mkdir(`/d${d}`);
-  for (let i = 0; i < 100; i++)
-    await fs.writeFile(`/d${d}/f${i}.txt`, noise(200 + ((d * 100 + i) % 700), d * 100 + i));
-}
-await fs.writeFile('/big.bin', input.subarray(0, sized(8 << 20, 64 << 10)));
-const fillMs = performance.now() - t0;
-let t = performance.now();
-const snap = await fs.snapshot('10k');
-const createMs = performance.now() - t;
-await fs.writeFile('/d0/f0.txt', new Uint8Array(10));
-t = performance.now();
-const snap2 = await fs.snapshot('one change');
-const secondMs = performance.now() - t;
-t = performance.now();
-await fs.rollback(snap.id);
-const rollbackMs = performance.now() - t;
-t = performance.now();
-const report = await fs.scrub({ unitsPerSlice: 4096 }).done;
-const scrubMs = performance.now() - t;
-t = performance.now();
-await fs.verifySnapshot(snap.id);
-const verifyMs = performance.now() - t;
-table(
-  `snapshots and scrub, ${files} files in ${files / 100} directories + one ${sized(8, 0.0625)} MiB file (SPI NAND, MemoryFlash)`,
-  ['operation', 'time (ms)', 'figure'],
-  [
-    ['fill (writeFile each)', Math.round(fillMs), `${Math.round(files / (fillMs / 1000))} files/s`],
-    ['snapshot create', Math.round(createMs), `${snap.files} files, ${snap.directories} directories`],
-    ['snapshot after one change', Math.round(secondMs), `root ${snap2.root.slice(0, 12)}...`],
-    [
-      'rollback (one journal transaction + checkpoint)',
-      Math.round(rollbackMs),
-      `${snap.files} files restored`,
-    ],
-    ['verify snapshot from flash', Math.round(verifyMs), 'every node and chunk re-hashed'],
-    [
-      'scrub (whole volume)',
-      Math.round(scrubMs),
-      `${(report.bytesChecked / 1e6 / (scrubMs / 1000)).toFixed(1)} MB/s verified, ${report.errors.length} errors`,
-    ],
-  ],
-  'Snapshot create re-encodes every node and stores only the ones that changed (dedup by name).',
-);
 rmSync(dir, { recursive: true, force: true });
