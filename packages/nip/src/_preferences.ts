@@ -258,37 +258,41 @@ export function decisionOrder(solver: Solver, prefs: Preferences): Int32Array {
 }
 
 /**
- * Conflicts a search may spend in the fixed decision order before it starts again with
- * activity-based decisions (EVSIDS). On dependencies that evolve release by release the fixed
- * order rarely meets a conflict; on the adversarial universe whose versions draw unrelated
- * dependencies it thrashes (SOLVER.md, "Where the time goes at scale"), and the fallback
- * keeps that case at its former cost. Either way the search is complete: the answer is exact.
+ * Conflicts a search first spends in the fixed decision order before it tries the solver's own
+ * activity-based decisions (EVSIDS) for as many; then both budgets double, and so on until an
+ * answer (learnt clauses carry over from one round to the next). On dependencies that evolve
+ * release by release the fixed order rarely meets a conflict, and a search that needs a few
+ * thousand should not be thrown to activity-based decisions, which wander on a cone of 10^5
+ * candidates; on the adversarial universe whose versions draw unrelated dependencies the fixed
+ * order thrashes, and activity-based decisions answer. Either way the search is complete.
  */
 export const ORDERED_CONFLICT_BUDGET = 2000;
 
 /**
- * One complete search: first in `order` ({@link decisionOrder}) with a budget of
- * {@link ORDERED_CONFLICT_BUDGET} conflicts, then, if that runs out, with the solver's own
- * decisions. `unknown` only when `timeLimitMs` runs out.
+ * One complete search: rounds of {@link ORDERED_CONFLICT_BUDGET} conflicts (doubling) in
+ * `order` ({@link decisionOrder}), then as many with the solver's own decisions. With no
+ * `order`, a plain search. `unknown` only when `timeLimitMs` runs out.
  */
 export function solveOrdered(
   solver: Solver,
   order: Int32Array | undefined,
   options: { assumptions?: number[]; timeLimitMs?: number } = {},
 ): SolveResult {
-  const start = performance.now();
-  const limit = options.timeLimitMs ?? Number.POSITIVE_INFINITY;
-  if (order !== undefined) {
-    const r = solver.solve({
-      assumptions: options.assumptions,
-      timeLimitMs: limit,
-      decisionOrder: order,
-      conflictLimit: ORDERED_CONFLICT_BUDGET,
-    });
-    if (r !== 'unknown') return r;
+  const deadline = performance.now() + (options.timeLimitMs ?? Number.POSITIVE_INFINITY);
+  const left = () => Math.max(0, deadline - performance.now());
+  if (order === undefined) return solver.solve({ assumptions: options.assumptions, timeLimitMs: left() });
+  for (let budget = ORDERED_CONFLICT_BUDGET; ; budget *= 2) {
+    for (const decisionOrder of [order, undefined]) {
+      const r = solver.solve({
+        assumptions: options.assumptions,
+        timeLimitMs: left(),
+        decisionOrder,
+        conflictLimit: budget,
+      });
+      if (r !== 'unknown') return r;
+      if (left() === 0) return 'unknown';
+    }
   }
-  const left = Math.max(0, limit - (performance.now() - start));
-  return solver.solve({ assumptions: options.assumptions, timeLimitMs: left });
 }
 
 /** Work of {@link optimizeGuided}, for the bench and the plan's stats. */
