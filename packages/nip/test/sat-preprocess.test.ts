@@ -115,10 +115,35 @@ describe('SAT preprocessing (subsumption, strengthening, bounded variable elimin
           }
         },
       ),
-      { numRuns: 600 },
+      { numRuns: 1000 },
     );
     console.log(`preprocessed incremental sessions: ${runs} (variables restored ${restored})`);
     expect(restored).toBeGreaterThan(0);
+  });
+
+  it('keeps the proof valid over every clause given when a restore follows an elimination', () => {
+    // Found by the property above: 5 and then 7 are eliminated, the later clause (-7 -5)
+    // restores both; a checker given that clause up front must still accept the proof.
+    const proof = new DratWriter();
+    const s = new Solver({ preprocess: true, proof });
+    const all = [
+      [-8, 5],
+      [7, -5],
+    ];
+    for (const c of all) s.addClause(c);
+    expect(s.solve()).toBe('sat');
+    expect(s.isEliminated(5) && s.isEliminated(7)).toBe(true);
+    for (const c of [
+      [-7, -5],
+      [5, 8],
+    ]) {
+      s.addClause(c);
+      all.push(c);
+    }
+    expect(s.isEliminated(5) || s.isEliminated(7)).toBe(false);
+    expect(s.solve()).toBe('unsat');
+    const verdict = checkDrat(writeDimacs(8, all), proof.text());
+    expect(verdict.valid, verdict.reason).toBe(true);
   });
 
   it('never eliminates frozen variables or the first call’s assumptions', () => {

@@ -4,7 +4,8 @@
  * elimination over occurrence lists, with level-0 units applied through the same lists.
  *
  * Every step keeps the DRAT proof valid: a strengthened clause and a resolvent are RUP (written
- * before what they replace is deleted), and deletions are always allowed. An eliminated
+ * before what they replace is deleted), and deletions are always allowed. Eliminated clauses
+ * are not deleted in the proof, so putting them back later needs no proof step. An eliminated
  * variable's clauses go to `SolverState.elimStack` (pivot literal first) for model
  * reconstruction (`_restore.ts`), which also puts them back when an eliminated variable is used
  * again (a later clause, an assumption).
@@ -386,8 +387,10 @@ function eliminate(s: SolverState, o: Occurrences, v: number): boolean {
     }
   }
   for (const r of resolvents) addResolvent(s, o, r);
-  for (const c of pos.slice()) if ((s.arena[c + 1] & FLAG_DELETED) === 0) removeClause(s, o, c, true);
-  for (const c of neg.slice()) if ((s.arena[c + 1] & FLAG_DELETED) === 0) removeClause(s, o, c, true);
+  // No deletion lines: the proof keeps the eliminated clauses, so a restore (`_restore.ts`)
+  // needs no proof step and every later lemma stays RUP against what the checker holds.
+  for (const c of pos.slice()) if ((s.arena[c + 1] & FLAG_DELETED) === 0) removeClause(s, o, c, false);
+  for (const c of neg.slice()) if ((s.arena[c + 1] & FLAG_DELETED) === 0) removeClause(s, o, c, false);
   o.lists[posLit] = [];
   o.lists[posLit + 1] = [];
   s.eliminated[v] = 1;

@@ -44,11 +44,9 @@ export function extendModel(s: SolverState, model: Int8Array): void {
 /**
  * Puts eliminated variables back: the given ones and, transitively, every eliminated variable
  * their clauses mention. Their clauses return as original clauses, the last eliminated
- * variable's first, each written to the proof with its pivot first: a clause of the first side
- * of a pivot is RAT on it (no clause with the opposite literal is left), and a clause of the
- * second side is RAT because its resolvents with the first side were added at elimination and
- * are back by then (they are only ever deleted by a later elimination, undone first here).
- * Called at decision level 0.
+ * variable's first. The proof never deleted them (`_eliminate.ts`), so they need no proof
+ * line; only a clause shortened by level-0 values is written (it is RUP). Called at decision
+ * level 0.
  */
 export function restoreVariables(s: SolverState, variables: ArrayLike<number>): void {
   const stack = s.elimStack;
@@ -88,7 +86,6 @@ export function restoreVariables(s: SolverState, variables: ArrayLike<number>): 
     if (!wanted.has(stack[at + 1] >> 1)) continue;
     lits.length = 0;
     for (let k = 1; k <= stack[at]; k++) lits.push(stack[at + k]);
-    s.proofAdd(lits, lits.length);
     if (s.ok) addOriginal(s, lits);
   }
   for (const at of starts) {
