@@ -2,6 +2,8 @@
  * The same throughput and latency figures in headless Chromium: a cross-origin-isolated page
  * (COOP/COEP) served from this process, workers as module workers, the sources transpiled on the
  * fly with TypeScript. Driven by playwright-core against the system's /usr/bin/chromium.
+ * `ION_PAGE_QUERY='cases=0,3&kinds=ion,rb'` runs only those rows and contenders (the page's
+ * filters), for experiments.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -65,7 +67,9 @@ try {
   const page = await browser.context.newPage();
   page.on('console', (message) => console.log(`  chromium: ${message.text()}`));
   page.on('pageerror', (error) => console.log(`  chromium page error: ${error.message}`));
-  await page.goto(`http://localhost:${port}/${isSmoke() ? '?smoke=1' : ''}`);
+  await page.goto(
+    `http://localhost:${port}/?${isSmoke() ? 'smoke=1&' : ''}${process.env.ION_PAGE_QUERY ?? ''}`,
+  );
   const result = (await page.evaluate('window.benchResult', undefined)) as {
     rows: [string, number, number, number, number, number][];
     latency: [string, number, number, number][];
@@ -99,7 +103,7 @@ try {
       `${(ion / rb).toFixed(2)}×`,
       `${(bytes / rb).toFixed(2)}×`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 runs. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 rounds; in each round the three ring contenders take turns, in an order that rotates from round to round. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,
