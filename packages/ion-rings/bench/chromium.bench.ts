@@ -103,7 +103,7 @@ try {
       `${(ion / rb).toFixed(2)}×`,
       `${(bytes / rb).toFixed(2)}×`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 rounds; in each round the three ring contenders take turns, in an order that rotates from round to round. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 rounds; in each round the three ring contenders take turns, in an order that rotates from round to round, with a 1 s pause after each run while the page tears its workers down. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,

@@ -13,6 +13,13 @@ const RINGS = {
 };
 /** Runs per ring case; the median is reported. */
 const RUNS = 3;
+/**
+ * Pause after each ring run while the page tears the two terminated workers down. Without it,
+ * 256 B unbatched runs that followed other runs at once all fell to about 4 M msgs/s, whichever
+ * ring ran (message ring and ringbuf.js alike); with 1.5 s pauses the same sequence measured
+ * 13-16 M (message ring) and 5.5-6 M (ringbuf.js), as in a fresh page.
+ */
+const SETTLE_MS = new URLSearchParams(location.search).get('smoke') === '1' ? 0 : 1000;
 
 const params = new URLSearchParams(location.search);
 const smoke = params.get('smoke') === '1';
@@ -56,6 +63,7 @@ async function ringRates(kinds, messageBytes, batched, count) {
       const kind = kinds[(round + i) % kinds.length];
       const rate = await ringRateOnce(kind, messageBytes, batched, count);
       rates[kind].push(rate);
+      await sleep(SETTLE_MS);
     }
   }
   const median = (list) => list.sort((a, b) => a - b)[list.length >> 1];
