@@ -349,7 +349,7 @@ export class Nexfs extends NexfsContent {
    *
    * @example
    * ```ts
-   * await fs.rmdir('/tmp');
+   * await fs.rmdir('/scratch');
    * ```
    */
   async rmdir(path: string): Promise<void> {
