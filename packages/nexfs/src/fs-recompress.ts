@@ -17,6 +17,7 @@
  * @module
  */
 import { put64, u64 } from './_bytes.js';
+import { PauseGate } from './_pause-gate.js';
 import { CODEC_IDS, type CodecName } from './content/codec.js';
 import { ContentError } from './content/errors.js';
 import { chunkKey, decodeChunkRef, decodeExtent, extentKey, Layout } from './content-records.js';
@@ -165,10 +166,9 @@ export function startRecompression(
     progress.chunksTotal++;
     return true;
   });
-  let paused = false;
+  const gate = new PauseGate();
   let self: RecompressionTask | null = null;
   let stopped: RecompressionProgress['state'] | null = null;
-  let wake: (() => void) | null = null;
   const codec = fs.content.codec(first.codec, first.level);
 
   /** One slice: converts up to `perSlice` chunks; returns false when the task has ended. */
@@ -247,7 +247,7 @@ export function startRecompression(
   const done = (async () => {
     try {
       for (;;) {
-        while (paused && stopped === null) await new Promise<void>((resolve) => (wake = resolve));
+        await gate.whilePaused(() => stopped !== null);
         if (stopped !== null) {
           progress.state = stopped;
           break;
@@ -273,16 +273,10 @@ export function startRecompression(
   // Awaited by whoever holds the task; an I/O error is theirs, never an unhandled rejection.
   done.catch(() => {});
   const task: RecompressionTask = {
-    pause() {
-      paused = true;
-    },
-    resume() {
-      paused = false;
-      wake?.();
-      wake = null;
-    },
+    pause: () => gate.pause(),
+    resume: () => gate.resume(),
     get paused() {
-      return paused;
+      return gate.paused;
     },
     get progress() {
       return { ...progress };
@@ -294,8 +288,7 @@ export function startRecompression(
     task,
     stop: (why) => {
       stopped = why;
-      wake?.();
-      wake = null;
+      gate.release();
     },
   });
   return task;

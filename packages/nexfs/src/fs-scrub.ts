@@ -10,6 +10,7 @@
  */
 import { put32, u16, u32, u64 } from './_bytes.js';
 import { crc32c } from './_crc32.js';
+import { PauseGate } from './_pause-gate.js';
 import { ContentError } from './content/errors.js';
 import { nameKey } from './content/store.js';
 import { reachable } from './content/tree.js';
@@ -220,8 +221,7 @@ export function startScrub(fs: Nexfs, options: ScrubVolumeOptions = {}): ScrubTa
   const steps = scrubSteps(fs, options);
   const perSlice = options.unitsPerSlice ?? 64;
   if (!Number.isInteger(perSlice) || perSlice < 1) throw new RangeError('unitsPerSlice: a positive integer');
-  let paused = false;
-  let wake: (() => void) | null = null;
+  const gate = new PauseGate();
   let progress: VolumeScrubReport | undefined;
   const done = (async () => {
     for (;;) {
@@ -235,20 +235,14 @@ export function startScrub(fs: Nexfs, options: ScrubVolumeOptions = {}): ScrubTa
       }
       options.onProgress?.(progress!);
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
-      while (paused) await new Promise<void>((resolve) => (wake = resolve));
+      await gate.whilePaused();
     }
   })();
   return {
-    pause() {
-      paused = true;
-    },
-    resume() {
-      paused = false;
-      wake?.();
-      wake = null;
-    },
+    pause: () => gate.pause(),
+    resume: () => gate.resume(),
     get paused() {
-      return paused;
+      return gate.paused;
     },
     get progress() {
       return progress ?? emptyReport(0);
