@@ -71,7 +71,7 @@ try {
     `http://localhost:${port}/?${isSmoke() ? 'smoke=1&' : ''}${process.env.ION_PAGE_QUERY ?? ''}`,
   );
   const result = (await page.evaluate('window.benchResult', undefined)) as {
-    rows: [string, number, number, number, number, number][];
+    rows: [string, number, number, number, number, number, number, string][];
     latency: [string, number, number, number][];
     userAgent: string;
     isolated: boolean;
@@ -92,8 +92,9 @@ try {
       'postMessage',
       'message ring / ringbuf.js',
       'byte ring / ringbuf.js',
+      'messages per op; timed ops (message ring/byte ring/ringbuf.js)',
     ],
-    result.rows.map(([title, ion, bytes, rb, mc, pm]) => [
+    result.rows.map(([title, ion, bytes, rb, mc, pm, burst, ops]) => [
       title,
       fmt(ion),
       fmt(bytes),
@@ -102,8 +103,9 @@ try {
       fmt(pm),
       `${(ion / rb).toFixed(2)}×`,
       `${(bytes / rb).toFixed(2)}×`,
+      `${burst}; ${ops}`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Each ring figure is the median of 3 rounds; in each round the three ring contenders take turns, in an order that rotates from round to round, with a 1 s pause after each run while the page tears its workers down. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Ring figures are timed as the Node bench times them: in each of 3 rounds every ring contender gets fresh workers, warms up for 200 ms, then times operations of the given number of messages (each waits until the consumer counted them) for 500 ms; the figure is that count over the median operation of the 3 rounds. The contenders take turns in an order that rotates from round to round, with a 1 s pause after each round while the page tears its workers down. Port figures: one run of 200,000 messages (frames: 32 MiB) from the page's main thread. Batched: the message ring copies 64 records from one block into 64 frames (offerRecords, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,

@@ -11,8 +11,12 @@ const RINGS = {
   bytes: { produce: 'byteProduce', consume: 'byteConsume' },
   rb: { produce: 'rbProduce', consume: 'rbConsume' },
 };
-/** Runs per ring case; the median is reported. */
+/** Rounds per ring case: each contender's operations are pooled over them. */
 const RUNS = 3;
+/** Warm-up per contender and round, and timed operations after it (as tinybench in Node). */
+const WARMUP_MS = 200;
+const TIME_MS = 500;
+const MIN_OPS = 5;
 /**
  * Pause after each ring run while the page tears the two terminated workers down. Without it,
  * 256 B unbatched runs that followed other runs at once all fell to about 4 M msgs/s, whichever
@@ -51,26 +55,30 @@ function ringBytes(messageBytes) {
 }
 
 /**
- * Median rate of each ring contender over RUNS rounds. The contenders take turns within a round,
- * and the order rotates from round to round, so none is always the first to run after page
- * load or after another case (run back to back in one fresh page, the message ring's three 16 B
- * batched runs measured 45, 51 and 74 M msgs/s).
+ * Operations of each ring contender, timed as the Node bench times them: in each of RUNS rounds
+ * every contender gets fresh workers, warms up for WARMUP_MS, then times operations of `burst`
+ * messages for TIME_MS (RUNS * TIME_MS = the Node bench's 1.5 s per contender). The rate is
+ * `burst` over the median operation of all rounds. The contenders take turns within a round, and
+ * the order rotates from round to round, so none is always the first to run after page load or
+ * after another case.
  */
-async function ringRates(kinds, messageBytes, batched, count) {
-  const rates = Object.fromEntries(kinds.map((k) => [k, []]));
+async function ringRates(kinds, messageBytes, batched, burst) {
+  const samples = Object.fromEntries(kinds.map((k) => [k, []]));
   for (let round = 0; round < (smoke ? 1 : RUNS); round++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(round + i) % kinds.length];
-      const rate = await ringRateOnce(kind, messageBytes, batched, count);
-      rates[kind].push(rate);
+      samples[kind].push(...(await ringSamples(kind, messageBytes, batched, burst)));
       await sleep(SETTLE_MS);
     }
   }
   const median = (list) => list.sort((a, b) => a - b)[list.length >> 1];
-  return Object.fromEntries(kinds.map((k) => [k, median(rates[k])]));
+  return Object.fromEntries(
+    kinds.map((k) => [k, { rate: burst / (median(samples[k]) / 1000), ops: samples[k].length }]),
+  );
 }
 
-async function ringRateOnce(kind, messageBytes, batched, count) {
+/** One round of one ring contender: fresh consumer and producer workers, warm-up, timed operations. */
+async function ringSamples(kind, messageBytes, batched, burst) {
   const control = new SharedArrayBuffer(16);
   const c = new Int32Array(control);
   const capacity = ringBytes(messageBytes);
@@ -89,19 +97,24 @@ async function ringRateOnce(kind, messageBytes, batched, count) {
     ring,
     control,
     messageBytes,
-    count,
+    burst,
     batched,
+    timing: smoke
+      ? { warmupMs: 0, timeMs: 0, minOps: 1 }
+      : { warmupMs: WARMUP_MS, timeMs: TIME_MS, minOps: MIN_OPS },
+  });
+  const done = new Promise((resolve) => {
+    producer.onmessage = (event) => resolve(event.data.samples);
   });
   await sleep(200);
   Atomics.store(c, 2, 1);
   Atomics.notify(c, 2);
-  while (Atomics.load(c, 3) === 0) await sleep(5);
-  const seconds = Atomics.load(c, 3) / 1e6;
+  const samples = await done;
   Atomics.store(c, 1, 1);
   await sleep(20);
   consumer.terminate();
   producer.terminate();
-  return count / seconds;
+  return samples;
 }
 
 async function portRate(channel, messageBytes, count) {
@@ -231,17 +244,21 @@ async function run() {
     if (only && !only.split(',').includes(String(ci))) continue;
     const want = (k) => !kinds || kinds.split(',').includes(k);
     console.log(`case: ${title}`);
-    const count = smoke ? 200 : mbps ? Math.max(256, (256 << 20) / bytes) : 2_000_000;
+    // Messages per operation: as in bench/throughput.bench.ts.
+    const burst = smoke ? 200 : mbps ? Math.max(64, (64 << 20) / bytes / 8) : 200_000;
     const portCount = smoke ? 100 : mbps ? Math.max(64, (32 << 20) / bytes) : 200_000;
     const unit = mbps ? bytes / 1e6 : 1;
-    const rings = await ringRates(['ion', 'bytes', 'rb'].filter(want), bytes, batched, count);
+    const rings = await ringRates(['ion', 'bytes', 'rb'].filter(want), bytes, batched, burst);
+    const ops = ['ion', 'bytes', 'rb'].map((k) => rings[k]?.ops ?? 0).join('/');
     rows.push([
       title,
-      (rings.ion ?? Number.NaN) * unit,
-      (rings.bytes ?? Number.NaN) * unit,
-      (rings.rb ?? Number.NaN) * unit,
+      (rings.ion?.rate ?? Number.NaN) * unit,
+      (rings.bytes?.rate ?? Number.NaN) * unit,
+      (rings.rb?.rate ?? Number.NaN) * unit,
       want('ports') ? (await portRate(true, bytes, portCount)) * unit : Number.NaN,
       want('ports') ? (await portRate(false, bytes, portCount)) * unit : Number.NaN,
+      burst,
+      ops,
     ]);
   }
   if (only) return { rows, latency: [], userAgent: navigator.userAgent, isolated: crossOriginIsolated };
