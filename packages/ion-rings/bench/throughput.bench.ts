@@ -15,6 +15,20 @@ const RECEIVED = 0;
 const STOP = 1;
 const BATCH = 64;
 
+/**
+ * The contender whose turn it is: every sink runs from the start of a row, one contender is
+ * timed at a time, and an idle sink sleeps on this word while another holds it (workers/sinks.ts,
+ * "Turns"). A peer's operation takes the turn first (a no-op after its first).
+ */
+const turn = new Int32Array(new SharedArrayBuffer(4));
+let nextId = 1;
+
+function takeTurn(id: number): void {
+  if (Atomics.load(turn, 0) === id) return;
+  Atomics.store(turn, 0, id);
+  Atomics.notify(turn, 0);
+}
+
 function controlWords(): { sab: SharedArrayBuffer; i32: Int32Array } {
   const sab = new SharedArrayBuffer(16);
   return { sab, i32: new Int32Array(sab) };
@@ -53,7 +67,8 @@ async function ionPeer(
     capacityBytes: ringBytes(messageBytes),
   }) as SharedArrayBuffer;
   const control = controlWords();
-  const worker = await spawn('ionSink', { ring, control: control.sab }); // default spin, then park
+  const id = nextId++;
+  const worker = await spawn('ionSink', { ring, control: control.sab, turn: turn.buffer, id }); // default spin, then park
   const producer = new FrameProducer(ring);
   const message = new Uint8Array(messageBytes).fill(7);
   const batch = new Array<Uint8Array>(BATCH).fill(message);
@@ -61,6 +76,7 @@ async function ionPeer(
   let target = 0;
   return {
     run() {
+      takeTurn(id);
       target += burst;
       if (batched && api === 'records') {
         for (let sent = 0; sent < burst; ) {
@@ -99,7 +115,8 @@ async function bytePeer(messageBytes: number, burst: number, batched: boolean): 
     capacityBytes: ringBytes(messageBytes),
   }) as SharedArrayBuffer;
   const control = controlWords();
-  const worker = await spawn('byteSink', { ring, control: control.sab, messageBytes });
+  const id = nextId++;
+  const worker = await spawn('byteSink', { ring, control: control.sab, messageBytes, turn: turn.buffer, id });
   const writer = new ByteWriter(ring);
   const message = new Uint8Array(messageBytes).fill(7);
   const block = new Uint8Array(messageBytes * BATCH).fill(7);
@@ -110,6 +127,7 @@ async function bytePeer(messageBytes: number, burst: number, batched: boolean): 
   let target = 0;
   return {
     run() {
+      takeTurn(id);
       target += burst;
       if (batched) {
         for (let sent = 0; sent < burst; ) {
@@ -139,13 +157,21 @@ async function bytePeer(messageBytes: number, burst: number, batched: boolean): 
 async function ringbufPeer(messageBytes: number, burst: number, batched: boolean): Promise<Peer> {
   const ring = RingBuffer.getStorageForCapacity(ringBytes(messageBytes), Uint8Array);
   const control = controlWords();
-  const worker = await spawn('ringbufSink', { ring, control: control.sab, messageBytes });
+  const id = nextId++;
+  const worker = await spawn('ringbufSink', {
+    ring,
+    control: control.sab,
+    messageBytes,
+    turn: turn.buffer,
+    id,
+  });
   const rb = new RingBuffer(ring, Uint8Array);
   const message = new Uint8Array(messageBytes).fill(7);
   const block = new Uint8Array(messageBytes * BATCH).fill(7);
   let target = 0;
   return {
     run() {
+      takeTurn(id);
       target += burst;
       if (batched) {
         for (let sent = 0; sent < burst; ) {

@@ -1,13 +1,14 @@
 /**
  * Two contenders, one row, per-operation times: ion-rings' message ring against ringbuf.js on
- * the 16 B batched row or the 4 KiB row of bench/throughput.bench.ts (same workers, same loops),
- * (or the 16 B unbatched row), printing the median, the 10th percentile and the best operation, and the consumer wakeups the
- * producer sent per operation. On a shared machine the median follows the load (an operation
+ * one row of bench/throughput.bench.ts (16 B batched or unbatched, 256 B unbatched, 4 KiB frames;
+ * same workers, same loops), printing the median, the 10th percentile and the best operation, the
+ * consumer wakeups the producer sent and the producer's own sleeps (ring full) per operation. On a shared machine the median follows the load (an operation
  * that loses a core waits for the scheduler's next tick); the 10th percentile and the best show
  * what the ring does while it has both cores.
  *
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 16b-batched
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 16b
+ *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 256b
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 4k
  */
 import { loadavg } from 'node:os';
@@ -17,12 +18,12 @@ import { createRingBuffer, FrameProducer } from '../src/index.js';
 
 const BATCH = 64;
 const row = process.argv[2] ?? '16b-batched';
-if (row !== '16b-batched' && row !== '16b' && row !== '4k') {
-  throw new Error(`row: 16b-batched, 16b or 4k, got ${row}`);
-}
-const messageBytes = row === '4k' ? 4096 : 16;
+const sizes: Record<string, number> = { '16b-batched': 16, '16b': 16, '256b': 256, '4k': 4096 };
+if (!(row in sizes)) throw new Error(`row: ${Object.keys(sizes).join(', ')}; got ${row}`);
+const messageBytes = sizes[row];
+const frames = messageBytes >= 4096;
 const batched = row === '16b-batched';
-const burst = messageBytes === 16 ? 200_000 : (64 << 20) / messageBytes / 8;
+const burst = frames ? (64 << 20) / messageBytes / 8 : 200_000;
 const ringBytes = Math.max(1 << 20, 2 ** Math.ceil(Math.log2((messageBytes + 8) * 128)));
 
 function time(name: string, run: () => void): void {
@@ -36,7 +37,7 @@ function time(name: string, run: () => void): void {
   }
   times.sort((a, b) => a - b);
   const rate = (ms: number) =>
-    messageBytes === 16
+    !frames
       ? `${(burst / ms / 1000).toFixed(1)}M msgs/s`
       : `${((burst * messageBytes) / ms / 1000).toFixed(0)} MB/s`;
   console.log(
@@ -70,7 +71,9 @@ async function ion(): Promise<void> {
     }
     while (Atomics.load(received, 0) < target) {}
   });
-  console.log(`  consumer wakeups per operation: ${(producer.stats.wakes / operations).toFixed(1)}`);
+  console.log(
+    `  per operation: consumer wakeups ${(producer.stats.wakes / operations).toFixed(1)}, producer sleeps (ring full) ${(producer.stats.sleeps / operations).toFixed(1)}`,
+  );
   Atomics.store(received, 1, 1);
   await worker.terminate();
 }

@@ -3,6 +3,13 @@
  * worker_thread. Control words (Int32Array over a SharedArrayBuffer): [0] frames received,
  * [1] stop flag, [2] gc count of this worker, [3] settle request (the gc bench sets 1; an idle
  * ion sink collects its heap, lets its gc observer report, and answers 2).
+ *
+ * Turns: bench/throughput.bench.ts starts every contender's sink before timing any, then times
+ * them one after another. A sink given `turn` and `id` sleeps on the turn word whenever it is
+ * idle and another contender holds the turn. Before, the busy-polling sinks (ringbuf.js, byte
+ * ring) spun all through the other contenders' runs: the message ring, timed first, shared the
+ * 2 cores with two spinning idle sinks, ringbuf.js with one, and the machine showed a load
+ * average of about 2 with nothing else running.
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { type MessagePort, parentPort } from 'node:worker_threads';
@@ -14,6 +21,23 @@ const STOP = 1;
 const GCS = 2;
 const SETTLE = 3;
 
+/** The turn word and this sink's id, when the bench takes turns. */
+interface Turn {
+  turn?: SharedArrayBuffer;
+  id?: number;
+}
+
+/** Returns a check that sleeps (up to 100 ms) while another contender holds the turn. */
+function turnTaker(args: Turn): () => void {
+  if (args.turn === undefined || args.id === undefined) return () => {};
+  const word = new Int32Array(args.turn);
+  const id = args.id;
+  return () => {
+    const holder = Atomics.load(word, 0);
+    if (holder !== id) Atomics.wait(word, 0, holder, 100);
+  };
+}
+
 function countGc(control: Int32Array): void {
   new PerformanceObserver((list) => {
     Atomics.add(control, GCS, list.getEntries().length);
@@ -21,8 +45,9 @@ function countGc(control: Int32Array): void {
 }
 
 /** Ring consumer: polls in place, spins briefly, then sleeps on the ring's futex word. */
-function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; spin?: number }): void {
+function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; spin?: number } & Turn): void {
   const control = new Int32Array(args.control);
+  const awaitTurn = turnTaker(args);
   countGc(control);
   const consumer = new FrameConsumer(args.ring);
   let sum = 0;
@@ -55,6 +80,7 @@ function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; sp
         }, 50);
         return;
       }
+      awaitTurn();
       consumer.waitForData(20, args.spin);
     }
     setImmediate(loop); // let the gc observer's callbacks run
@@ -64,12 +90,15 @@ function ionSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; sp
 }
 
 /** ringbuf.js consumer: pops messages of a fixed size (it has no framing), spinning when empty. */
-function ringbufSink(args: {
-  ring: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-  messageBytes: number;
-}): void {
+function ringbufSink(
+  args: {
+    ring: SharedArrayBuffer;
+    control: SharedArrayBuffer;
+    messageBytes: number;
+  } & Turn,
+): void {
   const control = new Int32Array(args.control);
+  const awaitTurn = turnTaker(args);
   const rb = new RingBuffer(args.ring, Uint8Array);
   const scratch = new Uint8Array(Math.max(args.messageBytes, 65_536));
   const batch = Math.max(1, Math.floor(scratch.length / args.messageBytes)) * args.messageBytes;
@@ -83,6 +112,7 @@ function ringbufSink(args: {
         pending -= messages * args.messageBytes;
         if (messages > 0) Atomics.add(control, RECEIVED, messages);
       } else if (Atomics.load(control, STOP) !== 0) return;
+      else awaitTurn();
     }
     setImmediate(loop);
   };
@@ -90,8 +120,11 @@ function ringbufSink(args: {
 }
 
 /** Byte ring reader: the ringbuf.js consumer's loop over ion-rings' byte ring. */
-function byteSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; messageBytes: number }): void {
+function byteSink(
+  args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; messageBytes: number } & Turn,
+): void {
   const control = new Int32Array(args.control);
+  const awaitTurn = turnTaker(args);
   const reader = new ByteReader(args.ring);
   const scratch = new Uint8Array(Math.max(args.messageBytes, 65_536));
   const into = scratch.subarray(
@@ -108,6 +141,7 @@ function byteSink(args: { ring: SharedArrayBuffer; control: SharedArrayBuffer; m
         pending -= messages * args.messageBytes;
         if (messages > 0) Atomics.add(control, RECEIVED, messages);
       } else if (Atomics.load(control, STOP) !== 0) return;
+      else awaitTurn();
     }
     setImmediate(loop);
   };
