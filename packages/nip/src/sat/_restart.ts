@@ -17,9 +17,12 @@
  * Rephasing: at the first restart after {@link REPHASE_INTERVAL} conflicts (then 2×, 3×, ...
  * that many more), saved and target phases are reset to the best phases, the polarities of the
  * longest trail prefix seen in either mode since the last rephase (CaDiCaL's "best" rephase).
+ * Then a local-search walk starts from them (`_walk.ts`); when it finds a model of the
+ * irredundant clauses, that model becomes the phases and the next descent follows it.
  * @module
  */
 import type { SolverState } from './_state.js';
+import { walk } from './_walk.js';
 
 /** Conflicts of the first focused phase (CaDiCaL stabilizeinit = 1000). */
 export const FIRST_MODE_CONFLICTS = 1000;
@@ -91,6 +94,8 @@ export function rephase(s: SolverState): void {
   }
   s.bestAssigned = 0;
   s.targetAssigned = 0;
+  // A cone-restricted search decides in its given order with its own phases: no walk there.
+  if (s.order === null) walk(s);
 }
 
 /** Whether the search should restart now (called between conflicts, above level 0). */

@@ -49,6 +49,8 @@ export class SolverState {
     subsumedClauses: 0,
     strengthenedClauses: 0,
     restoredVariables: 0,
+    walks: 0,
+    walkModels: 0,
   };
 
   numVars = 0;
@@ -122,6 +124,9 @@ export class SolverState {
   bestAssigned = 0;
   nextRephase = REPHASE_INTERVAL;
   rephases = 0;
+  /** Walk (`_walk.ts`): xorshift state, and the propagation count at the last walk. */
+  walkSeed = 0x9e3779b9 | 0;
+  walkPropagations = 0;
   // Preprocessing (`_eliminate.ts`, `_restore.ts`).
   /** Run bounded variable elimination and subsumption before the first search. */
   preprocess = false;

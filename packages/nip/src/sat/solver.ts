@@ -99,6 +99,10 @@ export interface SolverStats {
   strengthenedClauses: number;
   /** Eliminated variables put back because they were used again. */
   restoredVariables: number;
+  /** Local-search walks run at rephases (ProbSAT over the irredundant clauses). */
+  walks: number;
+  /** Walks that found a model of the irredundant clauses (the next descent follows it). */
+  walkModels: number;
 }
 
 /**
