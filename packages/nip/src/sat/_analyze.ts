@@ -70,8 +70,8 @@ export function analyze(s: SolverState, conflict: number): number {
 
   // Recursive minimization (MiniSat 2.2 "ccmin-mode 2").
   const toClear = s.toClear;
-  toClear.length = 0;
-  for (let i = 1; i < n; i++) toClear.push(learnt[i]);
+  for (let i = 1; i < n; i++) toClear[i - 1] = learnt[i];
+  s.toClearLen = n - 1;
   let abstract = 0;
   for (let i = 1; i < n; i++) abstract |= 1 << (level[learnt[i] >> 1] & 31);
   let kept = 1;
@@ -81,7 +81,7 @@ export function analyze(s: SolverState, conflict: number): number {
   }
   s.stats.minimizedLiterals += n - kept;
   n = kept;
-  for (const l of toClear) seen[l >> 1] = 0;
+  for (let i = 0; i < s.toClearLen; i++) seen[toClear[i] >> 1] = 0;
 
   // Backjump level: the highest level among the rest, moved to position 1.
   let back = 0;
@@ -97,34 +97,71 @@ export function analyze(s: SolverState, conflict: number): number {
   return back;
 }
 
+/** `seen` marks during minimization: in the learnt clause, shown removable, shown not removable. */
+const SEEN_SOURCE = 1;
+const SEEN_REMOVABLE = 2;
+const SEEN_FAILED = 3;
+
+/**
+ * Whether literal `start` of the learnt clause is implied by the clause's other literals: a
+ * depth-first walk of its reasons (an explicit stack of (literal, next index) pairs). Results
+ * are cached in `seen` for the rest of this analysis, failures too (MiniSat's later
+ * `litRedundant`), so no part of the implication graph is walked twice.
+ */
 export function redundant(s: SolverState, start: number, abstract: number): boolean {
   const arena = s.arena;
   const seen = s.seen;
+  const level = s.level;
+  const reason = s.reason;
   const stack = s.stack;
   const toClear = s.toClear;
-  stack.length = 0;
-  stack.push(start);
-  const top = toClear.length;
-  while (stack.length > 0) {
-    const q = stack.pop()!;
-    const cref = s.reason[q >> 1];
-    const size = arena[cref];
-    for (let k = 1; k < size; k++) {
-      const l = arena[cref + HEADER + k];
+  let len = s.toClearLen;
+  let sp = 0;
+  let p = start;
+  let cref = reason[p >> 1];
+  let i = 1;
+  for (;;) {
+    if (i < arena[cref]) {
+      const l = arena[cref + HEADER + i];
       const v = l >> 1;
-      if (seen[v] === 0 && s.level[v] > 0) {
-        if (s.reason[v] !== -1 && ((1 << (s.level[v] & 31)) & abstract) !== 0) {
-          seen[v] = 1;
-          stack.push(l);
-          toClear.push(l);
-        } else {
-          for (let j = top; j < toClear.length; j++) seen[toClear[j] >> 1] = 0;
-          toClear.length = top;
-          return false;
-        }
+      const mark = seen[v];
+      if (level[v] === 0 || mark === SEEN_SOURCE || mark === SEEN_REMOVABLE) {
+        i++;
+        continue;
       }
+      if (mark === SEEN_FAILED || reason[v] === -1 || ((1 << (level[v] & 31)) & abstract) === 0) {
+        // p and every literal on the stack depend on a literal outside the clause.
+        if (seen[p >> 1] === 0) {
+          seen[p >> 1] = SEEN_FAILED;
+          toClear[len++] = p;
+        }
+        for (let k = 0; k < sp; k += 2) {
+          const q = stack[k];
+          if (seen[q >> 1] === 0) {
+            seen[q >> 1] = SEEN_FAILED;
+            toClear[len++] = q;
+          }
+        }
+        s.toClearLen = len;
+        return false;
+      }
+      stack[sp++] = p;
+      stack[sp++] = i + 1;
+      p = l;
+      cref = reason[v];
+      i = 1;
+    } else {
+      if (seen[p >> 1] === 0) {
+        seen[p >> 1] = SEEN_REMOVABLE;
+        toClear[len++] = p;
+      }
+      if (sp === 0) break;
+      i = stack[--sp];
+      p = stack[--sp];
+      cref = reason[p >> 1];
     }
   }
+  s.toClearLen = len;
   return true;
 }
 

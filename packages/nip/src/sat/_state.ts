@@ -94,8 +94,11 @@ export class SolverState {
   // Scratch, reused.
   learnt = new Int32Array(64);
   learntLen = 0;
-  toClear: number[] = [];
-  stack: number[] = [];
+  /** Literals whose `seen` mark minimization must clear (each variable at most once). */
+  toClear = new Int32Array(0);
+  toClearLen = 0;
+  /** Minimization's depth-first stack of (literal, next index) pairs, each variable at most once. */
+  stack = new Int32Array(0);
   proofBuf = new Int32Array(64);
 
   model = new Int8Array(0);
@@ -160,6 +163,8 @@ export class SolverState {
     this.trail = growInt32(this.trail, capacity);
     this.trailLim = growInt32(this.trailLim, capacity + 1);
     this.levelStamp = growInt32(this.levelStamp, capacity + 1);
+    this.toClear = new Int32Array(capacity + 1);
+    this.stack = new Int32Array(2 * capacity + 2);
     const activity = new Float64Array(capacity);
     activity.set(this.activity.subarray(0, n));
     this.activity = activity;
