@@ -28,9 +28,11 @@ describe('adaptive spin window', () => {
       return parks;
     };
     const failProbe = (): void => {
-      while (window.windowUs > 0) window.parked(0.005, true);
+      expect(window.windowUs).toBe(MAX_SPIN_US); // a probe spins the full window
+      window.parked(0.005, true); // and a failed one drops back to no spin at once
+      expect(window.windowUs).toBe(0);
     };
-    failProbe();
+    while (window.windowUs > 0) window.parked(0.005, true);
     const intervals = [];
     for (let i = 0; i < 12; i++) {
       intervals.push(parksBeforeProbe());
@@ -43,8 +45,9 @@ describe('adaptive spin window', () => {
     expect(window.windowUs).toBe(0);
     window.parked(0.005, true);
     expect(parksBeforeProbe()).toBeGreaterThan(0);
-    window.hit();
-    failProbe();
+    window.hit(); // the probe found work: the full window stays
+    expect(window.windowUs).toBe(MAX_SPIN_US);
+    while (window.windowUs > 0) window.parked(0.005, true); // halving again, as after any hit
     expect(parksBeforeProbe()).toBe(2);
   });
 
