@@ -1,12 +1,13 @@
 /**
  * The chunk space of a volume: content-addressed chunks stored once per volume on flash.
  *
- * A chunk's frame (SPEC part 2 "Chunk frame") is written as the data pages of a pseudo-inode
- * `CHUNK_INO_BASE + chunkNo`, and the chunk index (key 0x05 + BLAKE3-256 name) maps the name to
- * that number. Reusing file pages means garbage collection, static wear levelling and bad-block
- * relocation move chunk pages exactly like file pages, with no second allocator; every frame page
- * also keeps its CRC-32C in the page map, so a flipped bit is caught by the page check before the
- * frame's XXH3-64 and the plaintext hash are even computed.
+ * A chunk's frame (SPEC part 2 "Chunk frame") is written as runs of contiguous pages under a chunk
+ * number (key 0x08 + chunk number + first page: one key per run, usually one or two per frame), and
+ * the chunk index (key 0x05 + BLAKE3-256 name) maps the name to that number. Frame pages carry no
+ * per-page checksum: ECC corrects what it can, the page tag names the chunk, and the frame is
+ * verified as a whole by its name (compressed frames first by their XXH3-64, before decoding).
+ * Garbage collection, static wear levelling and bad-block relocation move a run as a whole and
+ * replace its one key.
  * @module
  */
 import { assert } from './_assert.js';
@@ -33,7 +34,7 @@ import {
 } from './content-records.js';
 import { NexfsError } from './errors.js';
 import { featuresOf } from './features.js';
-import { KeyKind, pageKey } from './records.js';
+import { frameRunKey, IncompatBits, KeyKind, pageKey } from './records.js';
 import type { Volume } from './volume.js';
 
 /** Compression of a chunked file's chunks. */
@@ -160,6 +161,7 @@ export class ChunkSpace {
     );
     let record: ContentRecord;
     let changed = hasOptions;
+    refuseFramePageMaps(volume);
     const stored = volume.get(CONTENT_KEY);
     if (stored !== undefined) {
       const decoded = decodeContent(stored);
@@ -300,17 +302,7 @@ export class ChunkSpace {
     const ref = decodeChunkRef(v);
     if (ref === null)
       throw new NexfsError('ECORRUPT', `chunk index entry ${nameKey(name)} is malformed`, path);
-    const frame = new Uint8Array(ref.frameBytes);
-    const P = this.volume.io.payloadBytes;
-    const ino = CHUNK_INO_BASE + ref.chunkNo;
-    for (let i = 0, at = 0; at < ref.frameBytes; i++, at += P) {
-      const len = this.volume.readDataPage(ino, i, this.pageBuf, path ?? `chunk ${nameKey(name)}`);
-      const want = Math.min(P, ref.frameBytes - at);
-      if (len !== want)
-        throw new NexfsError('EIO', `chunk ${nameKey(name)} page ${i} has ${len} bytes, not ${want}`, path);
-      frame.set(this.pageBuf.subarray(0, len), at);
-    }
-    return frame;
+    return this.volume.readFrameRuns(ref.chunkNo, ref.frameBytes, path ?? `chunk ${nameKey(name)}`);
   }
 
   /** Writes a frame under a new chunk number and indexes it. */
@@ -326,19 +318,31 @@ export class ChunkSpace {
   writeFrameParts(name: Uint8Array, header: Uint8Array, payload: Uint8Array): void {
     assert(header.length === FRAME_HEADER_BYTES, 'frame header length');
     if (this.volume.get(chunkKey(name)) !== undefined) this.deleteChunk(name);
+    if ((this.volume.sb.incompatFlags & IncompatBits.frameRuns) === 0) {
+      // The first frame of a volume: older readers must refuse it from now on (one superblock
+      // rewrite; a cut before it leaves no frame, after it a flag with no frame yet).
+      this.volume.setFeatures(
+        this.volume.sb.incompatFlags | IncompatBits.frameRuns,
+        this.volume.sb.compatFlags,
+      );
+    }
     const chunkNo = this.record.nextChunk++;
     this.recordDirty = true;
     const P = this.volume.io.payloadBytes;
-    const ino = CHUNK_INO_BASE + chunkNo;
     const frameBytes = FRAME_HEADER_BYTES + payload.length;
     const first = Math.min(P, frameBytes);
-    this.pageBuf.set(header);
-    this.pageBuf.set(payload.subarray(0, first - FRAME_HEADER_BYTES), FRAME_HEADER_BYTES);
-    this.volume.writeDataPage(ino, 0, this.pageBuf, first);
-    for (let i = 1, at = P - FRAME_HEADER_BYTES; at < payload.length; i++, at += P) {
-      const n = Math.min(P, payload.length - at);
-      this.volume.writeDataPage(ino, i, payload.subarray(at, at + n), n);
-    }
+    const buf = this.pageBuf;
+    buf.set(header);
+    buf.set(payload.subarray(0, first - FRAME_HEADER_BYTES), FRAME_HEADER_BYTES);
+    const page0 = buf.subarray(0, first);
+    this.volume.writeFrameRuns(chunkNo, Math.ceil(frameBytes / P), (i) =>
+      i === 0
+        ? page0
+        : payload.subarray(
+            i * P - FRAME_HEADER_BYTES,
+            Math.min(payload.length, (i + 1) * P - FRAME_HEADER_BYTES),
+          ),
+    );
     const plainBytes = new DataView(header.buffer, header.byteOffset + 8, 4).getUint32(0, true);
     this.volume.put(chunkKey(name), encodeChunkRef({ chunkNo, frameBytes, plainBytes }));
   }
@@ -370,10 +374,7 @@ export class ChunkSpace {
     const v = this.volume.get(chunkKey(name));
     if (v === undefined) return false;
     const ref = decodeChunkRef(v);
-    if (ref !== null) {
-      const ino = CHUNK_INO_BASE + ref.chunkNo;
-      this.volume.delRange(pageKey(ino, 0), pageKey(ino + 1, 0));
-    }
+    if (ref !== null) this.volume.delRange(frameRunKey(ref.chunkNo, 0), frameRunKey(ref.chunkNo + 1, 0));
     this.volume.del(chunkKey(name));
     return true;
   }
@@ -393,6 +394,26 @@ export class ChunkSpace {
     if (h === undefined) throw new ContentError('EUNSUPPORTED', `hash id ${checksumId}`);
     return h;
   }
+}
+
+/**
+ * Refuses a volume whose chunk frames are page-mapped (the layout before frame runs: one page-map
+ * entry with a CRC-32C per frame page under pseudo-inode `CHUNK_INO_BASE + chunkNo`, and no
+ * `frameRuns` bit). This version reads frames from runs only; such a volume is copied out with
+ * the version that wrote it. A volume that never stored a chunk has no such entry and mounts.
+ */
+function refuseFramePageMaps(volume: Volume): void {
+  if ((volume.sb.incompatFlags & IncompatBits.frameRuns) !== 0) return;
+  let found = false;
+  volume.tree.scan(pageKey(CHUNK_INO_BASE, 0), new Uint8Array([KeyKind.Page + 1]), () => {
+    found = true;
+    return false;
+  });
+  if (found)
+    throw new NexfsError(
+      'EFORMAT',
+      'chunk frames are stored page by page (the layout before frame runs): this version reads frame runs only',
+    );
 }
 
 /** Validates per-file options at the door and merges them over the volume defaults. */

@@ -10,7 +10,15 @@ import { nameKey } from './content/store.js';
 import { CHUNK_INO_BASE, CHUNKREF, decodeExtent } from './content-records.js';
 import { NexfsError } from './errors.js';
 import { ReadStatus } from './layout.js';
-import { BlockState, DIRENT, decodeInode, KeyKind, PAGEMAP } from './records.js';
+import {
+  BlockState,
+  DIRENT,
+  decodeFrameRun,
+  decodeInode,
+  type FrameRun,
+  KeyKind,
+  PAGEMAP,
+} from './records.js';
 import type { Volume } from './volume.js';
 
 /** Options of a check. */
@@ -65,7 +73,8 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   const pages: { ino: number; index: number; address: number; length: number; crc: number }[] = [];
   const seenPages = new Set<number>();
   const orphans = new Set<number>();
-  const chunkNumbers = new Set<number>();
+  const chunkFrames = new Map<number, number>();
+  const runs: FrameRun[] = [];
   const chunkNames = new Set<string>();
   const extents: { ino: number; name: string }[] = [];
   let prev: Uint8Array | null = null;
@@ -105,10 +114,21 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
             length: u32(v, PAGEMAP.lengthBytes),
             crc: u32(v, PAGEMAP.crc),
           });
+        } else if (k[0] === KeyKind.FrameRun) {
+          const run = decodeFrameRun(k, v, ppb);
+          if (run === null) err(`frame run key of length ${k.length}: malformed`);
+          else {
+            for (let a = run.address; a < run.address + run.pages; a++) {
+              if (seenPages.has(a)) err(`flash page ${a} is mapped twice`);
+              seenPages.add(a);
+            }
+            expected[Math.floor(run.address / ppb)] += run.pages;
+            runs.push(run);
+          }
         } else if (k[0] === KeyKind.Orphan && k.length === 9) {
           orphans.add(u64(k, 1));
         } else if (k[0] === KeyKind.Chunk && k.length === 33 && v.length === CHUNKREF.bytes) {
-          chunkNumbers.add(u64(v, CHUNKREF.chunkNo));
+          chunkFrames.set(u64(v, CHUNKREF.chunkNo), u32(v, CHUNKREF.frameBytes));
           chunkNames.add(nameKey(k.subarray(1)));
         } else if (k[0] === KeyKind.Extent && decodeExtent(k, v) !== null) {
           extents.push({ ino: u64(k, 1), name: nameKey(v.subarray(0, 32)) });
@@ -152,10 +172,8 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
   for (const p of pages) {
     report.dataPages++;
     const owner = inodes.get(p.ino);
-    if (p.ino >= CHUNK_INO_BASE) {
-      if (!chunkNumbers.has(p.ino - CHUNK_INO_BASE))
-        err(`frame page of unindexed chunk ${p.ino - CHUNK_INO_BASE}`);
-    } else if (owner?.kind !== 'file') err(`data page of missing file ${p.ino}`);
+    if (p.ino >= CHUNK_INO_BASE) err(`page-mapped frame page of chunk ${p.ino - CHUNK_INO_BASE}`);
+    else if (owner?.kind !== 'file') err(`data page of missing file ${p.ino}`);
     else if (p.index * P >= owner.size)
       err(`file ${p.ino}: page ${p.index} lies past its size ${owner.size}`);
     if (p.length === 0 || p.length > P) err(`file ${p.ino}: page ${p.index} has length ${p.length}`);
@@ -167,6 +185,34 @@ export function fsckVolume(volume: Volume, options: FsckOptions = {}): FsckRepor
       }
     }
   }
+  // Frame runs: every run belongs to an indexed chunk, and each chunk's runs cover its frame page
+  // by page from page 0 (runs come in key order: chunk number, then first page).
+  const covered = new Map<number, number>();
+  for (const r of runs) {
+    const frameBytes = chunkFrames.get(r.chunkNo);
+    if (frameBytes === undefined) {
+      err(`frame run of unindexed chunk ${r.chunkNo}`);
+      continue;
+    }
+    const have = covered.get(r.chunkNo) ?? 0;
+    if (r.firstPage !== have) err(`chunk ${r.chunkNo}: run at frame page ${r.firstPage}, expected ${have}`);
+    covered.set(r.chunkNo, r.firstPage + r.pages);
+    report.dataPages += r.pages;
+    if (options.verifyData) {
+      for (let j = 0; j < r.pages; j++) {
+        const s = volume.io.read(r.address + j, buf);
+        if (s === ReadStatus.Uncorrectable || s === ReadStatus.Erased) {
+          report.badDataPages++;
+          err(`chunk ${r.chunkNo}: frame page ${r.firstPage + j} is unreadable`);
+        }
+      }
+    }
+  }
+  for (const [chunkNo, frameBytes] of chunkFrames)
+    if ((covered.get(chunkNo) ?? 0) !== Math.ceil(frameBytes / P))
+      err(
+        `chunk ${chunkNo}: runs cover ${covered.get(chunkNo) ?? 0} of ${Math.ceil(frameBytes / P)} frame pages`,
+      );
   for (const e of extents) {
     if (inodes.get(e.ino)?.kind !== 'file') err(`extent of missing file ${e.ino}`);
     if (!chunkNames.has(e.name)) err(`file ${e.ino}: extent names missing chunk ${e.name}`);

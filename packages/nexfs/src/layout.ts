@@ -33,6 +33,8 @@ export const PageKind = {
   Register: 5,
   /** Superblock. */
   Superblock: 6,
+  /** Chunk frame page (tag a: chunk number, b: first frame page of its run). */
+  Frame: 7,
 } as const;
 
 /** Magic numbers of the metadata page header, one per kind (ASCII, big-endian). */
@@ -117,9 +119,14 @@ export class PageIO {
   write(address: number, payload: Uint8Array, kind: number, level: number, a: number, b: number): boolean {
     assert(payload.length <= this.payloadBytes, 'payload larger than a page');
     const g = this.geometry;
-    const page = this.page;
-    page.set(payload);
-    if (payload.length < page.length) page.fill(0xff, payload.length);
+    // A whole NAND page is programmed straight from the caller's bytes (the part copies them into
+    // its cells): no copy into the scratch page. Chunk frames are such pages all but the last;
+    // measured on a 32 MiB chunked write, 3-4% of its time.
+    const page = this.hasSpare && payload.length === this.page.length ? payload : this.page;
+    if (page !== payload) {
+      page.set(payload);
+      if (payload.length < page.length) page.fill(0xff, payload.length);
+    }
     const tag = this.tagScratch;
     tag[0] = kind;
     tag[1] = level;

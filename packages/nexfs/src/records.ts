@@ -31,8 +31,18 @@ export interface Superblock {
   compatFlags: number;
 }
 
+/**
+ * Incompatible feature bits (a reader that does not know a set bit must refuse the volume).
+ *
+ * `frameRuns`: chunk frames are stored as runs of pages (key 0x08, page kind 7) with no per-page
+ * CRC-32C, instead of one page-map entry per frame page. A reader without it would find no page map
+ * for the frames and treat their pages as dead, so the bit is set (one superblock rewrite) before
+ * the first frame of a volume is written.
+ */
+export const IncompatBits = Object.freeze({ frameRuns: 1 << 0 });
+
 /** Incompatible feature bits this build understands; mount refuses any other set bit. */
-export const KNOWN_INCOMPAT_FLAGS = 0;
+export const KNOWN_INCOMPAT_FLAGS: number = IncompatBits.frameRuns;
 
 /** Byte offsets of the superblock body. */
 export const SB = {
@@ -268,7 +278,16 @@ export function decodeJournalRecords(b: Uint8Array): JournalRecord[] | null {
 }
 
 /** B-tree key prefixes. */
-export const KeyKind = { Inode: 1, Dirent: 2, Page: 3, Orphan: 4, Chunk: 5, Extent: 6, Snapshot: 7 } as const;
+export const KeyKind = {
+  Inode: 1,
+  Dirent: 2,
+  Page: 3,
+  Orphan: 4,
+  Chunk: 5,
+  Extent: 6,
+  Snapshot: 7,
+  FrameRun: 8,
+} as const;
 
 /** Key of an orphan record: an inode being built by an atomic whole-file write, not yet linked. */
 export function orphanKey(ino: number): Uint8Array {
@@ -373,4 +392,57 @@ export function encodePageMap(address: number, lengthBytes: number, crc: number)
   put32(b, PAGEMAP.lengthBytes, lengthBytes);
   put32(b, PAGEMAP.crc, crc);
   return b;
+}
+
+/** Byte offsets of a frame run value (key: 0x08, chunk number u64, first frame page u32). */
+export const FRAMERUN = { address: 0, pages: 8, reserved: 10, bytes: 12 } as const;
+
+/** Bytes of a frame run key. */
+export const FRAMERUN_KEY_BYTES = 13;
+
+/**
+ * Key of the frame run of chunk `chunkNo` that starts at frame page `firstPage`: one key per run of
+ * pages programmed contiguously in one erase block (usually one or two per frame).
+ */
+export function frameRunKey(chunkNo: number, firstPage: number): Uint8Array {
+  const k = new Uint8Array(FRAMERUN_KEY_BYTES);
+  k[0] = KeyKind.FrameRun;
+  put64(k, 1, chunkNo);
+  put32(k, 9, firstPage);
+  return k;
+}
+
+/** Encodes a frame run value: `pages` pages from flash page `address` on, in one block. */
+export function encodeFrameRun(address: number, pages: number): Uint8Array {
+  const b = new Uint8Array(FRAMERUN.bytes);
+  put64(b, FRAMERUN.address, address);
+  put16(b, FRAMERUN.pages, pages);
+  return b;
+}
+
+/** A decoded frame run. */
+export interface FrameRun {
+  /** Chunk number the run belongs to. */
+  chunkNo: number;
+  /** Index of the run's first page in the frame. */
+  firstPage: number;
+  /** Flash page address of the run's first page. */
+  address: number;
+  /** Pages in the run (all in the block of `address`). */
+  pages: number;
+}
+
+/**
+ * Decodes a frame run key and value; null when malformed (wrong lengths, no pages, a run that
+ * leaves its erase block of `pagesPerBlock` pages, reserved bytes set).
+ */
+export function decodeFrameRun(key: Uint8Array, v: Uint8Array, pagesPerBlock: number): FrameRun | null {
+  if (key.length !== FRAMERUN_KEY_BYTES || key[0] !== KeyKind.FrameRun || v.length !== FRAMERUN.bytes)
+    return null;
+  if (u16(v, FRAMERUN.reserved) !== 0 || u32(v, FRAMERUN.address) >= 0x20_0000) return null;
+  const address = u64(v, FRAMERUN.address);
+  const pages = u16(v, FRAMERUN.pages);
+  if (pages === 0 || (address % pagesPerBlock) + pages > pagesPerBlock) return null;
+  if (u32(key, 1) >= 0x20_0000) return null;
+  return { chunkNo: u64(key, 1), firstPage: u32(key, 9), address, pages };
 }

@@ -10,7 +10,17 @@ import type { BTree, NodeStore } from './btree.js';
 import type { FlashDevice } from './device/flash.js';
 import { NexfsError } from './errors.js';
 import { MetaMagic, type PageIO, PageKind, type PageTag, ReadStatus } from './layout.js';
-import { BlockState, BT, encodePageMap, KeyKind, PAGEMAP, type Superblock } from './records.js';
+import {
+  BlockState,
+  BT,
+  encodeFrameRun,
+  encodePageMap,
+  FRAMERUN,
+  frameRunKey,
+  KeyKind,
+  PAGEMAP,
+  type Superblock,
+} from './records.js';
 
 /** How a block is used right now (in memory only; the table stores live counts and states). */
 export const Use = { Free: 0, Used: 1, Head: 2, Journal: 3, Reserved: 4 } as const;
@@ -50,6 +60,8 @@ export interface VolumeStats {
   gcBlocks: number;
   /** Pages (data or nodes) moved by garbage collection. */
   gcPagesMoved: number;
+  /** Chunk frame runs moved whole (garbage collection, static wear levelling, bad blocks). */
+  frameRunsMoved: number;
   /** Cold blocks moved by static wear levelling. */
   staticMoves: number;
   /** Register ring blocks replaced by wear levelling. */
@@ -84,6 +96,7 @@ export abstract class BlockSpace {
     journalPages: 0,
     gcBlocks: 0,
     gcPagesMoved: 0,
+    frameRunsMoved: 0,
     staticMoves: 0,
     registerMoves: 0,
     superblockMoves: 0,
@@ -168,6 +181,70 @@ export abstract class BlockSpace {
       this.retire(head.block);
     }
     throw new NexfsError('EIO', 'data page program failed on every retry');
+  }
+
+  /**
+   * Programs frame pages `first .. first + count - 1` of chunk `chunkNo` (page `i` of the call is
+   * `pageAt(i)`) at the data head, or the cold head, contiguously while the head block has room,
+   * and appends one run per block to `out`. A program failure retires the block (its pages so far
+   * stay a run of their own) and the rest continues elsewhere. Each page's tag names the chunk
+   * and its run's first page, so garbage collection finds the run's key from any of its pages.
+   */
+  protected programRuns(
+    chunkNo: number,
+    first: number,
+    count: number,
+    pageAt: (i: number) => Uint8Array,
+    cold: boolean,
+    out: { firstPage: number; address: number; pages: number }[],
+  ): void {
+    let failures = 0;
+    for (let i = 0; i < count; ) {
+      const head = this.headWithRoom(cold ? 'cold' : 'data', 1);
+      const start = head.block * this.ppb + head.nextPage;
+      const n = Math.min(this.ppb - head.nextPage, count - i);
+      const runFirst = first + i;
+      let done = 0;
+      while (done < n) {
+        head.nextPage++;
+        if (!this.io.write(start + done, pageAt(i + done), PageKind.Frame, 0, chunkNo, runFirst)) break;
+        done++;
+      }
+      if (done > 0) out.push({ firstPage: runFirst, address: start, pages: done });
+      i += done;
+      if (done < n) {
+        if (++failures >= RETRY_LIMIT)
+          throw new NexfsError('EIO', 'frame page program failed on every retry');
+        this.retire(head.block);
+      }
+    }
+  }
+
+  /**
+   * Moves one frame run out of its block as a whole: every page is read (ECC corrects what it can)
+   * and programmed afresh, and the run's one key is replaced (a run split by the new head's block
+   * end adds a key for its rest). A page that cannot be read intact keeps the run where it is; the
+   * frame's name check then reports it to readers and scrub.
+   */
+  private relocateRun(
+    chunkNo: number,
+    firstPage: number,
+    address: number,
+    pages: number,
+    cold: boolean,
+  ): void {
+    const P = this.io.payloadBytes;
+    const data = new Uint8Array(pages * P);
+    for (let j = 0; j < pages; j++) {
+      const s = this.io.read(address + j, data.subarray(j * P, (j + 1) * P));
+      if (s === ReadStatus.Uncorrectable || s === ReadStatus.Erased) return;
+    }
+    const runs: { firstPage: number; address: number; pages: number }[] = [];
+    this.programRuns(chunkNo, firstPage, pages, (i) => data.subarray(i * P, (i + 1) * P), cold, runs);
+    for (const r of runs)
+      this.applyPut(frameRunKey(chunkNo, r.firstPage), encodeFrameRun(r.address, r.pages));
+    this.stats.gcPagesMoved += pages;
+    this.stats.frameRunsMoved++;
   }
 
   protected writeTablePage(p: number): void {
@@ -314,6 +391,14 @@ export abstract class BlockSpace {
         const moved = this.programData(buf.subarray(0, len), tag.a, tag.b, cold);
         this.applyPut(key, encodePageMap(moved, len, u32(v, PAGEMAP.crc)));
         this.stats.gcPagesMoved++;
+      } else if (tag.kind === PageKind.Frame) {
+        // A frame run lies wholly in this block: the first of its live pages met moves all of it.
+        const v = this.tree.get(frameRunKey(tag.a, tag.b));
+        if (v === undefined) continue;
+        const start = u64(v, FRAMERUN.address);
+        const pages = u16(v, FRAMERUN.pages);
+        if (address < start || address >= start + pages) continue;
+        this.relocateRun(tag.a, tag.b, start, pages, cold);
       } else if (tag.kind === PageKind.Node && tag.level === 0) {
         const status2 = { repaired: false };
         const body = this.io.readMeta(address, MetaMagic.Node, status2);

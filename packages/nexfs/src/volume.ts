@@ -4,17 +4,22 @@
  * DESIGN.md explains the design; SPEC.md gives the bytes.
  */
 import { assert } from './_assert.js';
-import { put16, u32, u64 } from './_bytes.js';
+import { put16, u16, u32, u64 } from './_bytes.js';
 import { crc32c } from './_crc32.js';
 import { BTree } from './btree.js';
 import type { FlashDevice } from './device/flash.js';
 import { NexfsError } from './errors.js';
-import { MetaMagic, PageIO, PageKind, ReadStatus } from './layout.js';
+import { MetaMagic, PageIO, PageKind, type PageTag, ReadStatus } from './layout.js';
 import {
   BlockState,
+  decodeFrameRun,
   decodeJournalRecords,
+  encodeFrameRun,
   encodePageMap,
   encodeRegister,
+  FRAMERUN,
+  frameRunKey,
+  IncompatBits,
   JL,
   JournalOp,
   type JournalRecord,
@@ -61,6 +66,9 @@ export class Volume extends SystemSpace {
   private journalSeq = 0;
   private journalBlocks: { block: number; pages: number }[] = [];
   private readonly jbuf: Uint8Array;
+  private readonly runScratch: { firstPage: number; address: number; pages: number }[] = [];
+  private readonly framePage: Uint8Array;
+  private readonly frameTag: PageTag = { kind: 0, level: 0, a: 0, b: 0, valid: false };
   private jlen: number = JL.headerBytes;
   private jcount = 0;
   private jlastRecord = -1;
@@ -86,6 +94,7 @@ export class Volume extends SystemSpace {
     if (!Number.isInteger(rebuild) || rebuild < 4) throw new RangeError('rebuildDirtyNodes: an integer >= 4');
     this.rebuildDirtyNodes = rebuild;
     this.jbuf = new Uint8Array(io.metaBodyBytes);
+    this.framePage = new Uint8Array(io.payloadBytes);
     this.copies = new SuperblockCopies(
       io,
       (b) => this.eraseBlock(b),
@@ -306,6 +315,9 @@ export class Volume extends SystemSpace {
     if (key[0] === KeyKind.Page) {
       if (old) this.unref(u64(old, PAGEMAP.address), 1);
       this.ref(u64(val, PAGEMAP.address), 1);
+    } else if (key[0] === KeyKind.FrameRun) {
+      if (old) this.unref(u64(old, FRAMERUN.address), u16(old, FRAMERUN.pages));
+      this.ref(u64(val, FRAMERUN.address), u16(val, FRAMERUN.pages));
     } else if (key[0] === KeyKind.Inode) {
       const ino = u64(key, 1);
       if (ino >= this.nextInode) this.nextInode = ino + 1;
@@ -314,13 +326,17 @@ export class Volume extends SystemSpace {
 
   private applyDelete(key: Uint8Array): void {
     const old = this.tree.delete(key);
-    if (old && key[0] === KeyKind.Page) this.unref(u64(old, PAGEMAP.address), 1);
+    if (old) this.unrefValue(key, old);
   }
 
   private applyDeleteRange(lo: Uint8Array, hi: Uint8Array): void {
-    this.tree.deleteRange(lo, hi, (k, v) => {
-      if (k[0] === KeyKind.Page) this.unref(u64(v, PAGEMAP.address), 1);
-    });
+    this.tree.deleteRange(lo, hi, (k, v) => this.unrefValue(k, v));
+  }
+
+  /** Drops the flash pages a removed page-map entry or frame run held. */
+  private unrefValue(key: Uint8Array, v: Uint8Array): void {
+    if (key[0] === KeyKind.Page) this.unref(u64(v, PAGEMAP.address), 1);
+    else if (key[0] === KeyKind.FrameRun) this.unref(u64(v, FRAMERUN.address), u16(v, FRAMERUN.pages));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -354,6 +370,74 @@ export class Volume extends SystemSpace {
     )
       throw new NexfsError('EIO', `page ${pageIndex} (flash page ${address}) is unreadable`, path);
     return len;
+  }
+
+  /**
+   * Writes the `pages` pages of chunk frame `chunkNo` (page `i` is `pageAt(i)`, at most a page of
+   * payload) as runs of contiguous pages and maps each run with one journaled key. No per-page
+   * checksum is kept: the frame is verified as a whole by its name (and, compressed, its XXH3-64).
+   */
+  writeFrameRuns(chunkNo: number, pages: number, pageAt: (i: number) => Uint8Array): void {
+    this.writable();
+    assert((this.sb.incompatFlags & IncompatBits.frameRuns) !== 0, 'frame runs need their feature bit');
+    const runs = this.runScratch;
+    runs.length = 0;
+    this.programRuns(chunkNo, 0, pages, pageAt, false, runs);
+    for (const r of runs) this.put(frameRunKey(chunkNo, r.firstPage), encodeFrameRun(r.address, r.pages));
+  }
+
+  /**
+   * Reads the frame of chunk `chunkNo` (`frameBytes` long) from its runs. Throws ECORRUPT when
+   * the runs do not cover the frame page by page, EIO naming `path` when a page is unreadable or
+   * its tag names another owner (the caller still verifies the frame's name).
+   */
+  readFrameRuns(chunkNo: number, frameBytes: number, path: string): Uint8Array {
+    const P = this.io.payloadBytes;
+    const total = Math.ceil(frameBytes / P);
+    const frame = new Uint8Array(frameBytes);
+    const tag = this.frameTag;
+    let next = 0;
+    let bad: NexfsError | undefined;
+    this.tree.scan(frameRunKey(chunkNo, 0), frameRunKey(chunkNo + 1, 0), (k, v) => {
+      const run = decodeFrameRun(k, v, this.ppb);
+      if (
+        run === null ||
+        run.firstPage !== next ||
+        next + run.pages > total ||
+        run.address + run.pages > this.blockCount * this.ppb
+      ) {
+        bad = new NexfsError('ECORRUPT', `frame run ${next} of chunk ${chunkNo} is malformed`, path);
+        return false;
+      }
+      for (let j = 0; j < run.pages; j++, next++) {
+        const at = next * P;
+        const whole = at + P <= frameBytes;
+        const out = whole ? frame.subarray(at, at + P) : this.framePage;
+        const status = this.io.read(run.address + j, out, tag);
+        if (status === ReadStatus.Corrected) this.stats.correctedErrors++;
+        if (
+          status === ReadStatus.Uncorrectable ||
+          status === ReadStatus.Erased ||
+          !tag.valid ||
+          tag.kind !== PageKind.Frame ||
+          tag.a !== chunkNo ||
+          tag.b !== run.firstPage
+        ) {
+          bad = new NexfsError(
+            'EIO',
+            `frame page ${next} (flash page ${run.address + j}) is unreadable`,
+            path,
+          );
+          return false;
+        }
+        if (!whole) frame.set(out.subarray(0, frameBytes - at), at);
+      }
+      return true;
+    });
+    if (bad !== undefined) throw bad;
+    if (next !== total)
+      throw new NexfsError('ECORRUPT', `chunk ${chunkNo}: runs cover ${next} of ${total} frame pages`, path);
+    return frame;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ export type ContentOp =
   | { op: 'rollback'; id: number }
   | { op: 'deleteSnapshot'; id: number }
   | { op: 'collect' }
+  /** One block garbage-collection round (moves the live pages, frame runs too, out of the emptiest blocks). */
+  | { op: 'gc' }
   | { op: 'recompress'; path: string; level: number }
   | { op: 'recompressVolume'; level: number }
   | { op: 'unlink'; path: string }
@@ -48,6 +50,8 @@ export interface ContentScenario {
 /** What a sweep covered. */
 export interface ContentSweepResult {
   cutPoints: number;
+  /** Frame runs the recorded run moved (garbage collection of chunk frames). */
+  frameRunsMoved: number;
   resumed: number;
   failures: string[];
 }
@@ -72,6 +76,9 @@ export async function runContentOp(fs: Nexfs, o: ContentOp): Promise<void> {
       break;
     case 'collect':
       await fs.collectGarbage();
+      break;
+    case 'gc':
+      fs.volume.collect();
       break;
     case 'recompress':
       await fs.setCompression(o.path, { compression: 'zstd', level: o.level });
@@ -146,7 +153,12 @@ export async function sweepContent(
     opEnd.push(rec.log.length);
   }
   const log = rec.log;
-  const result: ContentSweepResult = { cutPoints: 0, resumed: 0, failures: [] };
+  const result: ContentSweepResult = {
+    cutPoints: 0,
+    frameRunsMoved: fs.volume.stats.frameRunsMoved,
+    resumed: 0,
+    failures: [],
+  };
   let applied = 0;
   let cut = 0;
   let opIndex = 0;

@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { exportCar, importCar } from '../../src/content/car';
 import { decodeCbor } from '../../src/content/cbor';
 import { Cid, CODEC_DAG_CBOR } from '../../src/content/cid';
-import { rleCodec } from '../../src/content/codec';
+import { noneCodec, rleCodec } from '../../src/content/codec';
 import { ContentError } from '../../src/content/errors';
 import { FastCdc } from '../../src/content/fastcdc';
-import { readFrameHeader } from '../../src/content/frame';
+import { concatBytes, readFrameHeader } from '../../src/content/frame';
 import { decodeSnapshotRecord, encodeSnapshotRecord } from '../../src/content/snapshot';
 import { commitTree, decodeNode, storeFile } from '../../src/content/tree';
 import { loadZstdEngine, zstdCodec, zstdDecode } from '../../src/content/zstd';
+import { chunkKey, decodeChunkRef } from '../../src/content-records';
+import { GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index';
+import { decodeFrameRun, KeyKind } from '../../src/records';
 import { framer, newStore } from './_fixture';
 import { prng, sanityBuffer } from './_helpers';
 
@@ -131,6 +134,7 @@ describe('fuzzing the decoders: typed errors only, no hang, no crash', () => {
       framer.encode(text, zstdCodec(3, engine)).frame,
       framer.encode(plain, rleCodec).frame,
       framer.encode(new Uint8Array(1500), zstdCodec(19, engine)).frame,
+      framer.encode(plain, noneCodec).frame,
     ];
     fuzz('frame', seeds, 15_000, 2, (bytes) => framer.decode(bytes));
     // Re-seal after mutating the payload so corrupt payloads reach RLE and zstd.
@@ -149,6 +153,62 @@ describe('fuzzing the decoders: typed errors only, no hang, no crash', () => {
       return framer.decode(bytes);
     });
     total += 30_000;
+  });
+
+  it('frame run records (10,000) and the volume frame reader over mutated runs (2,000): null or NexfsError only', async () => {
+    const fs = await Nexfs.format(new MemoryFlash(GEOMETRIES['spi-nand']), {
+      content: { chunking: { minBytes: 1024, avgBytes: 4096, maxBytes: 16384 }, layout: 'chunked' },
+    });
+    await fs.writeFile('/f', sanityBuffer(200_000));
+    const ppb = fs.volume.ppb;
+    const pairs: { key: Uint8Array; val: Uint8Array }[] = [];
+    fs.volume.tree.scan(
+      new Uint8Array([KeyKind.FrameRun]),
+      new Uint8Array([KeyKind.FrameRun + 1]),
+      (k, v) => {
+        pairs.push({ key: k.slice(), val: v.slice() });
+        return true;
+      },
+    );
+    expect(pairs.length).toBeGreaterThan(10);
+    const seeds = pairs.map((p) => concatBytes([p.key, p.val]));
+    let valid = 0;
+    fuzz('frame-run', seeds, 10_000, 8, (bytes) => {
+      const run = decodeFrameRun(bytes.subarray(0, 13), bytes.subarray(13), ppb);
+      if (run === null) return;
+      valid++;
+      expect(run.pages).toBeGreaterThan(0);
+      expect((run.address % ppb) + run.pages).toBeLessThanOrEqual(ppb);
+    });
+    expect(valid).toBeGreaterThan(100);
+    // Mutated run values in the live tree: the reader returns a frame (whose name check then
+    // fails or passes) or throws a NexfsError; the original value goes back after each input.
+    const chunks: { name: Uint8Array; chunkNo: number; frameBytes: number }[] = [];
+    fs.content.scanChunks((name, frameBytes) => {
+      const ref = decodeChunkRef(fs.volume.get(chunkKey(name))!)!;
+      chunks.push({ name, chunkNo: ref.chunkNo, frameBytes });
+    });
+    const r = prng(9);
+    let typed = 0;
+    for (let i = 0; i < 2_000; i++) {
+      const p = pairs[i % pairs.length];
+      const c = chunks.find((x) => x.chunkNo === decodeFrameRun(p.key, p.val, ppb)!.chunkNo)!;
+      let val = p.val;
+      for (let k = 1 + Math.floor(r() * 3); k > 0; k--) val = mutate(val, r);
+      fs.volume.tree.put(p.key, val);
+      try {
+        const frame = fs.volume.readFrameRuns(c.chunkNo, c.frameBytes, '/f');
+        framer.decode(frame, c.name);
+      } catch (e) {
+        if (!(e instanceof NexfsError)) throw new Error(`frame reader: input ${i} threw ${String(e)}`);
+        typed++;
+      } finally {
+        fs.volume.tree.put(p.key, p.val);
+      }
+    }
+    expect(typed).toBeGreaterThan(1_000);
+    expect(await fs.readFile('/f')).toEqual(sanityBuffer(200_000));
+    total += 12_000;
   });
 
   it('zstd frames straight into the pure-JS decoder (10,000)', () => {

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
-import { CHUNK_INO_BASE } from '../../src/content-records.js';
 import { ContentError, GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
-import { pageKey } from '../../src/records.js';
+import { frameRunKey } from '../../src/records.js';
 import { pseudo, SMALL } from './_volume.js';
 
 describe('chunked files on flash', () => {
@@ -135,8 +134,8 @@ describe('chunked files on flash', () => {
     const flash = new MemoryFlash(GEOMETRIES['spi-nand']);
     const fs = await Nexfs.format(flash, { content: { ...SMALL, layout: 'chunked' } });
     await fs.writeFile('/victim', pseudo(30_000, 3));
-    // Several bits in one ECC chunk: beyond single-bit correction, so the page check must fire.
-    const v = fs.volume.get(pageKey(CHUNK_INO_BASE, 0));
+    // Several bits in one ECC chunk: beyond single-bit correction, so the read must fail typed.
+    const v = fs.volume.get(frameRunKey(0, 0));
     expect(v).toBeDefined();
     const address = u64(v!, 0);
     const ppb = flash.geometry.pagesPerBlock;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
-import { CHUNK_INO_BASE } from '../../src/content-records.js';
-import { GEOMETRIES, MemoryBlockStore, MemoryFlash, Nexfs } from '../../src/index.js';
-import { pageKey } from '../../src/records.js';
+import { fsckVolume } from '../../src/fsck.js';
+import { GEOMETRIES, MemoryBlockStore, MemoryFlash, Nexfs, type NexfsError } from '../../src/index.js';
+import { frameRunKey, pageKey } from '../../src/records.js';
 import { pseudo, SMALL } from './_volume.js';
 
 /** Flips enough bits in one ECC chunk of a page that ECC cannot correct them. */
@@ -52,7 +52,7 @@ describe('volume scrub', () => {
     // Keep a redundant copy of every chunk frame (as another volume or a CAR would hold them).
     const mirror = new MemoryBlockStore();
     for (const key of fs.content.store.blocks.keys()) mirror.put(key, fs.content.store.blocks.get(key)!);
-    const v = fs.volume.get(pageKey(CHUNK_INO_BASE, 0))!;
+    const v = fs.volume.get(frameRunKey(0, 0))!;
     smash(flash, u64(v, 0));
     const found = await fs.scrub().done;
     expect(found.errors.length).toBe(1);
@@ -95,5 +95,49 @@ describe('volume scrub', () => {
     const again = await fs.scrub().done;
     expect(again.errors.filter((e) => e.area === 'node')).toEqual([]);
     expect(await fs.readFile('/d/pages')).toEqual(pseudo(9_000, 2));
+  });
+
+  it('finds one flipped bit in a frame page without ECC (NOR) by the name, or by the XXH3-64 of a compressed frame, and repairs it', async () => {
+    // Frame pages carry no per-page checksum: on a part without ECC one flipped bit reaches the
+    // frame, and the name (uncompressed) or the frame's XXH3-64 (compressed, before decoding) finds it.
+    for (const compression of ['none', 'rle'] as const) {
+      const flash = new MemoryFlash(GEOMETRIES['nor-4m']);
+      const fs = await Nexfs.format(flash, { content: SMALL });
+      const data =
+        compression === 'none' ? pseudo(30_000, 5) : new TextEncoder().encode('aaaaabbbbbcc'.repeat(3000));
+      await fs.writeFile('/f', data, { layout: 'chunked', compression });
+      const mirror = new MemoryBlockStore();
+      for (const key of fs.content.store.blocks.keys()) mirror.put(key, fs.content.store.blocks.get(key)!);
+      const address = u64(fs.volume.get(frameRunKey(0, 0))!, 0);
+      const ppb = flash.geometry.pagesPerBlock;
+      flash.flipStoredBit(Math.floor(address / ppb), address % ppb, 40 * 8 + 3); // a payload byte
+      const found = await fs.scrub().done;
+      expect(found.errors, compression).toMatchObject([
+        { area: 'chunk', code: 'ECHECKSUM', repaired: false },
+      ]);
+      expect(found.lostPaths).toEqual(['/f']);
+      const e = await fs.readFile('/f').then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect((e as NexfsError).code).toBe('ECHECKSUM');
+      expect((e as NexfsError).path).toBe('/f');
+      const fixed = await fs.scrub({ redundant: mirror }).done;
+      expect(fixed.repaired).toBe(1);
+      expect(await fs.readFile('/f')).toEqual(data);
+      expect(fsckVolume(fs.volume).errors).toEqual([]);
+    }
+  });
+
+  it('a single flipped bit in a frame page of raw NAND is corrected by ECC and scrubs clean', async () => {
+    const { flash, fs } = await volume();
+    const address = u64(fs.volume.get(frameRunKey(0, 0))!, 0);
+    const ppb = flash.geometry.pagesPerBlock;
+    flash.flipStoredBit(Math.floor(address / ppb), address % ppb, 100 * 8 + 1);
+    const before = fs.volume.stats.correctedErrors;
+    const report = await fs.scrub().done;
+    expect(report.errors).toEqual([]);
+    expect(fs.volume.stats.correctedErrors).toBeGreaterThan(before);
+    expect(await fs.readFile('/d/chunked')).toEqual(pseudo(40_000, 1));
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
-import { CHUNK_INO_BASE } from '../../src/content-records.js';
 import { GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
-import { pageKey } from '../../src/records.js';
+import { frameRunKey } from '../../src/records.js';
 import { pseudo, SMALL } from './_volume.js';
 
 const enc = new TextEncoder();
@@ -99,7 +98,7 @@ describe('snapshots on the volume', () => {
     // Tamper with the first page of every chunk in turn: verify must fail each time.
     let tampered = 0;
     for (let chunkNo = 0; chunkNo < 6; chunkNo++) {
-      const v = fs.volume.get(pageKey(CHUNK_INO_BASE + chunkNo, 0));
+      const v = fs.volume.get(frameRunKey(chunkNo, 0));
       if (v === undefined) continue;
       const copy = flash.clone();
       const address = u64(v, 0);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { FRAME_VERSION } from '../../src/content/frame.js';
 import { CHUNK_INO_BASE, CHUNKREF, CONTENT, EXTENT } from '../../src/content-records.js';
 import { FeatureBits } from '../../src/features.js';
-import { INODE, KeyKind } from '../../src/records.js';
+import { FRAMERUN, FRAMERUN_KEY_BYTES, INODE, IncompatBits, KeyKind } from '../../src/records.js';
 
 // SPEC.md part 2 "Content records on the volume" is the contract: its tables are parsed here.
 const spec = readFileSync(new URL('../../SPEC.md', import.meta.url), 'utf8');
@@ -53,9 +54,23 @@ describe('SPEC.md content records match the code', () => {
     expect(inode.get('level')?.offset).toBe(INODE.level);
     expect(inode.get('layout')?.offset).toBe(INODE.layout);
   });
-  it('feature flag bits', () => {
+  it('feature flag bits, compatible and incompatible', () => {
     const section = spec.slice(spec.indexOf('### Feature flags'));
     for (const [name, value] of Object.entries(FeatureBits))
       expect(section).toContain(`| 0x${value.toString(16)} | ${name} |`);
+    for (const [name, value] of Object.entries(IncompatBits))
+      expect(section).toContain(`| 0x${value.toString(16)} | ${name} |`);
+  });
+
+  it('frame run key and value, and the frame version written', () => {
+    const r = rows('#### Frame run value');
+    for (const [name, offset] of Object.entries(FRAMERUN))
+      if (name !== 'bytes') expect(r.get(name)?.offset, name).toBe(offset);
+    const last = r.get('reserved')!;
+    expect(last.offset + Number(last.width)).toBe(FRAMERUN.bytes);
+    expect(spec).toContain(`Total ${FRAMERUN.bytes} bytes. Garbage collection`);
+    expect(spec).toContain(`| frame run | 0x0${KeyKind.FrameRun}, chunk number u64, first frame page u32 |`);
+    expect(spec).toContain(`(${FRAMERUN_KEY_BYTES} bytes)`);
+    expect(spec).toContain(`| \`version\`       | ${FRAME_VERSION} written; 1 (older writers) still read`);
   });
 });
