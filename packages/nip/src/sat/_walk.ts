@@ -20,11 +20,13 @@
 import { HEADER, type SolverState } from './_state.js';
 
 /**
- * Occurrence visits per propagation of the search since the last walk. Measured on uf250 ×20
- * and uuf250 ×6 (CPU s): 0.5 → 10.1 / –, 1 → 4.8 / +2 %, 2 → 3.0 / +6 %, 5 → 1.9 / +10 %.
+ * Occurrence visits per propagation of the search since the last walk. Measured (CPU s, uf250
+ * ×20 / uuf250 ×6 against 15.2 / 17.6 without walks), with a 10^6 floor: 0.5 → 10.1 / –,
+ * 1 → 4.8 / 18.0, 2 → 3.0 / 18.6, 5 → 1.9 / 19.3. With the 2·10^6 floor, 1 and 2 give the same
+ * uf250 search (3.0 s); 1 halves the walk's share on industrial instances (4 % at 2).
  */
-export const WALK_EFFORT = 2;
-/** Occurrence visits of the smallest walk, so that an early walk still gets somewhere. */
+export const WALK_EFFORT = 1;
+/** Occurrence visits of the smallest walk, so that an early walk still gets somewhere (3·10^5: uf250 ×20 5.9 s). */
 export const WALK_MIN_TICKS = 2_000_000;
 /** Break counts up to this have a tabled probability; larger ones share the last entry. */
 const BREAK_TABLE = 64;
