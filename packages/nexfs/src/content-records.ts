@@ -1,8 +1,8 @@
 /**
  * B-tree keys and values of content addressing on the volume (SPEC.md part 2, "Content records on
  * the volume"): the volume content record, the chunk index, chunked-file extents and snapshot
- * records. Chunk frames live in ordinary data pages under page-map keys of a reserved inode range,
- * so garbage collection, wear levelling and bad-block relocation move them like any file page.
+ * records. Chunk frames are stored as frame runs (`records.ts`, key 0x08), which garbage
+ * collection, wear levelling and bad-block relocation move whole.
  * @module
  */
 import { put32, put64, u32, u64 } from './_bytes.js';
@@ -10,8 +10,9 @@ import { HASH_ALGORITHM_IDS, type HashAlgorithm } from './content/hash.js';
 import { KeyKind } from './records.js';
 
 /**
- * First pseudo-inode number of the chunk space: the frame of chunk number `n` is stored as the
- * data pages of pseudo-inode `CHUNK_INO_BASE + n`. Real inode numbers stay far below (2^48 inodes).
+ * First pseudo-inode number of the chunk space before frame runs: the frame of chunk number `n` was
+ * stored as the data pages of pseudo-inode `CHUNK_INO_BASE + n`. Real inode numbers stay far below
+ * (2^48 inodes); mount refuses a volume that still holds such pages.
  */
 export const CHUNK_INO_BASE = 2 ** 48;
 
@@ -116,7 +117,7 @@ export function chunkKey(name: Uint8Array): Uint8Array {
 
 /** A decoded chunk index value. */
 export interface ChunkRef {
-  /** Chunk number: its frame is the pages of pseudo-inode `CHUNK_INO_BASE + chunkNo`. */
+  /** Chunk number: its frame is the frame runs under key `0x08 ‖ chunkNo`. */
   chunkNo: number;
   /** Frame length in bytes. */
   frameBytes: number;
