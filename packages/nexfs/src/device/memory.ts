@@ -43,15 +43,6 @@ export class MemoryFlash implements FlashDevice {
    * Cleared by anything that may leave charge in an unprogrammed page.
    */
   private readonly clean: Uint8Array;
-  /**
-   * Pages of each block buffer whose bytes are real, from page 0: a page at or past the mark reads
-   * as erased whatever the buffer holds. A block buffer (fresh or recycled) starts at 0 and an append
-   * program moves the mark past its page, so an erase cycle writes each byte once instead of filling
-   * the whole block with 0xFF first and then copying the pages over it (measured on a 32 MiB chunked
-   * write through the filesystem: the fill was 7% of its time). Anything else that touches the
-   * buffer fills the rest first ({@link materialize}).
-   */
-  private readonly filled: Int32Array;
   /** Erased block buffers kept for reuse (at most {@link POOL_LIMIT_BYTES}): no allocation and GC. */
   private readonly pool: Uint8Array[] = [];
   /**
@@ -71,7 +62,6 @@ export class MemoryFlash implements FlashDevice {
     this.bad = new Uint8Array(geometry.blockCount);
     this.eraseCounts = new Uint32Array(geometry.blockCount);
     this.clean = new Uint8Array(geometry.blockCount);
-    this.filled = new Int32Array(geometry.blockCount);
   }
 
   /** Reads one page (and its spare area); a part with on-die ECC returns its correction status. */
@@ -80,12 +70,6 @@ export class MemoryFlash implements FlashDevice {
     const g = this.geometry;
     const mem = this.blocks[block];
     if (mem === null) {
-      data.fill(0xff, 0, g.pageSizeBytes);
-      spare?.fill(0xff, 0, g.spareBytesPerPage);
-      return g.onDieEccBits ? OnDieEccStatus.Clean : undefined;
-    }
-    if (page >= this.filled[block]) {
-      // Never programmed since the erase (flips materialize the block first): erased.
       data.fill(0xff, 0, g.pageSizeBytes);
       spare?.fill(0xff, 0, g.spareBytesPerPage);
       return g.onDieEccBits ? OnDieEccStatus.Clean : undefined;
@@ -132,10 +116,9 @@ export class MemoryFlash implements FlashDevice {
       throw new FlashRuleError(
         `NAND block ${block}: page ${page} programmed after page ${this.lastProgrammed[block]} (once per erase, in order)`,
       );
-    const append = this.clean[block] === 1 && page > this.lastProgrammed[block];
-    const mem = append ? this.block(block) : this.materialize(block);
+    const mem = this.block(block);
     const at = page * this.stride;
-    if (g.kind === 'nor' && !append) {
+    if (g.kind === 'nor' && !(this.clean[block] && page > this.lastProgrammed[block])) {
       for (let i = 0; i < data.length; i++) {
         if ((mem[at + i] & data[i]) !== data[i])
           throw new FlashRuleError(
@@ -187,24 +170,12 @@ export class MemoryFlash implements FlashDevice {
    * leaves a cell on program). Used by the fault injector to persist pages out of order.
    */
   writeRaw(block: number, page: number, data: Uint8Array, spare?: Uint8Array): void {
-    const g = this.geometry;
+    const mem = this.block(block);
     const at = page * this.stride;
     if (this.clean[block] && page > this.lastProgrammed[block]) {
-      // The cells are erased: AND-ing into 0xFF is a copy. Bytes past the mark are not real yet:
-      // skipped pages and whatever of this page the program does not cover become 0xFF.
-      const mem = this.block(block);
-      const from = this.filled[block];
-      if (page >= from) {
-        if (page > from) mem.fill(0xff, from * this.stride, at);
-        this.filled[block] = page + 1;
-        if (data.length < g.pageSizeBytes) mem.fill(0xff, at + data.length, at + g.pageSizeBytes);
-        if (!spare || spare.length < g.spareBytesPerPage)
-          mem.fill(0xff, at + g.pageSizeBytes + (spare?.length ?? 0), at + this.stride);
-      }
-      mem.set(data, at);
-      if (spare) mem.set(spare, at + g.pageSizeBytes);
+      mem.set(data, at); // the cells are erased: AND-ing into 0xFF is a copy
+      if (spare) mem.set(spare, at + this.geometry.pageSizeBytes);
     } else {
-      const mem = this.materialize(block);
       andInto(mem, at, data);
       if (spare) andInto(mem, at + this.geometry.pageSizeBytes, spare);
     }
@@ -213,14 +184,14 @@ export class MemoryFlash implements FlashDevice {
 
   /** Sets every bit of one page back to 1 (a torn erase that reached this page). */
   erasePageRaw(block: number, page: number): void {
-    const mem = this.blocks[block] === null ? null : this.materialize(block);
+    const mem = this.blocks[block] === null ? null : this.block(block);
     if (mem !== null) mem.fill(0xff, page * this.stride, (page + 1) * this.stride);
     this.flips.delete(block * this.geometry.pagesPerBlock + page);
   }
 
   /** Flips one bit of the stored contents (a cell that lost or gained charge). */
   flipStoredBit(block: number, page: number, bitIndex: number): void {
-    const mem = this.materialize(block);
+    const mem = this.block(block);
     const at = page * this.stride + (bitIndex >>> 3);
     mem[at] ^= 1 << (bitIndex & 7);
     if (page > this.lastProgrammed[block]) this.clean[block] = 0;
@@ -237,14 +208,13 @@ export class MemoryFlash implements FlashDevice {
 
   /** A copy of a block's contents and program pointer, for {@link restoreBlock}. */
   snapshotBlock(block: number): BlockSnapshot {
-    const mem = this.blocks[block] === null ? null : this.materialize(block);
+    const mem = this.blocks[block];
     return { data: mem === null ? null : mem.slice(), last: this.lastProgrammed[block] };
   }
 
   /** Puts back a block captured by {@link snapshotBlock}. */
   restoreBlock(block: number, snap: BlockSnapshot): void {
     this.blocks[block] = snap.data === null ? null : snap.data.slice();
-    this.filled[block] = this.geometry.pagesPerBlock;
     if (this.shared) this.shared[block] = 0;
     if (this.lent) this.lent[block] = 0;
     this.clean[block] = 0; // not known: the unprogrammed pages keep the snapshot's bytes
@@ -259,7 +229,6 @@ export class MemoryFlash implements FlashDevice {
       c.blocks[b] = mem === null ? null : mem.slice();
     }
     c.lastProgrammed.set(this.lastProgrammed);
-    c.filled.set(this.filled);
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
     c.clean.set(this.clean);
@@ -283,7 +252,6 @@ export class MemoryFlash implements FlashDevice {
     this.lent = this.lent ?? new Uint8Array(this.blocks.length);
     for (let b = 0; b < this.blocks.length; b++) this.lent[b] |= shared[b];
     c.lastProgrammed.set(this.lastProgrammed);
-    c.filled.set(this.filled);
     c.bad.set(this.bad);
     c.eraseCounts.set(this.eraseCounts);
     c.clean.set(this.clean);
@@ -311,23 +279,11 @@ export class MemoryFlash implements FlashDevice {
       this.shared[block] = 0;
     }
     if (mem === null) {
-      // No fill: nothing is real below the mark of 0 (see `filled`).
       const reused = this.pool.pop();
       mem = reused === undefined ? new Uint8Array(this.geometry.pagesPerBlock * this.stride) : reused;
+      mem.fill(0xff);
       this.blocks[block] = mem;
-      this.filled[block] = 0;
       this.clean[block] = 1;
-    }
-    return mem;
-  }
-
-  /** The block's buffer with every byte real: the pages past the mark filled with 0xFF. */
-  private materialize(block: number): Uint8Array {
-    const mem = this.block(block);
-    const ppb = this.geometry.pagesPerBlock;
-    if (this.filled[block] < ppb) {
-      mem.fill(0xff, this.filled[block] * this.stride);
-      this.filled[block] = ppb;
     }
     return mem;
   }
