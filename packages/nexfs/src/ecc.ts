@@ -16,7 +16,7 @@
  */
 import { assert } from './_assert.js';
 import { checksKernel } from './_crc32.js';
-import { PAGE_KERNEL_WINDOW_BYTES } from './_page-kernel.js';
+import { PAGE_KERNEL_MAX_SECTORS, PAGE_KERNEL_WINDOW_BYTES } from './_page-kernel.js';
 
 /** Bytes of payload covered by one code word. */
 export const ECC_CHUNK_BYTES = 512;
@@ -208,19 +208,37 @@ function toKernel(data: Uint8Array): boolean {
 
 /** The code word of `window[start, start + length)` from the kernel (P and D), with Q added. */
 function kernelWord(start: number, length: number): number {
-  const pd = checksKernel()!.ecc(start, length >>> 3);
+  return withQ(checksKernel()!.ecc(start, length >>> 3));
+}
+
+/** `P | D << 13` with Q added. */
+function withQ(pd: number): number {
   return pd | (parity16(pd & 0x1fff) << 14);
+}
+
+/**
+ * The kernel's words of every sector of data of `length` bytes already in its window, in one call,
+ * or null when the data is not whole sectors (a shorter last chunk goes sector by sector).
+ */
+function kernelSectors(length: number): Int32Array | null {
+  const sectors = length >>> 9;
+  if ((length & (ECC_CHUNK_BYTES - 1)) !== 0 || sectors > PAGE_KERNEL_MAX_SECTORS) return null;
+  const k = checksKernel()!;
+  k.eccSectors(0, sectors);
+  return k.sectorWords;
 }
 
 const ERASED_WORD = new Map<number, number>();
 function erasedWord(length: number): number {
   let w = ERASED_WORD.get(length);
   if (w === undefined) {
-    w = rawWord(new Uint8Array(length).fill(0xff), 0, length);
+    w = rawWordBytes(new Uint8Array(length).fill(0xff), 0, length);
     ERASED_WORD.set(length, w);
   }
   return w;
 }
+/** The code word of an erased 512-byte sector (no map lookup on the common size). */
+const ERASED_SECTOR_WORD = /* @__PURE__ */ erasedWord(ECC_CHUNK_BYTES);
 
 /** Number of code bytes for `length` bytes of data. */
 export function eccBytes(length: number): number {
@@ -239,9 +257,11 @@ export function eccBytes(length: number): number {
 export function eccEncode(data: Uint8Array, code: Uint8Array, at: number): void {
   assert(code.length >= at + eccBytes(data.length), 'ecc: code buffer too short');
   const kernel = toKernel(data);
+  const words = kernel ? kernelSectors(data.length) : null;
   for (let s = 0, c = at; s < data.length; s += ECC_CHUNK_BYTES, c += ECC_CODE_BYTES) {
     const n = Math.min(ECC_CHUNK_BYTES, data.length - s);
-    const w = ((kernel ? kernelWord(s, n) : rawWord(data, s, n)) ^ erasedWord(n) ^ 0xffff) & 0xffff;
+    const raw = words ? withQ(words[s >>> 9]) : kernel ? kernelWord(s, n) : rawWord(data, s, n);
+    const w = (raw ^ (n === ECC_CHUNK_BYTES ? ERASED_SECTOR_WORD : erasedWord(n)) ^ 0xffff) & 0xffff;
     code[c] = w >>> 8;
     code[c + 1] = w & 0xff;
   }
@@ -259,10 +279,12 @@ export function eccEncode(data: Uint8Array, code: Uint8Array, at: number): void 
 export function eccCorrect(data: Uint8Array, code: Uint8Array, at: number): EccResult {
   let result: EccResult = EccResult.Clean;
   const kernel = toKernel(data);
+  const words = kernel ? kernelSectors(data.length) : null;
   for (let s = 0, c = at; s < data.length; s += ECC_CHUNK_BYTES, c += ECC_CODE_BYTES) {
     const n = Math.min(ECC_CHUNK_BYTES, data.length - s);
-    const stored = (((code[c] << 8) | code[c + 1]) ^ erasedWord(n) ^ 0xffff) & 0x7fff;
-    const computed = kernel ? kernelWord(s, n) : rawWord(data, s, n);
+    const erased = n === ECC_CHUNK_BYTES ? ERASED_SECTOR_WORD : erasedWord(n);
+    const stored = (((code[c] << 8) | code[c + 1]) ^ erased ^ 0xffff) & 0x7fff;
+    const computed = words ? withQ(words[s >>> 9]) : kernel ? kernelWord(s, n) : rawWord(data, s, n);
     if (stored === computed) continue;
     const syndrome = (stored ^ computed) & 0x1fff;
     const dataParityDiffers = ((stored ^ computed) >>> 13) & 1;
