@@ -3,7 +3,8 @@
  * (COOP/COEP) served from this process, workers as module workers, the sources transpiled on the
  * fly with TypeScript. Driven by playwright-core against the system's /usr/bin/chromium.
  * `ION_PAGE_QUERY='cases=0,3&kinds=ion,rb'` runs only those rows and contenders (the page's
- * filters), for experiments.
+ * filters), for experiments; `ION_PAGE_QUERY=jit=1` prints instead what each round of filling and
+ * draining a ring costs in one fresh worker, before and after the JIT has optimised it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -73,12 +74,25 @@ try {
   const result = (await page.evaluate('window.benchResult', undefined)) as {
     rows: [string, number, number, number, number, number, number, string][];
     latency: [string, number, number, number][];
+    jit?: Record<'ion' | 'rb', { fill: number[]; drain: number[] }>;
     userAgent: string;
     isolated: boolean;
     error?: string;
   };
   if (result.error) throw new Error(result.error);
   const version = result.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? 'unknown';
+  if (result.jit) {
+    const { ion, rb } = result.jit;
+    const ns = (v: number) => v.toFixed(1);
+    const shown = [0, 1, 2, 3, 4, 5, 9, 19, ion.fill.length - 1].filter((r) => r < ion.fill.length);
+    table(
+      `Chromium ${version}: ns per 16 B message in each round of one fresh worker (JIT warm-up)`,
+      ['round', 'message ring: publish', 'message ring: drain', 'ringbuf.js: push', 'ringbuf.js: pop'],
+      [...new Set(shown)].map((r) => [r, ns(ion.fill[r]), ns(ion.drain[r]), ns(rb.fill[r]), ns(rb.drain[r])]),
+      `One thread: each round fills a 1 MiB ring with 16 B messages, 64 per publication (message ring: offerRecords, a frame each; ringbuf.js: one 1 KiB push), then drains it (message ring: poll, every header validated; ringbuf.js: pops of up to 64 KiB). ${machineNote()}`,
+    );
+    process.exit(0);
+  }
   const fmt = (v: number) =>
     v >= 1e6 ? `${(v / 1e6).toFixed(2)}M` : v >= 1e4 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(1);
   table(

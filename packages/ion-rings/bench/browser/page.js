@@ -230,7 +230,26 @@ async function portRtt(channel, rounds) {
   return percentiles(samples);
 }
 
+/** `?jit=1`: per-round costs in one fresh worker (worker.js, `jitRounds`). */
+async function jitRounds() {
+  const worker = await spawn({ role: 'jitRounds', rounds: smoke ? 2 : 40 });
+  const result = await new Promise((resolve) => {
+    worker.onmessage = (event) => resolve(event.data.jit);
+  });
+  worker.terminate();
+  return result;
+}
+
 async function run() {
+  if (params.get('jit') === '1') {
+    return {
+      rows: [],
+      latency: [],
+      jit: await jitRounds(),
+      userAgent: navigator.userAgent,
+      isolated: crossOriginIsolated,
+    };
+  }
   const rows = [];
   const cases = [
     ['16 B messages, batched (msgs/s)', 16, true, false],

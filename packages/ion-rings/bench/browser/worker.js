@@ -3,7 +3,7 @@
 // timed operations.
 
 import { RingBuffer } from '/ringbuf.js';
-import { ByteReader, ByteWriter, FrameConsumer, FrameProducer } from '/src/index.js';
+import { ByteReader, ByteWriter, createRingBuffer, FrameConsumer, FrameProducer } from '/src/index.js';
 
 /**
  * Runs operations the way the Node bench's harness does (tinybench in bench/throughput.bench.ts):
@@ -39,6 +39,49 @@ function timedOps(c, burst, send, { warmupMs, timeMs, minOps }) {
 }
 
 const roles = {
+  /**
+   * JIT warm-up in one fresh worker (`?jit=1`): rounds of filling a 1 MiB ring with 16 B
+   * messages (64 per publication) and draining it, message ring and ringbuf.js, ns per message
+   * in each round. Shows what a cold timed run charges each ring before the JIT has optimised it.
+   */
+  jitRounds({ rounds }) {
+    const block = new Uint8Array(16 * 64).fill(7);
+    const ion = { fill: [], drain: [] };
+    const rb = { fill: [], drain: [] };
+    const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 20 });
+    const producer = new FrameProducer(sab);
+    const consumer = new FrameConsumer(sab);
+    let sum = 0;
+    const touch = (_t, b, o) => {
+      sum += b[o];
+    };
+    for (let r = 0; r < rounds; r++) {
+      let n = 0;
+      const t0 = performance.now();
+      while (producer.offerRecords(block, 16, 64, 1)) n += 64;
+      const t1 = performance.now();
+      for (let d = 0; d < n; ) d += consumer.poll(touch);
+      const t2 = performance.now();
+      ion.fill.push(((t1 - t0) * 1e6) / n);
+      ion.drain.push(((t2 - t1) * 1e6) / n);
+    }
+    const ring = new RingBuffer(RingBuffer.getStorageForCapacity(1 << 20, Uint8Array), Uint8Array);
+    const out = new Uint8Array(65536);
+    for (let r = 0; r < rounds; r++) {
+      let n = 0;
+      const t0 = performance.now();
+      while (ring.available_write() >= 1024) {
+        ring.push(block, 1024);
+        n += 64;
+      }
+      const t1 = performance.now();
+      for (let d = 0; d < n * 16; ) d += ring.pop(out, 65536);
+      const t2 = performance.now();
+      rb.fill.push(((t1 - t0) * 1e6) / n);
+      rb.drain.push(((t2 - t1) * 1e6) / n);
+    }
+    return { samples: [], jit: { ion, rb, sum } };
+  },
   ionProduce({ ring, control, messageBytes, burst, batched, timing }) {
     const c = new Int32Array(control);
     const producer = new FrameProducer(ring);
