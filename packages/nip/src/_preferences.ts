@@ -310,6 +310,20 @@ export interface OptimizeStats {
 }
 
 /**
+ * Called after each search of {@link optimizeGuided} (scripts/resolve-profile.ts): the
+ * literal's index and level, the answer, its time and conflicts, and the assumptions it ran
+ * under (the settled literals not yet units, then the literal itself).
+ */
+export type SearchHook = (
+  index: number,
+  level: PreferenceLevel,
+  result: SolveResult,
+  ms: number,
+  conflicts: number,
+  assumptions: readonly number[],
+) => void;
+
+/**
  * Settled literals held as assumptions before they are added as unit clauses, at most this
  * many: a new unit makes the next call sweep the whole clause database at level 0, so units
  * are added in batches, and the literals settled since the last batch ride along as
@@ -325,7 +339,7 @@ const PENDING_UNITS = 256;
 export function optimizeGuided(
   solver: Solver,
   prefs: Preferences,
-  options: { timeLimitMs?: number } = {},
+  options: { timeLimitMs?: number; onSearch?: SearchHook } = {},
 ): { result: 'sat' | 'unknown'; stats: OptimizeStats } {
   const stats: OptimizeStats = { byModel: 0, byPropagation: 0, searches: 0, jumps: 0, byJump: 0 };
   const deadline = performance.now() + (options.timeLimitMs ?? Number.POSITIVE_INFINITY);
@@ -349,10 +363,13 @@ export function optimizeGuided(
     for (const x of pending) solver.addClause([x]);
     pending.length = 0;
   };
-  const search = (a: number) => {
+  const search = (a: number, i: number) => {
     stats.searches++;
     pending.push(a);
+    const t0 = performance.now();
+    const c0 = solver.stats.conflicts;
     const r = solveOrdered(solver, order, { assumptions: pending, timeLimitMs: remaining() });
+    options.onSearch?.(i, prefs.levels[i], r, performance.now() - t0, solver.stats.conflicts - c0, pending);
     pending.pop();
     if (r === 'sat') model = snapshot(solver);
     return r;
@@ -375,7 +392,7 @@ export function optimizeGuided(
     }
     // 3. One search under the assumption `a` (and the settled literals not yet units).
     if (performance.now() > deadline) return { result: 'unknown', stats };
-    const r = search(a);
+    const r = search(a, i);
     if (r === 'unknown') return { result: 'unknown', stats };
     if (r === 'sat') {
       settled[i] = 1;
@@ -392,7 +409,7 @@ export function optimizeGuided(
     const t = prefs.vars[target];
     if (solver.fixedValue(t) === false) continue;
     stats.jumps++;
-    const rj = search(t);
+    const rj = search(t, target);
     if (rj === 'unknown') return { result: 'unknown', stats };
     if (rj === 'sat') {
       settled[target] = 1;

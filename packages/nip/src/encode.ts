@@ -86,6 +86,16 @@ export interface EncodeOptions {
   recordClauses?: boolean;
   /** Encode every candidate of the universe instead of the request's cone. */
   whole?: boolean;
+  /**
+   * Add range literals (SOLVER.md, "Range literals"): one variable per distinct set of a
+   * name's candidates a dependency accepts, equivalent to "one of them is chosen", each
+   * dependency also stated over them, and binary clauses between the range literals of a name
+   * (disjoint sets exclude each other, a subset implies its superset). Every added clause
+   * follows from the others, so the answers are the same; unit propagation sees two dependents
+   * asking for different majors of a library at once. Default false (distcheck's single
+   * installability checks do not need it); the resolver turns it on.
+   */
+  ranges?: boolean;
 }
 
 /**
@@ -212,6 +222,10 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     return f;
   };
 
+  // Range literals (EncodeOptions.ranges): per name, the distinct candidate sets dependencies
+  // accept, each with its variable.
+  const rangesOf = new Map<string, { ids: number[]; v: number }[]>();
+  const rangeIndex = new Map<string, number>();
   for (const id of cone) {
     const pkg = universe.packages[id];
     for (const dep of pkg.depends ?? []) emitDependency(id, dep);
@@ -241,6 +255,62 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     const f = factFor('depends', pkg.name, dep.anyOf, dep.when);
     if (f >= 0) facts[f].ids.push(id);
     emit([...guard, ...lits], f);
+    if (options.ranges) {
+      const over = rangeClause(dep);
+      if (over !== null) emit([...guard, ...over], f);
+    }
+  }
+
+  /** The dependency restated over range literals, or null when that says nothing new. */
+  function rangeClause(dep: Dependency): number[] | null {
+    const byName = new Map<string, number[]>();
+    for (const alt of dep.anyOf)
+      for (const id of universe.matching(alt)) {
+        if (varOf[id] === 0) continue;
+        const name = universe.packages[id].name;
+        const list = byName.get(name);
+        if (list) {
+          if (!list.includes(id)) list.push(id);
+        } else byName.set(name, [id]);
+      }
+    let useful = false;
+    const lits: number[] = [];
+    for (const [name, ids] of byName) {
+      if (ids.length === 1) {
+        lits.push(varOf[ids[0]]);
+        continue;
+      }
+      useful = true;
+      ids.sort((a, b) => a - b);
+      const key = `${name}\u0000${ids.join(',')}`;
+      let v = rangeIndex.get(key);
+      if (v === undefined) {
+        v = solver.newVariable();
+        rangeIndex.set(key, v);
+        emit([-v, ...ids.map((id) => varOf[id])], -1);
+        for (const id of ids) emit([-varOf[id], v], -1);
+        const list = rangesOf.get(name);
+        if (list) list.push({ ids, v });
+        else rangesOf.set(name, [{ ids, v }]);
+      }
+      lits.push(v);
+    }
+    return useful ? lits : null;
+  }
+  if (options.ranges) {
+    for (const list of rangesOf.values()) {
+      if (list.length < 2 || list.length > MAX_RANGES_PAIRED) continue;
+      for (let i = 0; i < list.length; i++)
+        for (let j = 0; j < list.length; j++) {
+          if (i === j) continue;
+          const a = list[i].ids;
+          const b = list[j].ids;
+          let shared = 0;
+          for (const x of a) if (b.includes(x)) shared++;
+          if (shared === 0 && i < j) emit([-list[i].v, -list[j].v], -1);
+          else if (shared === a.length) emit([-list[i].v, list[j].v], -1);
+        }
+    }
   }
 
   // 5. The request.
@@ -293,6 +363,12 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
   }
   return { solver, varOf, cone, variantVar, facts, clauses, clauseFact, installed, requirementVars };
 }
+
+/**
+ * Range literals of one name beyond which their pairwise clauses are left out (the pairs grow
+ * quadratically; the range literals themselves stay).
+ */
+const MAX_RANGES_PAIRED = 64;
 
 /** Text key of a list of alternatives, cached per list object (a universe's lists are reused by every encode). */
 const requirementsKeys = new WeakMap<readonly Requirement[], string>();

@@ -164,7 +164,7 @@ export class SolveFailure extends Error {
  */
 export function resolve(universe: Universe, request: Request, options: ResolveOptions = {}): Plan {
   const installed = options.installed ?? [];
-  const e = encode(universe, request, { installed });
+  const e = encode(universe, request, { installed, ranges: true });
   const solver = e.solver;
   const prefs = preferenceLiterals(universe, e); // new variables only: satisfiability unchanged
   const guided = options.optimizer !== 'one-by-one';
