@@ -81,27 +81,46 @@ const rows: Row[] = [
     times: [],
   },
 ];
-const rounds = sized(7, 1);
+const rounds = sized(9, 1);
 const warmupRounds = sized(2, 0); // untimed, as the shared harness warms up: JIT and WebAssembly tier-up
+// Each contender is timed between two raw BLAKE3 runs of the same bytes, and its ratio for the
+// round is their mean over its time: on a shared machine whose load swings within seconds, a
+// ratio of medians taken at different moments moved by 2x between runs, a paired ratio much less.
+const reference = rows.find((r) => r.name.startsWith('raw BLAKE3'))!;
+const ratios = new Map<Row, number[]>(rows.map((r) => [r, []]));
+const timeOf = async (row: Row): Promise<number> => {
+  await row.prepare?.();
+  const t = performance.now();
+  await row.run();
+  return performance.now() - t;
+};
 for (let round = 0; round < warmupRounds + rounds; round++) {
   for (const row of rows) {
-    if (row.skip) continue;
-    await row.prepare?.();
-    const t = performance.now();
-    await row.run();
-    if (round >= warmupRounds) row.times.push(performance.now() - t);
+    if (row.skip || row === reference) continue;
+    const before = await timeOf(reference);
+    const ms = await timeOf(row);
+    const after = await timeOf(reference);
+    if (round < warmupRounds) continue;
+    row.times.push(ms);
+    reference.times.push(before, after);
+    ratios.get(row)!.push((before + after) / 2 / ms);
   }
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+const range = (xs: number[]) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return `${sorted[0].toFixed(2)}-${sorted[sorted.length - 1].toFixed(2)}`;
+};
 const mbs = (ms: number) => size / 1e6 / (ms / 1000);
-const blake3MBs = mbs(median(rows.find((r) => r.name.startsWith('raw BLAKE3'))!.times));
 table(
-  `write path, ${size / 1048576} MiB of incompressible bytes: nexfs through the filesystem on MemoryFlash (SPI NAND; host ECC, SEC-DED per 512 B in the spare area, unless the row says on-die) beside raw BLAKE3, FastCDC and b3sum, median of ${rounds} interleaved rounds after ${warmupRounds} untimed`,
-  ['what', 'median (ms)', 'MB/s', 'x raw BLAKE3'],
+  `write path, ${size / 1048576} MiB of incompressible bytes: nexfs through the filesystem on MemoryFlash (SPI NAND; host ECC, SEC-DED per 512 B in the spare area, unless the row says on-die) beside raw BLAKE3, FastCDC and b3sum; ${rounds} rounds after ${warmupRounds} untimed, each contender timed between two raw BLAKE3 runs`,
+  ['what', 'median (ms)', 'MB/s', 'x raw BLAKE3 (median of paired rounds)', 'range over rounds'],
   rows.map((r) => {
-    if (r.skip) return [r.name, null, null, `skipped: ${r.skip}`];
+    if (r.skip) return [r.name, null, null, `skipped: ${r.skip}`, null];
     const ms = median(r.times);
-    return [r.name, Math.round(ms), mbs(ms).toFixed(1), (mbs(ms) / blake3MBs).toFixed(2)];
+    if (r === reference) return [r.name, Math.round(ms), mbs(ms).toFixed(1), '1.00', null];
+    const q = ratios.get(r)!;
+    return [r.name, Math.round(ms), mbs(ms).toFixed(1), median(q).toFixed(2), range(q)];
   }),
   'The filesystem rows include the emulated page programs, ECC and tag of every page, the B-tree, the journal and the commit; b3sum includes process start and reading the file. Goal (issue 4): the chunked row at 0.5x raw BLAKE3 or more.',
 );
