@@ -11,10 +11,12 @@
  * cores are those of the search. It runs at level 0, respects the level-0 units and skips
  * eliminated variables (their clauses are off the clause list).
  *
- * Flip choice (ProbSAT's break-only polynomial rule): pick a falsified clause uniformly, then a
- * literal of it with probability proportional to (ε + break)^-cb, where `break` counts the
- * clauses that literal's flip would falsify. cb follows Balint and Schöning's fit by the
- * average clause length (2.06 for 3-SAT up to 3.7 for 7-SAT), ε = 0.9.
+ * Flip choice (ProbSAT's break-only rule): pick a falsified clause uniformly, then a literal
+ * of it with probability proportional to f(break), where `break` counts the clauses that
+ * literal's flip would falsify. With clauses of 3 literals or fewer on average, f is ProbSAT's
+ * polynomial (0.9 + break)^-2.06; with longer ones, its exponential cb^-break with cb = 2.85,
+ * 3.7, 5.1 and 5.4 for 4, 5, 6 and more literals (ProbSAT's defaults by clause length, here
+ * chosen by the average length rather than the maximum, since industrial formulas mix lengths).
  * @module
  */
 import { HEADER, type SolverState } from './_state.js';
@@ -30,7 +32,9 @@ export const WALK_EFFORT = 1;
 export const WALK_MIN_TICKS = 2_000_000;
 /** Break counts up to this have a tabled probability; larger ones share the last entry. */
 const BREAK_TABLE = 64;
-const EPSILON = 0.9;
+/** ProbSAT's polynomial rule for 3-SAT: (ε + break)^-cb. */
+const POLY_EPSILON = 0.9;
+const POLY_CB = 2.06;
 
 /** Result of one walk (for stats and tests). */
 export interface WalkResult {
@@ -100,11 +104,15 @@ export function walk(s: SolverState): WalkResult {
       unsatList[unsat++] = c;
     }
   }
-  // ProbSAT's polynomial break rule, cb fitted to the average clause length.
+  // ProbSAT's break rule for the average clause length.
   const avgLen = clauseLits.length / clauses;
-  const cb = avgLen <= 3 ? 2.06 : avgLen <= 4 ? 3 : avgLen <= 5 ? 3.7 : 5.1;
   const score = new Float64Array(BREAK_TABLE);
-  for (let b = 0; b < BREAK_TABLE; b++) score[b] = (EPSILON + b) ** -cb;
+  if (avgLen <= 3) {
+    for (let b = 0; b < BREAK_TABLE; b++) score[b] = (POLY_EPSILON + b) ** -POLY_CB;
+  } else {
+    const cb = avgLen <= 4 ? 2.85 : avgLen <= 5 ? 3.7 : avgLen <= 6 ? 5.1 : 5.4;
+    for (let b = 0; b < BREAK_TABLE; b++) score[b] = cb ** -b;
+  }
   let maxLen = 0;
   for (let c = 0; c < clauses; c++) maxLen = Math.max(maxLen, clauseStart[c + 1] - clauseStart[c]);
   const candidates = new Float64Array(maxLen);
