@@ -19,16 +19,18 @@
  * chosen by the average length rather than the maximum, since industrial formulas mix lengths).
  * @module
  */
+import { assert } from './_assert.js';
 import { HEADER, type SolverState } from './_state.js';
 
 /**
- * Occurrence visits per propagation of the search since the last walk. Measured (CPU s, uf250
- * ×20 / uuf250 ×6 against 15.2 / 17.6 without walks), with a 10^6 floor: 0.5 → 10.1 / –,
- * 1 → 4.8 / 18.0, 2 → 3.0 / 18.6, 5 → 1.9 / 19.3. With the 2·10^6 floor, 1 and 2 give the same
- * uf250 search (3.0 s); 1 halves the walk's share on industrial instances (4 % at 2).
+ * Occurrence visits per propagation of the search since the last walk. Measured as (visits per
+ * propagation, floor) → CPU s on uf250 ×20 / uuf250 ×6, against 15.2 / 17.6 without walks:
+ * (0.5, 2·10^5) → 10.1 / –; (1, 10^6) → 4.8 / 18.0; (2, 2·10^6) → 3.0 / 18.6; (5, 5·10^6) →
+ * 1.9 / 19.3. Under the 2·10^6 floor, 1 and 2 give the same uf250 search (2.8–3.0 s), and 1
+ * halves the walk's share on industrial instances (4 % of AProVE09-20 at 2).
  */
 export const WALK_EFFORT = 1;
-/** Occurrence visits of the smallest walk, so that an early walk still gets somewhere (3·10^5: uf250 ×20 5.9 s). */
+/** Occurrence visits of the smallest walk, so that an early walk gets somewhere (a 3·10^5 floor: uf250 ×20 5.9 s). */
 export const WALK_MIN_TICKS = 2_000_000;
 /** Break counts up to this have a tabled probability; larger ones share the last entry. */
 const BREAK_TABLE = 64;
@@ -46,6 +48,7 @@ export interface WalkResult {
 
 /** Runs one ProbSAT walk at level 0 and writes its best assignment into the phases. */
 export function walk(s: SolverState): WalkResult {
+  assert(s.decisionLevel === 0, 'walk at level 0');
   const n = s.numVars;
   const arena = s.arena;
   const litVal = s.litVal;
