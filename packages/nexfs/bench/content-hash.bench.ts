@@ -76,7 +76,7 @@ const framer = new ChunkFramer({ check: xxh3, name: wasmBlake3 });
 const cdc = new FastCdc(NEXFS_CDC_DEFAULTS);
 let lastStore: ChunkStore | undefined;
 await compare(
-  `write path: chunk + BLAKE3 + frame (none, XXH3) + store, ${size / 1048576} MiB`,
+  `write path: chunk + BLAKE3 + frame (none: XXH3-64 of the header only) + store, ${size / 1048576} MiB`,
   [
     {
       name: 'nexfs write path (MemoryBlockStore)',
