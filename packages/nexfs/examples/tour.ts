@@ -10,9 +10,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { CarReader } from '@ipld/car';
 import { u64 } from '../src/_bytes.js';
-import { CHUNK_INO_BASE } from '../src/content-records.js';
 import { EmulatedFlash, GEOMETRIES, MemoryFlash, Nexfs, PowerCutError } from '../src/index.js';
-import { pageKey } from '../src/records.js';
+import { frameRunKey } from '../src/records.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -164,7 +163,7 @@ for (const key of cfs.content.store.blocks.keys()) {
   const frame = cfs.content.store.blocks.get(key);
   if (frame !== undefined && redundant.has(key)) frames.set(key, frame);
 }
-const victim = cfs.volume.get(pageKey(CHUNK_INO_BASE + 7, 0));
+const victim = cfs.volume.get(frameRunKey(7, 0)); // chunk 7's first run of frame pages
 if (victim === undefined) throw new Error('tour: chunk 7 is missing');
 const address = u64(victim, 0);
 for (let bit = 0; bit < 48; bit += 8)
