@@ -56,9 +56,14 @@ class Guard {
 
 async function buildImage(g: FlashGeometry): Promise<MemoryFlash> {
   const mem = new MemoryFlash(g);
-  const fs = await Nexfs.format(mem, { superblockReplicas: 1 });
+  const fs = await Nexfs.format(mem, {
+    superblockReplicas: 1,
+    content: { chunking: { minBytes: 256, avgBytes: 1024, maxBytes: 4096 } },
+  });
   await fs.mkdir('/d');
   await fs.mkdir('/d/e');
+  // A chunked file: its frame runs, chunk index and extents meet the mutations too.
+  await fs.writeFile('/d/c', bytesFor(7, 6000), { layout: 'chunked' });
   for (let i = 0; i < 12; i++) await fs.writeFile(`/d/f${i}`, bytesFor(i, 100 + i * 331));
   for (let i = 0; i < 6; i++) await fs.writeFile(`/d/e/g${i}`, bytesFor(50 + i, 40));
   await fs.rename('/d/f0', '/d/e/moved');
