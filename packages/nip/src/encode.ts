@@ -88,9 +88,10 @@ export interface EncodeOptions {
   whole?: boolean;
   /**
    * Add range literals (SOLVER.md, "Range literals"): one variable per distinct set of a
-   * name's candidates a dependency accepts, equivalent to "one of them is chosen", each
-   * dependency also stated over them, and binary clauses between the range literals of a name
-   * (disjoint sets exclude each other, a subset implies its superset). Every added clause
+   * name's candidates a dependency accepts (more than one, fewer than all of the name's
+   * candidates in the cone), implying "one of them is chosen", each dependency also stated
+   * over them, and binary clauses between the range literals of a name (disjoint sets exclude
+   * each other, a subset implies its superset). Every added clause
    * follows from the others, so the answers are the same; unit propagation sees two dependents
    * asking for different majors of a library at once. Default false (distcheck's single
    * installability checks do not need it); the resolver turns it on.
@@ -225,6 +226,12 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
   // Range literals (EncodeOptions.ranges): per name, the distinct candidate sets dependencies
   // accept, each with its variable.
   const rangesOf = new Map<string, { ids: number[]; v: number }[]>();
+  const coneCount = new Map<string, number>();
+  if (options.ranges)
+    for (const id of cone) {
+      const name = universe.packages[id].name;
+      coneCount.set(name, (coneCount.get(name) ?? 0) + 1);
+    }
   const rangeIndex = new Map<string, number>();
   for (const id of cone) {
     const pkg = universe.packages[id];
@@ -276,8 +283,8 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     let useful = false;
     const lits: number[] = [];
     for (const [name, ids] of byName) {
-      if (ids.length === 1) {
-        lits.push(varOf[ids[0]]);
+      if (ids.length === 1 || ids.length === (coneCount.get(name) ?? 0)) {
+        for (const id of ids) lits.push(varOf[id]);
         continue;
       }
       useful = true;
@@ -288,7 +295,6 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
         v = solver.newVariable();
         rangeIndex.set(key, v);
         emit([-v, ...ids.map((id) => varOf[id])], -1);
-        for (const id of ids) emit([-varOf[id], v], -1);
         const list = rangesOf.get(name);
         if (list) list.push({ ids, v });
         else rangesOf.set(name, [{ ids, v }]);

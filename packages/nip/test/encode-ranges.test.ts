@@ -11,6 +11,13 @@ function universe(): Universe {
   u.add({ name: 'a', version: '1.0.0', depends: [{ anyOf: [{ name: 'lib', range: '^1.0.0' }] }] });
   u.add({ name: 'b', version: '1.0.0', depends: [{ anyOf: [{ name: 'lib', range: '^2.0.0' }] }] });
   u.add({ name: 'c', version: '1.0.0', depends: [{ anyOf: [{ name: 'lib', range: '>=1.1.0' }] }] });
+  u.add({ name: 'd', version: '1.0.0', depends: [{ anyOf: [{ name: 'lib' }] }] });
+  for (const v of ['1.0.0', '1.1.0', '2.0.0']) u.add({ name: 'x', version: v });
+  u.add({
+    name: 'e',
+    version: '1.0.0',
+    depends: [{ anyOf: [{ name: 'lib' }, { name: 'x', range: '^1.0.0' }] }],
+  });
   return u;
 }
 
@@ -43,13 +50,24 @@ describe('range literals', () => {
       [{ name: 'a' }, { name: 'c' }],
       [{ name: 'b' }, { name: 'c' }],
       [{ name: 'a' }, { name: 'b' }],
+      [{ name: 'd' }, { name: 'lib', range: '<1.1.0' }],
+      [{ name: 'd' }, { name: 'lib', range: '>=3.0.0' }],
+      [{ name: 'd' }, { name: 'c' }, { name: 'a' }],
     ]) {
       const p = encode(u, { install }).solver.solve();
       const r = encode(u, { install }, { ranges: true }).solver.solve();
       expect(r).toBe(p);
+      expect(r).toBe(
+        install.some((x) => x.name === 'b') && install.some((x) => x.name === 'a') ? 'unsat' : 'sat',
+      );
     }
     expect(encode(u, { install: [{ name: 'a' }, { name: 'b' }] }, { ranges: true }).solver.solve()).toBe(
       'unsat',
     );
+    // An alternative accepting every candidate of its name stays every candidate.
+    for (const range of ['<1.1.0', '>=3.0.0', '^2.0.0']) {
+      const request = { install: [{ name: 'e' }, { name: 'lib', range }], remove: ['x'] };
+      expect(encode(u, request, { ranges: true, whole: true }).solver.solve(), range).toBe('sat');
+    }
   });
 });
