@@ -118,6 +118,35 @@ describe('chunk frames as runs of pages', () => {
     await fs.unmount();
   });
 
+  it('static wear levelling moves cold frame runs whole to worn blocks', async () => {
+    const g = { ...GEOMETRIES['spi-nand'], blockCount: 48, pagesPerBlock: 16 };
+    const fs = await Nexfs.format(new MemoryFlash(g), {
+      superblockReplicas: 0,
+      wearLevelGap: 2,
+      content: { ...SMALL, layout: 'chunked' },
+    });
+    const cold = pseudo(60_000, 40);
+    await fs.writeFile('/cold', cold);
+    const before = new Map(runsOf(fs).map((r) => [`${r.chunkNo}/${r.firstPage}`, r.address]));
+    // Rewrites until passes over the blocks have left the cold file's blocks settled and worn less.
+    for (let i = 0; i < 400 && fs.volume.stats.staticMoves < 3; i++)
+      await fs.writeFile('/hot', pseudo(20_000, 300 + i));
+    expect(fs.volume.stats.staticMoves).toBeGreaterThanOrEqual(3);
+    expect(fs.volume.stats.frameRunsMoved).toBeGreaterThan(0);
+    // The cold file's runs (written first) moved: its full blocks by static wear levelling, the block
+    // it shares with hot data possibly by collection.
+    const moved = runsOf(fs).filter((r) => {
+      const was = before.get(`${r.chunkNo}/${r.firstPage}`);
+      return was !== undefined && was !== r.address;
+    });
+    expect(moved.length).toBeGreaterThan(0);
+    expect(await fs.readFile('/cold')).toEqual(cold);
+    expect(fsckVolume(fs.volume, { verifyData: true }).errors).toEqual([]);
+    console.log(
+      `static wear levelling: ${fs.volume.stats.staticMoves} moves, ${fs.volume.stats.frameRunsMoved} frame runs moved`,
+    );
+  });
+
   it('frames survive blocks that fail at run time (runs split and relocated), with fsck clean', async () => {
     const g = { ...GEOMETRIES['tiny-nor'], blockCount: 96, eraseBudget: 6 };
     const flash = new EmulatedFlash(new MemoryFlash(g), { seed: 9, wearOut: true, wornProgramFailRate: 0.3 });
