@@ -326,7 +326,8 @@ export abstract class BlockSpace {
   ensureSpace(pages: number): void {
     this.writable();
     // Each data page also costs a journal record and a page-map entry written at the checkpoint,
-    // both in mirrored metadata pages: about 2 x 2 x 40 bytes per data page.
+    // both in mirrored metadata pages: about 2 x 2 x 40 bytes per data page (a bound: a frame run
+    // costs one record and one entry for all its pages).
     const metaPages = Math.ceil((pages * 160) / this.io.metaBodyBytes);
     const blocksNeeded = Math.ceil((pages + metaPages) / this.ppb) + 2;
     for (let round = 0; round < this.blockCount + 8; round++) {
