@@ -14,6 +14,7 @@ import {
   semver,
   Universe,
 } from '../src/index.js';
+import { spreadRequest, syntheticUniverse } from './_ecosystem.js';
 import { rng } from './_random3sat.js';
 
 function randomCase(seed: number): { u: Universe; request: Request; installed: LockedPackage[] } {
@@ -96,6 +97,35 @@ describe('resolver optimum differential', () => {
     }
     console.log(`resolver optimum differential: ${compared} (and ${failures} unsatisfiable requests)`);
     expect(compared).toBeGreaterThan(200);
+  });
+
+  it('the guided optimiser finds the reference optimum on the adversarial random shape', () => {
+    // test/_ecosystem.ts's `random` shape: every version draws unrelated dependencies and a
+    // random major of each, the shape on which the resolve bench's largest sizes run out.
+    let compared = 0;
+    let failures = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const names = 20 + (seed % 3) * 5;
+      const u = syntheticUniverse(names, 'random', seed);
+      const request = spreadRequest(names);
+      let fast: ReturnType<typeof resolve>;
+      try {
+        fast = resolve(u, request);
+      } catch (e) {
+        if (!(e instanceof SolveFailure)) throw e;
+        failures++;
+        expect(() => resolve(u, request, { optimizer: 'one-by-one' }), `seed ${seed}`).toThrow(SolveFailure);
+        continue;
+      }
+      const slow = resolve(u, request, { optimizer: 'one-by-one' });
+      expect(fast.preferences, `seed ${seed}`).toBe(slow.preferences);
+      expect(fast.packages, `seed ${seed}`).toEqual(slow.packages);
+      compared++;
+    }
+    console.log(
+      `resolver optimum differential on the random shape: ${compared} (and ${failures} unsatisfiable requests)`,
+    );
+    expect(compared).toBeGreaterThan(10);
   });
 
   it('a time limit ends the optimisation with a RangeError, never with a plan short of the optimum', () => {
