@@ -91,7 +91,8 @@ export interface EncodeOptions {
    * name's candidates a dependency accepts (more than one, fewer than all of the name's
    * candidates in the cone), implying "one of them is chosen", each dependency also stated
    * over them, and binary clauses between the range literals of a name (disjoint sets exclude
-   * each other, a subset implies its superset). Every added clause
+   * each other, a subset implies its superset). They go to the solver only, not to
+   * {@link Encoding.clauses}: an explanation rebuilds its solver without them. Every added clause
    * follows from the others, so the answers are the same; unit propagation sees two dependents
    * asking for different majors of a library at once. Default false (distcheck's single
    * installability checks do not need it); the resolver turns it on.
@@ -264,7 +265,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
     emit([...guard, ...lits], f);
     if (options.ranges) {
       const over = rangeClause(dep);
-      if (over !== null) emit([...guard, ...over], f);
+      if (over !== null) solver.addClause([...guard, ...over]);
     }
   }
 
@@ -294,7 +295,7 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
       if (v === undefined) {
         v = solver.newVariable();
         rangeIndex.set(key, v);
-        emit([-v, ...ids.map((id) => varOf[id])], -1);
+        solver.addClause([-v, ...ids.map((id) => varOf[id])]);
         const list = rangesOf.get(name);
         if (list) list.push({ ids, v });
         else rangesOf.set(name, [{ ids, v }]);
@@ -313,8 +314,8 @@ export function encode(universe: Universe, request: Request, options: EncodeOpti
           const b = list[j].ids;
           let shared = 0;
           for (const x of a) if (b.includes(x)) shared++;
-          if (shared === 0 && i < j) emit([-list[i].v, -list[j].v], -1);
-          else if (shared === a.length) emit([-list[i].v, list[j].v], -1);
+          if (shared === 0 && i < j) solver.addClause([-list[i].v, -list[j].v]);
+          else if (shared === a.length) solver.addClause([-list[i].v, list[j].v]);
         }
     }
   }
