@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { u64 } from '../../src/_bytes.js';
-import { ContentError, GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
+import { decodeExtent, extentKey } from '../../src/content-records.js';
+import {
+  ContentError,
+  FastCdc,
+  GEOMETRIES,
+  MemoryFlash,
+  NEXFS_CDC_DEFAULTS,
+  Nexfs,
+  NexfsError,
+} from '../../src/index.js';
 import { frameRunKey } from '../../src/records.js';
 import { pseudo, SMALL } from './_volume.js';
 
@@ -128,6 +137,51 @@ describe('chunked files on flash', () => {
     // Same cut points: every chunk but possibly the last is shared with /whole.
     expect(fs.content.store.stats.chunks).toBeLessThanOrEqual(chunks + 1);
     expect(await fs.readFile('/pieces')).toEqual(data);
+  });
+
+  it('cuts a file written in pieces where a one-shot chunker over its bytes cuts (pending tail joined to large writes)', async () => {
+    // Large writes after a pending tail cut the tail's chunks with just enough of the new bytes
+    // and then cut straight from the caller's bytes; the boundaries must be the one-shot ones.
+    const cutsOf = async (fs: Nexfs, path: string) => {
+      const { ino } = await fs.stat(path);
+      const offsets: number[] = [];
+      fs.volume.tree.scan(extentKey(ino, 0), extentKey(ino + 1, 0), (k, v) => {
+        const e = decodeExtent(k, v);
+        if (e !== null) offsets.push(e.offset, e.length);
+        return undefined;
+      });
+      return offsets;
+    };
+    const cases = [
+      {
+        chunking: SMALL.chunking,
+        n: 400_000,
+        sizes: [1000, 40_000, 7, 70_000, 33_000, 5000, 100_000, 32_769],
+      },
+      { chunking: undefined, n: 3_500_000, sizes: [700_000, 3, 1_300_000, 600_000] },
+    ];
+    for (const { chunking, n, sizes } of cases) {
+      const fs = await Nexfs.format(new MemoryFlash(GEOMETRIES['spi-nand']), {
+        content: { ...(chunking ? { chunking } : {}), layout: 'chunked' },
+      });
+      const data = pseudo(n, 21);
+      const cdc = new FastCdc(
+        chunking ? { minSize: 1024, avgSize: 4096, maxSize: 16384 } : NEXFS_CDC_DEFAULTS,
+      );
+      const want = [...cdc.boundaries(data)].flatMap((c) => [c.offset, c.length]);
+      await fs.writeFile('/whole', data); // 1 MiB atomic pieces: the later ones meet a tail
+      expect(await cutsOf(fs, '/whole')).toEqual(want);
+      const fh = await fs.open('/pieces', 'w');
+      for (let at = 0, i = 0; at < n; i++) {
+        const m = Math.min(n - at, sizes[i % sizes.length]);
+        await fh.write(data.subarray(at, at + m));
+        at += m;
+      }
+      await fh.close();
+      expect(await cutsOf(fs, '/pieces')).toEqual(want);
+      // Compared as one buffer: an element-wise deep equality of 3.5 MB takes seconds.
+      expect(Buffer.compare(await fs.readFile('/pieces'), data)).toBe(0);
+    }
   });
 
   it('reports flipped bits in a chunk as a typed error naming the file', async () => {
