@@ -27,10 +27,12 @@ const g = GEOMETRIES['spi-nand'];
 // a change in machine load touches them all alike; each figure is the median over the rounds.
 // The filesystem rows format their part before the timed region, on one part per layout reused
 // across rounds. A real part's cells exist before the first write; the emulator's block buffers
-// do not, so every block of each part is given its buffer before the rounds (one page programmed,
-// then erased: the buffer is recycled from then on). Without it, wear levelling spreads the first
-// rounds over never-used blocks and those rounds time the emulator's RAM allocation and page faults
-// (about 150 MiB per part) instead of the filesystem.
+// do not, so every block of each part is given its buffer once before the rounds (one page
+// programmed, then erased). MemoryFlash keeps 16 MiB of erased buffers for reuse and lets the rest
+// go, so later rounds still allocate some; keeping every buffer (a 256 MiB pool) was measured and
+// changed nothing (paired ratios 0.52/0.54/0.53 against 0.52/0.52/0.54 in alternating runs at
+// load 2): what the write pays is the first touch of a block buffer's cold RAM, about a fifth of
+// the chunked row's profile either way (DESIGN.md, "The write path, measured").
 const cdc = new FastCdc(NEXFS_CDC_DEFAULTS);
 const parts = {
   chunked: new MemoryFlash(g),
