@@ -90,6 +90,11 @@ export function simplify(s: SolverState): void {
   s.stats.learnts = s.learnts.length;
   if (removed > 0) purgeWatches(s);
   s.simplifiedAt = s.trailLen;
+  // The next sweep waits for as many propagations as the clause arena holds words (MiniSat's
+  // simpDB_props). Resolving 10^5 versions learns one unit in each of ~2,150 short searches and
+  // swept every clause after each: 61% of a 3 x 10^4 profile; gated, the optimiser went
+  // 72.8 -> 3.6 s at 10^5 with the same searches and conflicts.
+  s.simplifyPropsAt = s.stats.propagations + (s.arenaTop - s.wasted);
 }
 
 /** Glucose's reduction: delete the worse half of learnt clauses by LBD, keeping glue. */

@@ -109,6 +109,8 @@ export class SolverState {
   keepModel = true;
   failed: number[] = [];
   simplifiedAt = -1;
+  /** Propagation count before which the level-0 sweep waits (MiniSat's `simpDB_props`). */
+  simplifyPropsAt = 0;
   nextReduce = REDUCE_FIRST;
   reductions = 0;
   // Restarts and modes (`_restart.ts`).
