@@ -49,7 +49,11 @@ async function ion(): Promise<void> {
   const ring = createRingBuffer({ kind: 'spsc', capacityBytes: ringBytes }) as SharedArrayBuffer;
   const control = new SharedArrayBuffer(16);
   const received = new Int32Array(control);
-  const worker = await spawn('ionSink', { ring, control });
+  const worker = await spawn('ionSink', {
+    ring,
+    control,
+    spin: process.env.SPIN ? Number(process.env.SPIN) : undefined,
+  });
   const producer = new FrameProducer(ring);
   const message = new Uint8Array(messageBytes).fill(7);
   const block = new Uint8Array(messageBytes * BATCH).fill(7);

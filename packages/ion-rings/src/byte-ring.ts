@@ -48,7 +48,7 @@ function checkMaxBytes(maxBytes: number): void {
  */
 export class ByteWriter {
   /** Slow-path counters: sleeps while full, wakeups sent to the reader. */
-  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, lazySleeps: 0, woken: 0, wakes: 0 };
   /** The adaptive spin window of the blocking waits. */
   readonly #spin = new SpinWindow(this.stats);
   readonly #mem: RingMemory;
@@ -178,7 +178,7 @@ export class ByteWriter {
  */
 export class ByteReader {
   /** Slow-path counters: sleeps while empty, wakeups sent to the writer. */
-  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, lazySleeps: 0, woken: 0, wakes: 0 };
   /** The adaptive spin window of the blocking waits. */
   readonly #spin = new SpinWindow(this.stats);
   readonly #mem: RingMemory;

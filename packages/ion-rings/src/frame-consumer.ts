@@ -94,7 +94,7 @@ export class Frame {
  */
 export class FrameConsumer {
   /** Slow-path counters: sleeps while the ring was empty, wakeups sent to producers. */
-  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, lazySleeps: 0, woken: 0, wakes: 0 };
   readonly #mem: RingMemory;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;
@@ -111,6 +111,10 @@ export class FrameConsumer {
   #available = 0;
   /** The adaptive spin window of `waitForData`. */
   readonly #spin = new SpinWindow(this.stats);
+  /** The next blocking sleep is lazy: the last lazy one was ended by a quarter of the ring. */
+  #lazy = false;
+  /** `stats.wakes` at the last blocking sleep: a move means a producer was woken for space. */
+  #spaceWakesSeen = 0;
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #ready = (): boolean => this.hasData;
 
@@ -422,9 +426,15 @@ export class FrameConsumer {
         if ((i & 63) === 0 && performance.now() >= end) break;
       }
     }
+    // Lazy sleep (DESIGN.md, "Lazy sleep"): after freeing space for a producer that found the ring
+    // full, or after a lazy sleep that a quarter of the ring ended, the producer is streaming.
+    const lazy = this.#lazy || this.stats.wakes !== this.#spaceWakesSeen;
+    this.#spaceWakesSeen = this.stats.wakes;
     const parkedAt = performance.now();
-    const ready = blockUntil(this.#mem, 'data', this.#ready, timeoutMs - spinMs, this.stats);
-    window.parked(performance.now() - parkedAt, ready, ready && this.pendingBytes >= this.#capacity >> 2);
+    const ready = blockUntil(this.#mem, 'data', this.#ready, timeoutMs - spinMs, this.stats, 0, lazy);
+    const backlog = ready && this.pendingBytes >= this.#capacity >> 2;
+    this.#lazy = lazy && backlog;
+    window.parked(performance.now() - parkedAt, ready, backlog);
     return ready;
   }
 

@@ -103,7 +103,7 @@ export class Claim {
  */
 export class FrameProducer {
   /** Slow-path counters: sleeps while the ring was full, wakeups sent to the consumer. */
-  readonly stats: WakeStats = { sleeps: 0, woken: 0, wakes: 0 };
+  readonly stats: WakeStats = { sleeps: 0, lazySleeps: 0, woken: 0, wakes: 0 };
   readonly #mem: RingMemory;
   readonly #i32: Int32Array;
   readonly #u8: Uint8Array;

@@ -52,7 +52,7 @@ describe('adaptive spin window', () => {
   });
 
   it('spins the full window once after this end woke its peer, whatever the window', () => {
-    const stats = { sleeps: 0, woken: 0, wakes: 0 };
+    const stats = { sleeps: 0, lazySleeps: 0, woken: 0, wakes: 0 };
     const window = new SpinWindow(stats);
     while (window.windowUs > 0) window.parked(0.005, true); // collapsed: no spin
     expect(window.spinMs(1_000)).toBe(0);

@@ -178,7 +178,53 @@ function dieMidClaim(args: DieArgs): void {
   for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 
-const roles = { stressProducer, sleeper, scribble, dieMidClaim } as Record<string, (args: never) => void>;
+export interface BursterArgs {
+  sab: SharedArrayBuffer;
+  frames: number;
+  seed: number;
+}
+
+/**
+ * Lazy-sleep stress producer: `frames` frames `[seq u32][pattern]` of 8 to 71 bytes in bursts of
+ * 1 to 2 rings' worth (so the ring fills and the consumer sleeps lazily), with idle gaps of 0 to
+ * 300 µs between bursts (so bursts end below the consumer's low-water mark), then a type-2 end
+ * frame.
+ */
+function burster(args: BursterArgs): void {
+  const producer = new FrameProducer(args.sab);
+  const capacity = new Int32Array(args.sab)[3];
+  let x = args.seed | 1;
+  const rand = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+  const frame = new Uint8Array(72);
+  let seq = 0;
+  while (seq < args.frames) {
+    const burst = 1 + (rand() % Math.max(1, (capacity * 2) / 40));
+    for (let i = 0; i < burst && seq < args.frames; i++, seq++) {
+      const length = frameLength(0, seq);
+      frame[0] = seq & 0xff;
+      frame[1] = (seq >>> 8) & 0xff;
+      frame[2] = (seq >>> 16) & 0xff;
+      frame[3] = seq >>> 24;
+      for (let j = 4; j < length; j++) frame[j] = patternByte(0, seq, j);
+      const payload = frame.subarray(0, length);
+      while (!producer.offer(payload, 1)) producer.waitForSpace(length, 10_000);
+    }
+    const gapEnd = performance.now() + (rand() % 300) / 1000;
+    while (performance.now() < gapEnd) {}
+  }
+  producer.put(new Uint8Array(4), 2, 10_000);
+  parentPort!.postMessage({ ok: true, sleeps: producer.stats.sleeps, wakes: producer.stats.wakes });
+}
+
+const roles = { stressProducer, sleeper, scribble, dieMidClaim, burster } as Record<
+  string,
+  (args: never) => void
+>;
 
 /** Entry called by boot.mjs. */
 export function run(args: { role: string } & Record<string, unknown>): void {
