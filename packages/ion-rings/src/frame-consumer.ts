@@ -415,7 +415,15 @@ export class FrameConsumer {
       return blockUntil(this.#mem, 'data', this.#ready, timeoutMs, this.stats);
     }
     const window = this.#spin;
-    const spinMs = window.spinMs(timeoutMs);
+    // Lazy sleep (DESIGN.md, "Lazy sleep"): after freeing space for a producer that found the ring
+    // full, or after a lazy sleep that a quarter of the ring ended, the producer is streaming: this
+    // side sleeps at once (no spin) until a quarter of the ring is pending, or 0.2 ms at most.
+    // 256 B unbatched with both threads on one core (scripts/pair.ts under taskset -c 0): 5.6M to
+    // 6.2M msgs/s before, 7.1M to 7.3M with the lazy sleep after a spin, 11.2M to 11.4M without it.
+    const lazy = this.#lazy || this.stats.wakes !== this.#spaceWakesSeen;
+    this.#spaceWakesSeen = this.stats.wakes;
+    const windowMs = window.spinMs(timeoutMs); // also notes the wakeup this side sent
+    const spinMs = lazy ? 0 : windowMs;
     if (spinMs > 0) {
       const end = performance.now() + spinMs;
       for (let i = 1; ; i++) {
@@ -426,10 +434,6 @@ export class FrameConsumer {
         if ((i & 63) === 0 && performance.now() >= end) break;
       }
     }
-    // Lazy sleep (DESIGN.md, "Lazy sleep"): after freeing space for a producer that found the ring
-    // full, or after a lazy sleep that a quarter of the ring ended, the producer is streaming.
-    const lazy = this.#lazy || this.stats.wakes !== this.#spaceWakesSeen;
-    this.#spaceWakesSeen = this.stats.wakes;
     const parkedAt = performance.now();
     const ready = blockUntil(this.#mem, 'data', this.#ready, timeoutMs - spinMs, this.stats, 0, lazy);
     const backlog = ready && this.pendingBytes >= this.#capacity >> 2;
