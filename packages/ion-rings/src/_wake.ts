@@ -52,7 +52,7 @@ export interface WakeStats {
   sleeps: number;
   /**
    * Of those, lazy sleeps (consumers only): woken early only by a quarter of the ring pending,
-   * else ended by the consumer itself after {@link LAZY_SLEEP_MS} at most.
+   * else ended by the consumer itself after 0.2 ms at most (DESIGN.md, "Lazy sleep").
    */
   lazySleeps: number;
   /**
