@@ -10,6 +10,10 @@
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 16b
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 256b
  *   node --conditions=nexus-src --import tsx packages/ion-rings/scripts/pair.ts 4k
+ *
+ * `SPIN=n` gives the message ring's reader a fixed spin of n re-checks instead of the adaptive
+ * window; `taskset -c 0` in front puts both threads on one core (the regime DESIGN.md's
+ * "Lazy sleep" measures).
  */
 import { loadavg } from 'node:os';
 import { RingBuffer } from 'ringbuf.js';
