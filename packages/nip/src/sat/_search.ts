@@ -71,11 +71,7 @@ export function search(
       if (rephaseDue(s)) rephase(s);
       continue;
     }
-    if (
-      s.decisionLevel === 0 &&
-      s.trailLen !== s.simplifiedAt &&
-      s.stats.propagations >= s.simplifyPropsAt
-    ) {
+    if (s.decisionLevel === 0 && s.trailLen !== s.simplifiedAt && s.stats.propagations >= s.simplifyPropsAt) {
       simplify(s);
       if (!s.ok) return 'unsat';
     }
