@@ -4,6 +4,7 @@
  * unbatched) and 4 KiB / 64 KiB frames. Each operation sends a burst and waits until the
  * consumer has counted all of it.
  */
+import { spawnSync } from 'node:child_process';
 import { MessageChannel, type Worker } from 'node:worker_threads';
 import { compare, sized } from '@nexus/bench';
 import { RingBuffer } from 'ringbuf.js';
@@ -291,9 +292,25 @@ async function row(
   for (const p of [ion, arrays, bytes, ringbuf, channel, post]) await p?.close();
 }
 
-await row('16b-batched', '16 B messages, batched (msgs/s)', 16, true, false);
-await row('16b', '16 B messages, unbatched (msgs/s)', 16, false, false);
-await row('256b-batched', '256 B messages, batched (msgs/s)', 256, true, false);
-await row('256b', '256 B messages, unbatched (msgs/s)', 256, false, false);
-await row('4k', '4 KiB frames (MB/s)', 4096, false, true);
-await row('64k', '64 KiB frames (MB/s)', 65_536, false, true);
+const ROWS = ['16b-batched', '16b', '256b-batched', '256b', '4k', '64k'];
+
+if (only.length === 0) {
+  // Each row in a process of its own: run one after another in one process, the rows left the
+  // next row's contenders slower in the producer thread (256 B unbatched after the 16 B
+  // unbatched row: message ring 17.9M -> 3.4M msgs/s, byte ring 12.4M -> 3.0M, ringbuf.js
+  // 6.8M -> 3.7M, alike at load 2), so a row's figures depended on which rows ran before it.
+  for (const id of ROWS) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1] as string], {
+      stdio: 'inherit',
+      env: { ...process.env, ION_ROWS: id },
+    });
+    if (child.status !== 0) throw new Error(`throughput row ${id}: exited with ${child.status}`);
+  }
+} else {
+  await row('16b-batched', '16 B messages, batched (msgs/s)', 16, true, false);
+  await row('16b', '16 B messages, unbatched (msgs/s)', 16, false, false);
+  await row('256b-batched', '256 B messages, batched (msgs/s)', 256, true, false);
+  await row('256b', '256 B messages, unbatched (msgs/s)', 256, false, false);
+  await row('4k', '4 KiB frames (MB/s)', 4096, false, true);
+  await row('64k', '64 KiB frames (MB/s)', 65_536, false, true);
+}
