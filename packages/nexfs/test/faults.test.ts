@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { FlashGeometry } from '../src/device/geometry.js';
 import { EmulatedFlash, GEOMETRIES, MemoryFlash, Nexfs, NexfsError, seededRandom } from '../src/index.js';
 import { PageKind } from '../src/layout.js';
 import { bytesFor } from './_sim.js';
+import { expectDurable, writeUntilWornOut } from './_wear-out.js';
 
 const spi = GEOMETRIES['spi-nand'];
 const small = { ...spi, blockCount: 128 };
@@ -13,15 +15,20 @@ async function filled(flash: EmulatedFlash | MemoryFlash) {
   await fs.unmount();
 }
 
+/** Reads every file while single bits flip on reads: each is corrected (by the host or the part) and counted. */
+async function readsThroughFlips(geometry: FlashGeometry, seed: number): Promise<void> {
+  const flash = new EmulatedFlash(new MemoryFlash(geometry), { seed });
+  await filled(flash);
+  flash.bitFlipRate = 0.5;
+  const fs = await Nexfs.mount(flash);
+  for (let i = 0; i < 8; i++) expect(await fs.readFile(`/d/f${i}`)).toEqual(bytesFor(i, 5000 + i * 999));
+  expect(flash.flipsInjected).toBeGreaterThan(10);
+  expect(fs.volume.io.correctedErrors).toBeGreaterThan(10);
+}
+
 describe('bit flips', () => {
   it('corrects single flips on every read (ECC in the spare area)', async () => {
-    const flash = new EmulatedFlash(new MemoryFlash(small), { seed: 4 });
-    await filled(flash);
-    flash.bitFlipRate = 0.5;
-    const fs = await Nexfs.mount(flash);
-    for (let i = 0; i < 8; i++) expect(await fs.readFile(`/d/f${i}`)).toEqual(bytesFor(i, 5000 + i * 999));
-    expect(flash.flipsInjected).toBeGreaterThan(10);
-    expect(fs.volume.io.correctedErrors).toBeGreaterThan(10);
+    await readsThroughFlips(small, 4);
   });
 
   it('contains an uncorrectable data page: EIO naming the file, other files intact', async () => {
@@ -71,13 +78,7 @@ describe('on-die ECC (spi-nand-ecc: the part corrects 8 bits per 512 B, the host
   const onDie = { ...GEOMETRIES['spi-nand-ecc'], blockCount: 128 };
 
   it('reads through flips the part corrects, and counts them', async () => {
-    const flash = new EmulatedFlash(new MemoryFlash(onDie), { seed: 5 });
-    await filled(flash);
-    flash.bitFlipRate = 0.5;
-    const fs = await Nexfs.mount(flash);
-    for (let i = 0; i < 8; i++) expect(await fs.readFile(`/d/f${i}`)).toEqual(bytesFor(i, 5000 + i * 999));
-    expect(flash.flipsInjected).toBeGreaterThan(10);
-    expect(fs.volume.io.correctedErrors).toBeGreaterThan(10);
+    await readsThroughFlips(onDie, 5);
   });
 
   it("contains a page past the part's bound: EIO naming the file, other files intact", async () => {
@@ -142,34 +143,11 @@ describe('bad blocks', () => {
     const g = { ...GEOMETRIES['tiny-nor'], blockCount: 96, eraseBudget: 6 };
     const flash = new EmulatedFlash(new MemoryFlash(g), { seed: 9, wearOut: true, wornProgramFailRate: 0.3 });
     const fs = await Nexfs.format(flash, { superblockReplicas: 1 });
-    const r = seededRandom(5);
-    const want = new Map<string, Uint8Array>();
-    let rounds = 0;
-    let failed: { name: string; data: Uint8Array } | null = null;
-    try {
-      for (; rounds < 400; rounds++) {
-        const name = `/f${r.nextU32() % 6}`;
-        const data = bytesFor(rounds, 200 + (r.nextU32() % 3000));
-        failed = { name, data };
-        await fs.writeFile(name, data);
-        want.set(name, data);
-        failed = null;
-      }
-    } catch (e) {
-      // The part eventually runs out of good blocks: that must be ENOSPC, never corruption. The
-      // write that met it may have committed its journal before the checkpoint found no block:
-      // that file holds its old or its new contents, never a mix.
-      expect((e as NexfsError).code).toBe('ENOSPC');
-    }
+    const run = await writeUntilWornOut(fs, 5, 400, (round, x) => bytesFor(round, 200 + (x % 3000)));
     expect(fs.statfs().stats.retiredBlocks + fs.statfs().badBlocks).toBeGreaterThan(0);
-    expect(rounds).toBeGreaterThan(20);
+    expect(run.rounds).toBeGreaterThan(20);
     // Every completed write is durable: check through a fresh mount of what is on the flash.
-    const again = await Nexfs.mount(flash, { readOnly: true });
-    for (const [name, data] of want) {
-      const got = await again.readFile(name);
-      const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-      expect(same(got, data) || (failed?.name === name && same(got, failed.data)), name).toBe(true);
-    }
+    const again = await expectDurable(flash, run);
     expect((await again.fsck({ verifyData: true })).errors).toEqual([]);
   });
 });

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { u16, u64 } from '../../src/_bytes.js';
 import { CHUNK_INO_BASE, chunkKey, encodeChunkRef } from '../../src/content-records.js';
 import { fsckVolume } from '../../src/fsck.js';
-import { EmulatedFlash, GEOMETRIES, MemoryFlash, Nexfs, NexfsError, seededRandom } from '../../src/index.js';
+import { EmulatedFlash, GEOMETRIES, MemoryFlash, Nexfs, NexfsError } from '../../src/index.js';
 import { decodeFrameRun, FRAMERUN, frameRunKey, IncompatBits, KeyKind, pageKey } from '../../src/records.js';
+import { expectDurable, writeUntilWornOut } from '../_wear-out.js';
 import { pseudo, SMALL } from './_volume.js';
 
 /** Every frame run of the volume, decoded, in key order. */
@@ -154,28 +155,9 @@ describe('chunk frames as runs of pages', () => {
       superblockReplicas: 1,
       content: { chunking: { minBytes: 256, avgBytes: 1024, maxBytes: 4096 }, layout: 'chunked' },
     });
-    const r = seededRandom(5);
-    const want = new Map<string, Uint8Array>();
-    let failed: { name: string; data: Uint8Array } | null = null;
-    try {
-      for (let round = 0; round < 300; round++) {
-        const name = `/f${r.nextU32() % 6}`;
-        const data = pseudo(500 + (r.nextU32() % 6000), round);
-        failed = { name, data };
-        await fs.writeFile(name, data);
-        want.set(name, data);
-        failed = null;
-      }
-    } catch (e) {
-      expect((e as NexfsError).code).toBe('ENOSPC');
-    }
+    const run = await writeUntilWornOut(fs, 5, 300, (round, x) => pseudo(500 + (x % 6000), round));
     expect(fs.statfs().stats.retiredBlocks + fs.statfs().badBlocks).toBeGreaterThan(0);
-    const again = await Nexfs.mount(flash, { readOnly: true });
-    const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-    for (const [name, data] of want) {
-      const got = await again.readFile(name);
-      expect(same(got, data) || (failed?.name === name && same(got, failed.data)), name).toBe(true);
-    }
+    const again = await expectDurable(flash, run);
     expect(fsckVolume(again.volume, { verifyData: true }).errors).toEqual([]);
   });
 
