@@ -27,21 +27,27 @@ function rows(heading: string): Map<string, { offset: number; width: string }> {
   return out;
 }
 
+/**
+ * Checks a record table: every field of `layout` (but `bytes`) at its offset, and, when `last`
+ * names the final field, that field ending at `layout.bytes`.
+ */
+function expectTable(heading: string, layout: Record<string, number>, last?: string): void {
+  const t = rows(heading);
+  for (const [name, offset] of Object.entries(layout))
+    if (name !== 'bytes') expect(t.get(name)?.offset, name).toBe(offset);
+  if (last === undefined) return;
+  const end = t.get(last)!;
+  expect(end.offset + Number(end.width)).toBe(layout.bytes);
+}
+
 describe('SPEC.md content records match the code', () => {
   it('volume content record', () => {
-    const t = rows('#### Volume content record');
-    for (const [name, offset] of Object.entries(CONTENT))
-      if (name !== 'bytes') expect(t.get(name)?.offset, name).toBe(offset);
-    const last = t.get('lastSnapshot')!;
-    expect(last.offset + Number(last.width)).toBe(CONTENT.bytes);
+    expectTable('#### Volume content record', CONTENT, 'lastSnapshot');
   });
 
   it('chunk index value and extent value', () => {
-    const c = rows('#### Chunk index value');
-    for (const [name, offset] of Object.entries(CHUNKREF))
-      if (name !== 'bytes') expect(c.get(name)?.offset, name).toBe(offset);
-    const e = rows('#### Extent value');
-    for (const [name, offset] of Object.entries(EXTENT)) expect(e.get(name)?.offset, name).toBe(offset);
+    expectTable('#### Chunk index value', CHUNKREF);
+    expectTable('#### Extent value', EXTENT);
   });
 
   it('key kinds, chunk space and the inode fields part 2 uses', () => {
@@ -63,11 +69,7 @@ describe('SPEC.md content records match the code', () => {
   });
 
   it('frame run key and value, and the frame version written', () => {
-    const r = rows('#### Frame run value');
-    for (const [name, offset] of Object.entries(FRAMERUN))
-      if (name !== 'bytes') expect(r.get(name)?.offset, name).toBe(offset);
-    const last = r.get('reserved')!;
-    expect(last.offset + Number(last.width)).toBe(FRAMERUN.bytes);
+    expectTable('#### Frame run value', FRAMERUN, 'reserved');
     expect(spec).toContain(`Total ${FRAMERUN.bytes} bytes. Garbage collection`);
     expect(spec).toContain(`| frame run | 0x0${KeyKind.FrameRun}, chunk number u64, first frame page u32 |`);
     expect(spec).toContain(`(${FRAMERUN_KEY_BYTES} bytes)`);
