@@ -10,7 +10,7 @@
  * of the buffer; a poll visits at most capacity / 8 frames, so it cannot loop.
  */
 import { assert } from './_assert.js';
-import { SpinWindow } from './_spin.js';
+import { nextCoalesceTurns, pause, SpinWindow } from './_spin.js';
 import { blockUntil, closeSide, readState, signalSpace, type WakeStats, waitUntil } from './_wake.js';
 import { RingError } from './errors.js';
 import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
@@ -115,6 +115,10 @@ export class FrameConsumer {
   #lazy = false;
   /** `stats.wakes` at the last blocking sleep: a move means a producer was woken for space. */
   #spaceWakesSeen = 0;
+  /** Read coalescing: turns of `pause` before the next poll looks at the ring (`_spin.ts`). */
+  #coalesce = 0;
+  /** Keeps the pause loop's result alive so the JIT cannot drop the loop. */
+  #pauseSink = 0;
   /** The wait condition, allocated once: waiting allocates nothing per call. */
   readonly #ready = (): boolean => this.hasData;
 
@@ -215,11 +219,22 @@ export class FrameConsumer {
   /**
    * Calls `handler` for up to `limit` frames in order, then releases them all with one head store
    * (batched consumption). Returns the number of frames handled. A handler that throws still
-   * consumes its frame; the error propagates.
+   * consumes its frame; the error propagates. After a poll that found a few frames, the next one
+   * first pauses briefly (read coalescing, at most about 1 µs while frames keep arriving; none
+   * after a poll that found nothing), so a reader polling in a loop does not contend with its
+   * producer for the cache lines being written (DESIGN.md, "Read coalescing").
    */
   poll(handler: FrameHandler, limit = Number.POSITIVE_INFINITY): number {
     assert(this.#position === this.#head, 'poll while a tryRead frame is held: release it first');
-    if (!this.#multi) return this.#pollSingle(handler, limit);
+    if (this.#coalesce > 0) this.#pauseSink = pause(this.#coalesce, this.#pauseSink);
+    const start = this.#head;
+    const count = this.#multi ? this.#pollMulti(handler, limit) : this.#pollSingle(handler, limit);
+    this.#coalesce = nextCoalesceTurns(this.#coalesce, count, (this.#head - start) >>> 0);
+    return count;
+  }
+
+  /** MPSC `poll`: each frame is published by its own header, loaded with acquire order. */
+  #pollMulti(handler: FrameHandler, limit: number): number {
     this.#refresh();
     const frame = this.#frame;
     const u8 = this.#u8;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SPIN_US, SpinWindow } from '../src/_spin.js';
+import {
+  COALESCE_BYTES,
+  COALESCE_MAX_TURNS,
+  COALESCE_MIN_TURNS,
+  MAX_SPIN_US,
+  nextCoalesceTurns,
+  pause,
+  SpinWindow,
+} from '../src/_spin.js';
 import { createRingBuffer, FrameConsumer, FrameProducer } from '../src/index.js';
 
 describe('adaptive spin window', () => {
@@ -94,5 +102,47 @@ describe('adaptive spin window', () => {
     expect(producer.waitForSpace(200, 1)).toBe(false);
     consumer.poll(() => {}, 1);
     expect(producer.waitForSpace(200, 1_000)).toBe(true);
+  });
+});
+
+describe('read coalescing', () => {
+  it('starts at the minimum after a poll that found frames and doubles up to the maximum', () => {
+    let turns = 0;
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      turns = nextCoalesceTurns(turns, 3, 72);
+      seen.push(turns);
+    }
+    expect(seen[0]).toBe(COALESCE_MIN_TURNS);
+    expect(seen[1]).toBe(COALESCE_MIN_TURNS * 2);
+    expect(seen.at(-1)).toBe(COALESCE_MAX_TURNS);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+  });
+
+  it('drops to no pause after a poll that found nothing or found the reader behind', () => {
+    expect(nextCoalesceTurns(COALESCE_MAX_TURNS, 0, 0)).toBe(0);
+    expect(nextCoalesceTurns(COALESCE_MAX_TURNS, 100, COALESCE_BYTES)).toBe(0);
+    expect(nextCoalesceTurns(COALESCE_MAX_TURNS, 1, COALESCE_BYTES - 8)).toBe(COALESCE_MAX_TURNS);
+  });
+
+  it('pause is deterministic in its result (the JIT cannot drop it) and 0 turns is a no-op', () => {
+    expect(pause(0, 42)).toBe(42);
+    expect(pause(64, 1)).toBe(pause(64, 1));
+    expect(pause(64, 1)).not.toBe(pause(63, 1));
+  });
+
+  it('a polling loop still sees every frame, in order, across pauses that grow and reset', () => {
+    const sab = createRingBuffer({ kind: 'spsc', capacityBytes: 1 << 12 });
+    const producer = new FrameProducer(sab);
+    const consumer = new FrameConsumer(sab);
+    const got: number[] = [];
+    let next = 0;
+    for (let round = 0; round < 200; round++) {
+      const burst = round % 7;
+      for (let i = 0; i < burst; i++) expect(producer.offer(new Uint8Array([next++ & 255]), 1)).toBe(true);
+      consumer.poll((_type, bytes, offset) => got.push(bytes[offset]));
+    }
+    consumer.poll((_type, bytes, offset) => got.push(bytes[offset]));
+    expect(got).toEqual(Array.from({ length: next }, (_, i) => i & 255));
   });
 });
