@@ -177,6 +177,8 @@ export class RecordSource {
   #views: Uint8Array[] | null = null;
   #viewsBytes = 0;
   #seenTwice = false;
+  #prefixOf: Uint8Array | null = null;
+  #prefix: Uint8Array | null = null;
 
   /** Copies `count` records of `recordBytes` from `source` into the claimed frames of `batch`. */
   copy(batch: BatchClaim, source: Uint8Array, recordBytes: number, count: number): void {
@@ -196,6 +198,19 @@ export class RecordSource {
         ? null
         : this.#viewsOf(source, recordBytes, count);
     copyRecords(batch, source, (recordBytes & 3) === 0 ? words : null, views, recordBytes, count);
+  }
+
+  /**
+   * `source` itself when it holds exactly `bytes`, else a view of its first `bytes`, made once per
+   * source and length (an encode buffer reused with the same count allocates nothing per call).
+   */
+  prefix(source: Uint8Array, bytes: number): Uint8Array {
+    if (source.length === bytes) return source;
+    const cached = this.#prefix;
+    if (cached !== null && this.#prefixOf === source && cached.length === bytes) return cached;
+    this.#prefixOf = source;
+    this.#prefix = source.subarray(0, bytes);
+    return this.#prefix;
   }
 
   #viewsOf(source: Uint8Array, recordBytes: number, count: number): Uint8Array[] {

@@ -7,16 +7,30 @@
  * capacity, a frame crossing the end of the data region or the published tail, a payload above
  * the ring's limit, or a misaligned counter throws a {@link RingError}. Bounds are computed from
  * one read of each header word, so a peer rewriting the header meanwhile cannot move a read out
- * of the buffer; a poll visits at most capacity / 8 frames, so it cannot loop.
+ * of the buffer; a poll visits at most capacity / 8 frames (or capacity records of record
+ * blocks), so it cannot loop. A record block (SPEC.md, "Record blocks") is read as its records,
+ * one handler call or one `tryRead` each, with its block header checked before the first.
  */
 import { assert } from './_assert.js';
 import { nextCoalesceTurns, pause, SpinWindow } from './_spin.js';
 import { blockUntil, closeSide, readState, signalSpace, type WakeStats, waitUntil } from './_wake.js';
 import { RingError } from './errors.js';
-import { HEADER_BYTES, Offset, openRing, PADDING_TYPE, type RingMemory, State } from './layout.js';
+import {
+  HEADER_BYTES,
+  MAX_FRAME_TYPE,
+  Offset,
+  openRing,
+  PADDING_TYPE,
+  RECORD_BLOCK_HEADER_BYTES,
+  RECORD_BLOCK_TYPE,
+  type RingMemory,
+  State,
+} from './layout.js';
 
 const TAIL = Offset.tail >> 2;
 const HEAD = Offset.head >> 2;
+/** {@link RECORD_BLOCK_TYPE} as the signed word the SPSC drain reads. */
+const RECORD_BLOCK_WORD = RECORD_BLOCK_TYPE | 0;
 
 /**
  * Receives one frame in place: the payload is `bytes[offset .. offset + length)` and is valid
@@ -53,7 +67,7 @@ export type FrameHandler = (type: number, bytes: Uint8Array, offset: number, len
 export class Frame {
   /** The ring's whole memory as bytes; the payload lives at `offset`. */
   readonly bytes: Uint8Array;
-  /** Frame type (1 to 2^32 - 1). */
+  /** Frame type (1 to 2^32 - 2). */
   type = 0;
   /** Byte offset of the payload in `bytes`. */
   offset = 0;
@@ -115,6 +129,15 @@ export class FrameConsumer {
   #lazy = false;
   /** `stats.wakes` at the last blocking sleep: a move means a producer was woken for space. */
   #spaceWakesSeen = 0;
+  /** Records of the record block at the read position already handed out (0: none, or no block). */
+  #recordsDone = 0;
+  /** Set when the last delivery finished its record block (the block's space may go). */
+  #blockFinished = false;
+  /** Record type and size of the record block last opened. */
+  #blockType = 0;
+  #blockRecordBytes = 0;
+  /** A frame returned by `tryRead` is held until `release()`. */
+  #held = false;
   /** Read coalescing: turns of `pause` before the next poll looks at the ring (`_spin.ts`). */
   #coalesce = 0;
   /** Keeps the pause loop's result alive so the JIT cannot drop the loop. */
@@ -171,8 +194,10 @@ export class FrameConsumer {
   }
 
   /**
-   * Finds the next data frame at the read position, skipping padding, and leaves its fields in
-   * the flyweight. Returns the frame's aligned length (padding before it is already passed), or 0.
+   * Finds the next data frame (or record) at the read position, skipping padding, leaves its
+   * fields in the flyweight and takes it. Returns how far the read position moves once it is
+   * consumed (the frame's aligned length, padding before it already passed; 0 for a record that
+   * is not its block's last), or -1 when nothing is ready.
    */
   #next(): number {
     const i32 = this.#i32;
@@ -180,11 +205,11 @@ export class FrameConsumer {
     let available = this.#available;
     let position = this.#position;
     for (;;) {
-      if (available === 0) return 0;
+      if (available === 0) return -1;
       const index = position & this.#mask;
       const header = (HEADER_BYTES + index) >> 2;
       const length = this.#multi ? Atomics.load(i32, header) : i32[header];
-      if (this.#multi && length <= 0) return 0;
+      if (this.#multi && length <= 0) return -1;
       if (length < 8 || length > capacity) {
         throw new RingError('EBADFRAME', `frame length ${length} out of range`, position);
       }
@@ -209,11 +234,99 @@ export class FrameConsumer {
         );
       }
       const frame = this.#frame;
+      if (type === RECORD_BLOCK_TYPE) return this.#nextRecord(header, length, aligned, position);
       frame.type = type;
       frame.offset = (header << 2) + 8;
       frame.length = length - 8;
       return aligned;
     }
+  }
+
+  /**
+   * `#next` on a record block: leaves the next record of the block in the flyweight and takes it.
+   * Returns the block's aligned length when that was its last record (the read position moves
+   * past the block), else 0 (the position stays on the block).
+   */
+  #nextRecord(header: number, length: number, aligned: number, position: number): number {
+    const records = this.#openBlock(header, length, position);
+    const k = this.#recordsDone;
+    const frame = this.#frame;
+    frame.type = this.#blockType;
+    frame.length = this.#blockRecordBytes;
+    frame.offset = (header << 2) + 8 + RECORD_BLOCK_HEADER_BYTES + k * frame.length;
+    if (k + 1 < records) {
+      this.#recordsDone = k + 1;
+      return 0;
+    }
+    this.#recordsDone = 0;
+    return aligned;
+  }
+
+  /**
+   * Reads and checks the block header of the record block whose frame header is word `header`
+   * (frame `length` already checked) and leaves its record type and size in fields. Returns how
+   * many records it holds. Throws `EBADFRAME` for a record type that is padding or a block, a
+   * size that does not divide the block's bytes, or a block that now holds no more records than
+   * were already handed out of it (rewritten by a hostile peer since).
+   */
+  #openBlock(header: number, length: number, position: number): number {
+    const recordType = this.#i32[header + 2] >>> 0;
+    const recordBytes = this.#i32[header + 3];
+    const bytes = length - 8 - RECORD_BLOCK_HEADER_BYTES;
+    if (!(recordType >= 1 && recordType <= MAX_FRAME_TYPE)) {
+      throw new RingError('EBADFRAME', `record block of record type ${recordType}`, position >>> 0);
+    }
+    if (!(recordBytes >= 1 && recordBytes <= bytes) || bytes % recordBytes !== 0) {
+      throw new RingError(
+        'EBADFRAME',
+        `record block of ${bytes} bytes does not hold whole records of ${recordBytes} bytes`,
+        position >>> 0,
+      );
+    }
+    const records = bytes / recordBytes;
+    if (records <= this.#recordsDone) {
+      throw new RingError(
+        'EBADFRAME',
+        `record block now holds ${records} records, ${this.#recordsDone} were already read`,
+        position >>> 0,
+      );
+    }
+    this.#blockType = recordType;
+    this.#blockRecordBytes = recordBytes;
+    return records;
+  }
+
+  /**
+   * Hands records of the record block at word `header` to `handler`, from the first not yet
+   * handed out, at most `most` of them; returns how many. A handler that throws still consumes
+   * its record. Leaves `#blockFinished` set when the block's last record went out.
+   */
+  #deliverBlock(
+    handler: FrameHandler,
+    header: number,
+    length: number,
+    most: number,
+    position: number,
+  ): number {
+    const records = this.#openBlock(header, length, position);
+    const from = this.#recordsDone;
+    const stop = Math.min(records, from + most);
+    const recordType = this.#blockType;
+    const recordBytes = this.#blockRecordBytes;
+    const u8 = this.#u8;
+    let at = (header << 2) + 8 + RECORD_BLOCK_HEADER_BYTES + from * recordBytes;
+    let i = from;
+    try {
+      while (i < stop) {
+        i++;
+        handler(recordType, u8, at, recordBytes);
+        at += recordBytes;
+      }
+    } finally {
+      this.#blockFinished = i === records;
+      this.#recordsDone = i === records ? 0 : i;
+    }
+    return stop - from;
   }
 
   /**
@@ -225,7 +338,7 @@ export class FrameConsumer {
    * producer for the cache lines being written (DESIGN.md, "Read coalescing").
    */
   poll(handler: FrameHandler, limit = Number.POSITIVE_INFINITY): number {
-    assert(this.#position === this.#head, 'poll while a tryRead frame is held: release it first');
+    assert(!this.#held, 'poll while a tryRead frame is held: release it first');
     if (this.#coalesce > 0) this.#pauseSink = pause(this.#coalesce, this.#pauseSink);
     const start = this.#head;
     const count = this.#multi ? this.#pollMulti(handler, limit) : this.#pollSingle(handler, limit);
@@ -241,10 +354,10 @@ export class FrameConsumer {
     let count = 0;
     try {
       while (count < limit) {
-        const aligned = this.#next();
-        if (aligned === 0) break;
-        this.#position = (this.#position + aligned) >>> 0;
-        this.#available -= aligned;
+        const advance = this.#next();
+        if (advance < 0) break;
+        this.#position = (this.#position + advance) >>> 0;
+        this.#available -= advance;
         count++;
         handler(frame.type, u8, frame.offset, frame.length);
       }
@@ -295,11 +408,22 @@ export class FrameConsumer {
           const length = i32[word];
           const type = i32[word + 1];
           const next = word + ((length + 7) >> 3) * 2;
-          if ((length - 8) >>> 0 <= maxPayload && type !== PADDING_TYPE && next <= end) {
+          // `(type + 1) >>> 0 > 1`: neither padding (0) nor a record block (-1 as a signed word).
+          if ((length - 8) >>> 0 <= maxPayload && (type + 1) >>> 0 > 1 && next <= end) {
             const header = word;
             word = next;
             count++;
             handler(type >>> 0, u8, (header << 2) + 8, length - 8);
+          } else if (type === RECORD_BLOCK_WORD && (length - 8) >>> 0 <= maxPayload && next <= end) {
+            const position = start + done + ((word - first) << 2);
+            try {
+              count += this.#deliverBlock(handler, word, length, limit - count, position);
+            } finally {
+              if (this.#blockFinished) {
+                this.#blockFinished = false;
+                word = next;
+              }
+            }
           } else {
             word = this.#slowFrame(word, end, length, type, start + done + ((word - first) << 2));
           }
@@ -345,20 +469,22 @@ export class FrameConsumer {
    * (and its space held) until `release()`; one frame is held at a time.
    */
   tryRead(): Frame | null {
-    assert(this.#position === this.#head, 'tryRead while a frame is held: release it first');
+    assert(!this.#held, 'tryRead while a frame is held: release it first');
     this.#refresh();
-    const aligned = this.#next();
-    if (aligned === 0) {
+    const advance = this.#next();
+    if (advance < 0) {
       this.release();
       return null;
     }
-    this.#position = (this.#position + aligned) >>> 0;
-    this.#available -= aligned;
+    this.#position = (this.#position + advance) >>> 0;
+    this.#available -= advance;
+    this.#held = true;
     return this.#frame;
   }
 
   /** Releases everything read so far (the frame from `tryRead`, skipped padding) to producers. */
   release(): void {
+    this.#held = false;
     const head = this.#head;
     const position = this.#position;
     if (position === head) return;

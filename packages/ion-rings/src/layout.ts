@@ -159,6 +159,22 @@ export const PADDING_TYPE = 0;
  * ```
  */
 export const RESERVED_TYPE_MIN = 0x8000_0000;
+/**
+ * Frame type of a record block: one frame holding several messages of one type and one size
+ * (SPEC.md, "Record blocks"), written by `offerRecords` and read by consumers as that many
+ * messages. The largest u32, never an application or service type.
+ *
+ * @example
+ * ```ts
+ * import { RECORD_BLOCK_TYPE } from '@nexus/ion-rings';
+ * RECORD_BLOCK_TYPE; // 0xffffffff
+ * ```
+ */
+export const RECORD_BLOCK_TYPE = 0xffff_ffff;
+/** Bytes of a record block's own header after the frame header: record type, record size. */
+export const RECORD_BLOCK_HEADER_BYTES = 8;
+/** Largest frame type a producer may give: every u32 but padding and {@link RECORD_BLOCK_TYPE}. */
+export const MAX_FRAME_TYPE = 0xffff_fffe;
 
 /**
  * Smallest capacity accepted, in bytes.

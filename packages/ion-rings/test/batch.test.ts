@@ -131,8 +131,18 @@ describe.each(variants)('$kind batch claims (shared: $shared)', ({ kind, shared 
     const source = new Uint8Array(16 * 8).fill(5);
     let batches = 0;
     while (producer.offerRecords(source, 16, 8, 1)) batches++;
-    expect(batches).toBe(5); // 8 frames of 24 bytes = 192 bytes: five fit in 1024
-    expect(producer.tryClaimBatch(8, 16)).toBeNull();
+    // One record block of 8 + 8 + 8 * 16 = 144 bytes per call: seven fit in 1024, 16 bytes left.
+    expect(batches).toBe(7);
+    expect(producer.tryClaimBatch(1, 16)).toBeNull(); // a 24-byte frame does not fit
+    expect(consumer.poll(() => {})).toBe(56);
+    // Ordinary frames, 8 of 24 bytes per batch: padding of 16 bytes, then five batches fit.
+    let frames = 0;
+    for (let batch = producer.tryClaimBatch(8, 16); batch !== null; batch = producer.tryClaimBatch(8, 16)) {
+      batch.commit();
+      frames += 8;
+    }
+    expect(frames).toBe(40);
+    expect(producer.offerRecords(source, 16, 8, 1)).toBe(false);
     expect(consumer.poll(() => {})).toBe(40);
     expect(producer.offerRecords(source, 16, 8, 1)).toBe(true);
   });

@@ -6,8 +6,11 @@ import {
   HEADER_BYTES,
   Kind,
   LAYOUT_VERSION,
+  MAX_FRAME_TYPE,
   Offset,
   PADDING_TYPE,
+  RECORD_BLOCK_HEADER_BYTES,
+  RECORD_BLOCK_TYPE,
   REQUEST_HEADER_BYTES,
   RESERVED_TYPE_MIN,
   RESPONSE_HEADER_BYTES,
@@ -67,8 +70,23 @@ describe('SPEC.md tables match the code', () => {
       ['payload', FRAME_HEADER_BYTES, 'length - 8'],
     ]);
     expect(rows[1][3]).toContain(`${PADDING_TYPE} is padding`);
+    expect(rows[1][3]).toContain(`0x${RECORD_BLOCK_TYPE.toString(16).toUpperCase()} is a record block`);
     expect(RESERVED_TYPE_MIN).toBe(2 ** 31);
     expect(spec).toContain(`FRAME_ALIGNMENT = ${FRAME_ALIGNMENT}`);
+  });
+
+  it('record block header', () => {
+    const rows = table('Record blocks');
+    expect(rows.map((r) => [r[2], Number(r[0])])).toEqual([
+      ['length', 0],
+      ['type', 4],
+      ['recordType', FRAME_HEADER_BYTES],
+      ['recordBytes', FRAME_HEADER_BYTES + 4],
+      ['records', FRAME_HEADER_BYTES + RECORD_BLOCK_HEADER_BYTES],
+    ]);
+    expect(rows[1][3]).toContain(`0x${RECORD_BLOCK_TYPE.toString(16).toUpperCase()}`);
+    expect(rows[2][3]).toContain(`0x${MAX_FRAME_TYPE.toString(16).toUpperCase()}`);
+    expect(spec).toContain(`RECORD_BLOCK_HEADER_BYTES = ${RECORD_BLOCK_HEADER_BYTES}`);
   });
 
   it('service frame types, layouts and status codes', () => {

@@ -108,34 +108,44 @@ export const smoke: SmokeSuite = {
     check(code === 'EBADFRAME', `corrupt frame gave ${code}`);
   },
 
-  'batch claims: 64 records per publication across the 2^32 wrap, every byte checked': () => {
-    for (const kind of ['spsc', 'mpsc'] as const) {
-      const buffer = createRingBuffer({ kind, capacityBytes: 4096, initialPosition: 0xffff_f000 });
-      const producer = new FrameProducer(buffer);
-      const consumer = new FrameConsumer(buffer);
-      const block = new Uint8Array(16 * 64);
-      let sent = 0;
-      let received = 0;
-      for (let round = 0; round < 200; round++) {
-        for (let i = 0; i < block.length; i++) block[i] = (round * 64 + (i >> 4) + i) & 0xff;
-        check(producer.offerRecords(block, 16, 64, 1 + (round % 5)), `${kind}: batch ${round}`);
-        sent += 64;
-        consumer.poll((type, b, o, length) => {
-          const record = received % 64;
-          const r = Math.floor(received / 64);
-          check(type === 1 + (r % 5) && length === 16, `${kind}: frame ${received} header`);
-          for (let i = 0; i < 16; i++) {
-            check(
-              b[o + i] === ((r * 64 + record + record * 16 + i) & 0xff),
-              `${kind}: frame ${received} byte ${i}`,
-            );
+  'record blocks and batch claims: 64 records per publication across the 2^32 wrap, every byte checked':
+    () => {
+      for (const kind of ['spsc', 'mpsc'] as const) {
+        // 8 KiB: the 1,040-byte record block fits the default payload limit (capacity / 4 - 8).
+        const buffer = createRingBuffer({ kind, capacityBytes: 8192, initialPosition: 0xffff_e000 });
+        const producer = new FrameProducer(buffer);
+        const consumer = new FrameConsumer(buffer);
+        const block = new Uint8Array(16 * 64);
+        let sent = 0;
+        let received = 0;
+        for (let round = 0; round < 200; round++) {
+          for (let i = 0; i < block.length; i++) block[i] = (round * 64 + (i >> 4) + i) & 0xff;
+          if (round % 2 === 0) {
+            check(producer.offerRecords(block, 16, 64, 1 + (round % 5)), `${kind}: block ${round}`);
+          } else {
+            const batch = producer.tryClaimBatch(64, 16, 1 + (round % 5));
+            check(batch !== null, `${kind}: batch ${round}`);
+            for (let i = 0; i < 64; i++)
+              batch!.bytes.set(block.subarray(i * 16, i * 16 + 16), batch!.offsetOf(i));
+            batch!.commit();
           }
-          received++;
-        });
+          sent += 64;
+          consumer.poll((type, b, o, length) => {
+            const record = received % 64;
+            const r = Math.floor(received / 64);
+            check(type === 1 + (r % 5) && length === 16, `${kind}: frame ${received} header`);
+            for (let i = 0; i < 16; i++) {
+              check(
+                b[o + i] === ((r * 64 + record + record * 16 + i) & 0xff),
+                `${kind}: frame ${received} byte ${i}`,
+              );
+            }
+            received++;
+          });
+        }
+        check(received === sent, `${kind}: received ${received} of ${sent}`);
       }
-      check(received === sent, `${kind}: received ${received} of ${sent}`);
-    }
-  },
+    },
 
   'service channel negotiates ABI 1 and answers a call': async () => {
     const requests = createRingBuffer({ kind: 'spsc', capacityBytes: 4096, shared: false });
