@@ -15,6 +15,13 @@ import { spawn } from './workers/spawn.js';
 const RECEIVED = 0;
 const STOP = 1;
 const BATCH = 64;
+/**
+ * Turns per contender (`compare`'s `turns`: 300 ms each, in an order that rotates). Timed one
+ * after another, contenders could land in different states of the shared machine (the host
+ * moves its two virtual CPUs between physical cores, and how fast a cache line crosses between
+ * them changes with that; tools/bench/src/turns.ts).
+ */
+const TURNS = 5;
 
 /**
  * The contender whose turn it is: every sink runs from the start of a row, one contender is
@@ -282,11 +289,12 @@ async function row(
       ...unit,
       timeMs: 1500,
       minSamples: 5,
+      turns: TURNS,
       note: `${burst} messages of ${messageBytes} B per operation, main thread -> worker; ${
         batched
           ? `batched: one publication per ${BATCH} messages. Message ring: offerRecords copies ${BATCH} records from one ${BATCH * messageBytes} B block into one record block (one frame header and one 8 B block header for the ${BATCH} messages, each handed to the reader's handler on its own); offerBatch copies ${BATCH} separate arrays into ${BATCH} frames (a header each). Byte ring and ringbuf.js: one ${BATCH * messageBytes} B write of the block, no framing`
           : 'unbatched: one publication per message'
-      }. The message ring's reader validates every frame and block header and reads each message in place; the byte ring's and ringbuf.js's readers copy up to 64 KiB out per read and count whole messages; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB. ${machineNote()}`,
+      }. The message ring's reader validates every frame and block header and reads each message in place; the byte ring's and ringbuf.js's readers copy up to 64 KiB out per read and count whole messages; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB. Contenders timed in ${TURNS} turns each, in an order that rotates; the median pools every turn's operations. ${machineNote()}`,
     },
   );
   for (const p of [ion, arrays, bytes, ringbuf, channel, post]) await p?.close();

@@ -4,6 +4,8 @@
  * - `compare()` times the same work done by several contenders (ours and the peers named in each
  *   package's issue) with tinybench in one process and one run: warm-up, many samples, median and
  *   median absolute deviation, ops/s or MB/s, and the ratio of each contender to ours.
+ *   With `turns`, the contenders are timed instead in rotating turns (`turns.ts`), for machines
+ *   whose state changes during a run.
  * - `table()` prints tables of exact counters (device operations, bytes programmed, conflicts):
  *   figures that do not depend on the machine.
  * - `--json` (or NEXUS_BENCH_JSON=<dir>) writes every table of the run to `<dir>/<package>.json`.
@@ -18,6 +20,7 @@
  * minimum sample count are plain options, and it runs unchanged in Node, Deno, Bun and browsers.
  */
 import { Bench } from 'tinybench';
+import { medianAndMad, sampleInTurns } from './turns.js';
 
 /** One implementation taking part in a comparison. */
 export interface Contender {
@@ -45,6 +48,12 @@ export interface CompareOptions {
   warmupMs?: number;
   /** A line printed under the table: what was measured, the input, the caveats. */
   note?: string;
+  /**
+   * Time the contenders in this many turns each, in an order that rotates (`timeMs` split
+   * between the turns, `minSamples` spread over them), instead of one contender after another
+   * with tinybench: for machines whose state changes during a run (`turns.ts`).
+   */
+  turns?: number;
 }
 
 /** A row of a comparison. */
@@ -101,6 +110,7 @@ export async function compare(
 ): Promise<CompareRow[]> {
   if (contenders.length === 0) throw new RangeError('contenders: at least one is required');
   const smoke = isSmoke();
+  if (options.turns !== undefined) return compareInTurns(title, contenders, options, smoke);
   const bench = new Bench({
     time: smoke ? 1 : (options.timeMs ?? 1000),
     iterations: smoke ? 1 : (options.minSamples ?? 10),
@@ -111,6 +121,45 @@ export async function compare(
   });
   for (const c of contenders) if (!c.skip) bench.add(c.name, c.fn);
   await bench.run();
+  return finish(title, contenders, options, (name) => {
+    const result = bench.getTask(name)?.result as
+      | { latency?: { p50: number; mad: number; samplesCount: number } }
+      | undefined;
+    if (!result?.latency) throw new Error(`bench: no result for ${name}`);
+    return result.latency;
+  });
+}
+
+/** `compare` with `options.turns`: the contenders timed in rotating turns (`turns.ts`). */
+async function compareInTurns(
+  title: string,
+  contenders: Contender[],
+  options: CompareOptions,
+  smoke: boolean,
+): Promise<CompareRow[]> {
+  const live = contenders.filter((c) => !c.skip);
+  const turns = smoke ? 1 : (options.turns ?? 1);
+  const samples = await sampleInTurns(
+    live.map((c) => c.fn),
+    turns,
+    smoke ? 1 : (options.timeMs ?? 1000) / turns,
+    smoke ? 1 : Math.ceil((options.minSamples ?? 10) / turns),
+    smoke ? 0 : (options.warmupMs ?? 200),
+  );
+  return finish(title, contenders, options, (name) => {
+    const mine = samples[live.findIndex((c) => c.name === name)];
+    const { median, mad } = medianAndMad(mine);
+    return { p50: median, mad, samplesCount: mine.length };
+  });
+}
+
+/** Rates and ratios from each contender's median, printed and recorded. */
+function finish(
+  title: string,
+  contenders: Contender[],
+  options: CompareOptions,
+  stats: (name: string) => { p50: number; mad: number; samplesCount: number },
+): CompareRow[] {
   const rateUnit = options.bytesPerOp ? 'MB/s' : options.itemsPerOp ? 'items/s' : 'ops/s';
   const perOp = options.bytesPerOp ? options.bytesPerOp / 1e6 : (options.itemsPerOp ?? 1);
   const rows: CompareRow[] = contenders.map((c) => {
@@ -125,12 +174,7 @@ export async function compare(
         ratio: null,
         skip: c.skip,
       };
-    const task = bench.getTask(c.name);
-    const result = task?.result as
-      | { latency?: { p50: number; mad: number; samplesCount: number } }
-      | undefined;
-    const latency = result?.latency;
-    if (!latency) throw new Error(`bench: no result for ${c.name}`);
+    const latency = stats(c.name);
     const rate = latency.p50 > 0 ? (perOp * 1000) / latency.p50 : null;
     return {
       name: c.name,
