@@ -294,7 +294,7 @@ async function row(
         batched
           ? `batched: one publication per ${BATCH} messages. Message ring: offerRecords copies ${BATCH} records from one ${BATCH * messageBytes} B block into one record block (one frame header and one 8 B block header for the ${BATCH} messages, each handed to the reader's handler on its own); offerBatch copies ${BATCH} separate arrays into ${BATCH} frames (a header each). Byte ring and ringbuf.js: one ${BATCH * messageBytes} B write of the block, no framing`
           : 'unbatched: one publication per message'
-      }. The message ring's reader validates every frame and block header and reads each message in place; the byte ring's and ringbuf.js's readers copy up to 64 KiB out per read and count whole messages; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB. Contenders timed in ${TURNS} turns each, in an order that rotates; the median pools every turn's operations. ${machineNote()}`,
+      }. The message ring's reader validates every frame and block header and reads each message in place; the byte ring's and ringbuf.js's readers copy up to 64 KiB out per read and count whole messages; ports structured-clone each message. Ring capacity ${ringBytes(messageBytes) >> 10} KiB. Contenders timed in ${TURNS} turns each, in an order that rotates; the median pools every turn's operations, and the × column is the median of the ${TURNS} turn-by-turn ratios (each turn's median against the message ring's in the same round of turns). ${machineNote()}`,
     },
   );
   for (const p of [ion, arrays, bytes, ringbuf, channel, post]) await p?.close();

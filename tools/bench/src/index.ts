@@ -20,7 +20,7 @@
  * minimum sample count are plain options, and it runs unchanged in Node, Deno, Bun and browsers.
  */
 import { Bench } from 'tinybench';
-import { medianAndMad, sampleInTurns } from './turns.js';
+import { medianAndMad, pairedRatio, sampleInTurns } from './turns.js';
 
 /** One implementation taking part in a comparison. */
 export interface Contender {
@@ -51,7 +51,8 @@ export interface CompareOptions {
   /**
    * Time the contenders in this many turns each, in an order that rotates (`timeMs` split
    * between the turns, `minSamples` spread over them), instead of one contender after another
-   * with tinybench: for machines whose state changes during a run (`turns.ts`).
+   * with tinybench: for machines whose state changes during a run (`turns.ts`). The ratio
+   * column is then the median of turn-by-turn ratios (`pairedRatio`).
    */
   turns?: number;
 }
@@ -146,19 +147,31 @@ async function compareInTurns(
     smoke ? 1 : Math.ceil((options.minSamples ?? 10) / turns),
     smoke ? 0 : (options.warmupMs ?? 200),
   );
-  return finish(title, contenders, options, (name) => {
-    const mine = samples[live.findIndex((c) => c.name === name)];
-    const { median, mad } = medianAndMad(mine);
-    return { p50: median, mad, samplesCount: mine.length };
-  });
+  const turnsOf = (name: string) => samples[live.findIndex((c) => c.name === name)];
+  const ours = turnsOf((contenders.find((c) => c.ours) ?? contenders[0]).name);
+  return finish(
+    title,
+    contenders,
+    options,
+    (name) => {
+      const mine = turnsOf(name).flat();
+      const { median, mad } = medianAndMad(mine);
+      return { p50: median, mad, samplesCount: mine.length };
+    },
+    (name) => pairedRatio(ours, turnsOf(name)),
+  );
 }
 
-/** Rates and ratios from each contender's median, printed and recorded. */
+/**
+ * Rates from each contender's median, and ratios to ours (`ratioOf`, or the two rates divided),
+ * printed and recorded.
+ */
 function finish(
   title: string,
   contenders: Contender[],
   options: CompareOptions,
   stats: (name: string) => { p50: number; mad: number; samplesCount: number },
+  ratioOf?: (name: string) => number,
 ): CompareRow[] {
   const rateUnit = options.bytesPerOp ? 'MB/s' : options.itemsPerOp ? 'items/s' : 'ops/s';
   const perOp = options.bytesPerOp ? options.bytesPerOp / 1e6 : (options.itemsPerOp ?? 1);
@@ -191,7 +204,10 @@ function finish(
     contenders.findIndex((c) => c.ours),
   );
   const oursRate = rows[oursIndex].rate;
-  for (const row of rows) row.ratio = row.rate !== null && oursRate ? row.rate / oursRate : null;
+  for (const row of rows) {
+    if (row.skip) continue;
+    row.ratio = ratioOf ? ratioOf(row.name) : row.rate !== null && oursRate ? row.rate / oursRate : null;
+  }
   printTable(
     title,
     ['implementation', 'median', '± MAD', 'samples', rateUnit, `× ${rows[oursIndex].name}`],

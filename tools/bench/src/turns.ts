@@ -28,7 +28,7 @@ async function runFor(fn: Operation, ms: number, min: number, out: number[] | nu
 /**
  * Times `fns` in `turns` turns each of `turnMs` (and at least `minPerTurn` operations), after
  * one warm-up of `warmupMs` each; turn `t` starts with contender `t mod n`. Returns every
- * operation's time in milliseconds, per contender.
+ * operation's time in milliseconds, per contender and per turn.
  *
  * @example
  * ```ts
@@ -41,17 +41,31 @@ export async function sampleInTurns(
   turnMs: number,
   minPerTurn: number,
   warmupMs: number,
-): Promise<number[][]> {
+): Promise<number[][][]> {
   if (!(turns >= 1 && Number.isInteger(turns))) throw new RangeError(`turns: an integer >= 1, got ${turns}`);
   for (const fn of fns) await runFor(fn, warmupMs, warmupMs > 0 ? 1 : 0, null);
-  const samples: number[][] = fns.map(() => []);
+  const samples: number[][][] = fns.map(() => []);
   for (let turn = 0; turn < turns; turn++) {
     for (let k = 0; k < fns.length; k++) {
       const i = (k + turn) % fns.length;
-      await runFor(fns[i], turnMs, minPerTurn, samples[i]);
+      const times: number[] = [];
+      await runFor(fns[i], turnMs, minPerTurn, times);
+      samples[i].push(times);
     }
   }
   return samples;
+}
+
+/**
+ * How many times faster `theirs` ran than `ours`, paired turn by turn: the median over turns of
+ * ours' median operation time in the turn divided by theirs'. Two contenders' turns are at most a
+ * round of turns apart, so a change in the machine's state between turns falls on both sides of
+ * each turn's ratio; pooled medians instead take each contender's majority state, and a state
+ * change in the middle of a run can give the two contenders different ones.
+ */
+export function pairedRatio(ours: readonly number[][], theirs: readonly number[][]): number {
+  const ratios = ours.map((times, t) => medianAndMad(times).median / medianAndMad(theirs[t]).median);
+  return medianAndMad(ratios).median;
 }
 
 /** Median and median absolute deviation of `samples` (not empty). */
