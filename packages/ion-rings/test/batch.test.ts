@@ -7,25 +7,15 @@ import {
   HEADER_BYTES,
   PADDING_TYPE,
   RingError,
-  type RingKind,
 } from '../src/index.js';
-
-/** Counters start this close below 2^32 so every run crosses the 32-bit wrap. */
-const NEAR_WRAP = 0x1_0000_0000 - 4096;
+import { NEAR_WRAP, RING_VARIANTS } from './_variants.js';
 
 /** The bytes of record `serial`: every byte depends on the serial and its place. */
 function recordByte(serial: number, i: number): number {
   return (serial * 131 + i * 7 + 1) & 0xff;
 }
 
-const variants: { kind: RingKind; shared: boolean }[] = [
-  { kind: 'spsc', shared: true },
-  { kind: 'mpsc', shared: true },
-  { kind: 'spsc', shared: false },
-  { kind: 'mpsc', shared: false },
-];
-
-describe.each(variants)('$kind batch claims (shared: $shared)', ({ kind, shared }) => {
+describe.each(RING_VARIANTS)('$kind batch claims (shared: $shared)', ({ kind, shared }) => {
   it('offerRecords and tryClaimBatch move every record in order, intact, across the 2^32 wrap', () => {
     let records = 0;
     fc.assert(

@@ -7,25 +7,15 @@ import {
   HEADER_BYTES,
   Offset,
   RingError,
-  type RingKind,
 } from '../src/index.js';
-
-/** Counters start this close below 2^32 so every run crosses the 32-bit wrap. */
-const NEAR_WRAP = 0x1_0000_0000 - 4096;
+import { NEAR_WRAP, RING_VARIANTS } from './_variants.js';
 
 function fill(payload: Uint8Array, seed: number): Uint8Array {
   for (let i = 0; i < payload.length; i++) payload[i] = (seed * 31 + i * 7) & 0xff;
   return payload;
 }
 
-const variants: { kind: RingKind; shared: boolean }[] = [
-  { kind: 'spsc', shared: true },
-  { kind: 'mpsc', shared: true },
-  { kind: 'spsc', shared: false },
-  { kind: 'mpsc', shared: false },
-];
-
-describe.each(variants)('$kind frames (shared: $shared)', ({ kind, shared }) => {
+describe.each(RING_VARIANTS)('$kind frames (shared: $shared)', ({ kind, shared }) => {
   it('moves random-size frames in order across the 2^32 wrap, with claims, aborts and batches', () => {
     let frames = 0;
     fc.assert(
@@ -96,48 +86,51 @@ describe.each(variants)('$kind frames (shared: $shared)', ({ kind, shared }) => 
   });
 });
 
-describe.each(variants)('$kind: a reused encode buffer (word copy of small payloads)', ({ kind, shared }) => {
-  it('copies the current bytes of a reused, odd-length, misaligned or resized payload', () => {
-    const sab = createRingBuffer({ kind, capacityBytes: 4096, shared, initialPosition: NEAR_WRAP });
-    const producer = new FrameProducer(sab);
-    const consumer = new FrameConsumer(sab);
-    const backing = new Uint8Array(64);
-    // A resizable buffer (ES2024; the repo's TypeScript lib predates it): a length-tracking view.
-    type Resizable = ArrayBuffer & { resize(byteLength: number): void };
-    const ResizableBuffer = ArrayBuffer as unknown as new (
-      byteLength: number,
-      options: { maxByteLength: number },
-    ) => Resizable;
-    const resizable = new ResizableBuffer(32, { maxByteLength: 64 });
-    const sources = [
-      backing.subarray(0, 16),
-      backing.subarray(0, 13),
-      backing.subarray(1, 17),
-      backing.subarray(4, 36),
-      new Uint8Array(resizable),
-    ];
-    let checked = 0;
-    for (let round = 0; round < 600; round++) {
-      const source = sources[Math.floor(round / 40) % sources.length];
-      if (source.buffer === resizable && round % 7 === 0) resizable.resize(4 + ((round * 4) % 60));
-      fill(source, round);
-      const expected = source.slice();
-      const batch = [source, source];
-      const sent = round % 3 === 0 ? producer.offerBatch(batch, 5) : Number(producer.offer(source, 5));
-      expect(sent).toBeGreaterThan(0);
-      for (let i = 0; i < sent; i++) {
-        const frame = consumer.tryRead();
-        expect(frame).not.toBeNull();
-        expect(frame!.type).toBe(5);
-        expect(frame!.view()).toEqual(expected);
-        frame!.release();
-        checked++;
+describe.each(RING_VARIANTS)(
+  '$kind: a reused encode buffer (word copy of small payloads)',
+  ({ kind, shared }) => {
+    it('copies the current bytes of a reused, odd-length, misaligned or resized payload', () => {
+      const sab = createRingBuffer({ kind, capacityBytes: 4096, shared, initialPosition: NEAR_WRAP });
+      const producer = new FrameProducer(sab);
+      const consumer = new FrameConsumer(sab);
+      const backing = new Uint8Array(64);
+      // A resizable buffer (ES2024; the repo's TypeScript lib predates it): a length-tracking view.
+      type Resizable = ArrayBuffer & { resize(byteLength: number): void };
+      const ResizableBuffer = ArrayBuffer as unknown as new (
+        byteLength: number,
+        options: { maxByteLength: number },
+      ) => Resizable;
+      const resizable = new ResizableBuffer(32, { maxByteLength: 64 });
+      const sources = [
+        backing.subarray(0, 16),
+        backing.subarray(0, 13),
+        backing.subarray(1, 17),
+        backing.subarray(4, 36),
+        new Uint8Array(resizable),
+      ];
+      let checked = 0;
+      for (let round = 0; round < 600; round++) {
+        const source = sources[Math.floor(round / 40) % sources.length];
+        if (source.buffer === resizable && round % 7 === 0) resizable.resize(4 + ((round * 4) % 60));
+        fill(source, round);
+        const expected = source.slice();
+        const batch = [source, source];
+        const sent = round % 3 === 0 ? producer.offerBatch(batch, 5) : Number(producer.offer(source, 5));
+        expect(sent).toBeGreaterThan(0);
+        for (let i = 0; i < sent; i++) {
+          const frame = consumer.tryRead();
+          expect(frame).not.toBeNull();
+          expect(frame!.type).toBe(5);
+          expect(frame!.view()).toEqual(expected);
+          frame!.release();
+          checked++;
+        }
       }
-    }
-    expect(consumer.tryRead()).toBeNull();
-    expect(checked).toBeGreaterThan(600);
-  });
-});
+      expect(consumer.tryRead()).toBeNull();
+      expect(checked).toBeGreaterThan(600);
+    });
+  },
+);
 
 describe('frame ring boundaries', () => {
   it('pads at the end of the data region and never splits a frame', () => {

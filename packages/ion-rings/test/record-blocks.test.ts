@@ -13,11 +13,8 @@ import {
   RECORD_BLOCK_HEADER_BYTES,
   RECORD_BLOCK_TYPE,
   RingError,
-  type RingKind,
 } from '../src/index.js';
-
-/** Counters start this close below 2^32 so every run crosses the 32-bit wrap. */
-const NEAR_WRAP = 0x1_0000_0000 - 4096;
+import { NEAR_WRAP, RING_VARIANTS } from './_variants.js';
 
 /** A block of `count` records of `size` bytes, record `i` starting with byte `first + i`. */
 function block(first: number, count: number, size: number): Uint8Array {
@@ -27,14 +24,7 @@ function block(first: number, count: number, size: number): Uint8Array {
   return bytes;
 }
 
-const variants: { kind: RingKind; shared: boolean }[] = [
-  { kind: 'spsc', shared: true },
-  { kind: 'mpsc', shared: true },
-  { kind: 'spsc', shared: false },
-  { kind: 'mpsc', shared: false },
-];
-
-describe.each(variants)('$kind record blocks (shared: $shared)', ({ kind, shared }) => {
+describe.each(RING_VARIANTS)('$kind record blocks (shared: $shared)', ({ kind, shared }) => {
   it('lays out one frame: frame header, block header, records back to back', () => {
     const sab = createRingBuffer({ kind, capacityBytes: 1024, shared });
     expect(new FrameProducer(sab).offerRecords(block(10, 3, 5), 5, 3, 42)).toBe(true);
