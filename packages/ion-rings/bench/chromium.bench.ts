@@ -89,7 +89,7 @@ try {
       `Chromium ${version}: ns per 16 B message in each round of one fresh worker (JIT warm-up)`,
       ['round', 'message ring: publish', 'message ring: drain', 'ringbuf.js: push', 'ringbuf.js: pop'],
       [...new Set(shown)].map((r) => [r, ns(ion.fill[r]), ns(ion.drain[r]), ns(rb.fill[r]), ns(rb.drain[r])]),
-      `One thread: each round fills a 1 MiB ring with 16 B messages, 64 per publication (message ring: offerRecords, a frame each; ringbuf.js: one 1 KiB push), then drains it (message ring: poll, every header validated; ringbuf.js: pops of up to 64 KiB). ${machineNote()}`,
+      `One thread: each round fills a 1 MiB ring with 16 B messages, 64 per publication (message ring: offerRecords, one record block of 64; ringbuf.js: one 1 KiB push), then drains it (message ring: poll, every frame and block header validated; ringbuf.js: pops of up to 64 KiB). ${machineNote()}`,
     );
     process.exit(0);
   }
