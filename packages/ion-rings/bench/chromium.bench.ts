@@ -72,7 +72,7 @@ try {
     `http://localhost:${port}/?${isSmoke() ? 'smoke=1&' : ''}${process.env.ION_PAGE_QUERY ?? ''}`,
   );
   const result = (await page.evaluate('window.benchResult', undefined)) as {
-    rows: [string, number, number, number, number, number, number, string][];
+    rows: [string, number, number, number, number, number, number, string, number, number][];
     latency: [string, number, number, number][];
     jit?: Record<'ion' | 'rb', { fill: number[]; drain: number[] }>;
     userAgent: string;
@@ -108,18 +108,18 @@ try {
       'byte ring / ringbuf.js',
       'messages per op; timed ops (message ring/byte ring/ringbuf.js)',
     ],
-    result.rows.map(([title, ion, bytes, rb, mc, pm, burst, ops]) => [
+    result.rows.map(([title, ion, bytes, rb, mc, pm, burst, ops, ionVsRb, bytesVsRb]) => [
       title,
       fmt(ion),
       fmt(bytes),
       fmt(rb),
       fmt(mc),
       fmt(pm),
-      `${(ion / rb).toFixed(2)}×`,
-      `${(bytes / rb).toFixed(2)}×`,
+      `${ionVsRb.toFixed(2)}×`,
+      `${bytesVsRb.toFixed(2)}×`,
       `${burst}; ${ops}`,
     ]),
-    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Ring figures are timed as the Node bench times them: in each of 3 rounds every ring contender gets fresh workers, warms up for 200 ms, then times operations of the given number of messages (each waits until the consumer counted them) for 500 ms; the figure is that count over the median operation of the 3 rounds. The contenders take turns in an order that rotates from round to round, with a 1 s pause after each round while the page tears its workers down. Port figures: one run of 200,000 messages (frames: 32 MiB) from the page's main thread. Batched: the message ring copies 64 records from one block into one record block (offerRecords: one frame and block header for the 64, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every frame and block header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
+    `crossOriginIsolated: ${result.isolated}. Ring producers run in a worker (they may block for space); port producers on the page's main thread. Ring figures are timed as the Node bench times them: in each of 3 rounds every ring contender gets fresh workers, warms up for 200 ms, then times operations of the given number of messages (each waits until the consumer counted them) for 500 ms; the figure is that count over the median operation of the 3 rounds, and the two ratio columns are paired round by round (the median over the rounds of ringbuf.js's median operation over the ring's in the same round). The contenders take turns in an order that rotates from round to round, with a 1 s pause after each round while the page tears its workers down. Port figures: one run of 200,000 messages (frames: 32 MiB) from the page's main thread. Batched: the message ring copies 64 records from one block into one record block (offerRecords: one frame and block header for the 64, one publication); the byte ring and ringbuf.js write the block unframed. The message ring's reader validates every frame and block header and reads in place (default wait: adaptive spin, then park); the byte ring's and ringbuf.js's readers copy out and busy-poll. ${machineNote()}`,
   );
   table(
     `Chromium ${version}: round trip, 16 B, page main thread <-> worker (µs)`,

@@ -60,20 +60,30 @@ function ringBytes(messageBytes) {
  * messages for TIME_MS (RUNS * TIME_MS = the Node bench's 1.5 s per contender). The rate is
  * `burst` over the median operation of all rounds. The contenders take turns within a round, and
  * the order rotates from round to round, so none is always the first to run after page load or
- * after another case.
+ * after another case. `vsRb` is each contender's speed over ringbuf.js's, paired round by round
+ * (the median over rounds of ringbuf.js's median operation over this contender's, as the Node
+ * bench's ratio is paired turn by turn: tools/bench/src/turns.ts).
  */
 async function ringRates(kinds, messageBytes, batched, burst) {
   const samples = Object.fromEntries(kinds.map((k) => [k, []]));
+  const roundMedians = Object.fromEntries(kinds.map((k) => [k, []]));
+  const median = (list) => [...list].sort((a, b) => a - b)[list.length >> 1];
   for (let round = 0; round < (smoke ? 1 : RUNS); round++) {
     for (let i = 0; i < kinds.length; i++) {
       const kind = kinds[(round + i) % kinds.length];
-      samples[kind].push(...(await ringSamples(kind, messageBytes, batched, burst)));
+      const mine = await ringSamples(kind, messageBytes, batched, burst);
+      samples[kind].push(...mine);
+      roundMedians[kind].push(median(mine));
       await sleep(SETTLE_MS);
     }
   }
-  const median = (list) => list.sort((a, b) => a - b)[list.length >> 1];
+  const vsRb = (k) =>
+    roundMedians.rb.length === 0 ? Number.NaN : median(roundMedians[k].map((t, r) => roundMedians.rb[r] / t));
   return Object.fromEntries(
-    kinds.map((k) => [k, { rate: burst / (median(samples[k]) / 1000), ops: samples[k].length }]),
+    kinds.map((k) => [
+      k,
+      { rate: burst / (median(samples[k]) / 1000), ops: samples[k].length, vsRb: vsRb(k) },
+    ]),
   );
 }
 
@@ -278,6 +288,8 @@ async function run() {
       want('ports') ? (await portRate(false, bytes, portCount)) * unit : Number.NaN,
       burst,
       ops,
+      rings.ion?.vsRb ?? Number.NaN,
+      rings.bytes?.vsRb ?? Number.NaN,
     ]);
   }
   if (only) return { rows, latency: [], userAgent: navigator.userAgent, isolated: crossOriginIsolated };
