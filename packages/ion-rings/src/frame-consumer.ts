@@ -131,8 +131,6 @@ export class FrameConsumer {
   #spaceWakesSeen = 0;
   /** Records of the record block at the read position already handed out (0: none, or no block). */
   #recordsDone = 0;
-  /** Set when the last delivery finished its record block (the block's space may go). */
-  #blockFinished = false;
   /** Record type and size of the record block last opened. */
   #blockType = 0;
   #blockRecordBytes = 0;
@@ -297,18 +295,12 @@ export class FrameConsumer {
   }
 
   /**
-   * Hands records of the record block at word `header` to `handler`, from the first not yet
-   * handed out, at most `most` of them; returns how many. A handler that throws still consumes
-   * its record. Leaves `#blockFinished` set when the block's last record went out.
+   * Hands records of the record block at word `header`, opened by `#openBlock` (`records` of
+   * them), to `handler`, from the first not yet handed out, at most `most` of them; returns how
+   * many. A handler that throws still consumes its record. `#recordsDone` is 0 afterwards exactly
+   * when the block's last record went out.
    */
-  #deliverBlock(
-    handler: FrameHandler,
-    header: number,
-    length: number,
-    most: number,
-    position: number,
-  ): number {
-    const records = this.#openBlock(header, length, position);
+  #deliverBlock(handler: FrameHandler, header: number, records: number, most: number): number {
     const from = this.#recordsDone;
     const stop = Math.min(records, from + most);
     const recordType = this.#blockType;
@@ -323,7 +315,6 @@ export class FrameConsumer {
         at += recordBytes;
       }
     } finally {
-      this.#blockFinished = i === records;
       this.#recordsDone = i === records ? 0 : i;
     }
     return stop - from;
@@ -415,14 +406,12 @@ export class FrameConsumer {
             count++;
             handler(type >>> 0, u8, (header << 2) + 8, length - 8);
           } else if (type === RECORD_BLOCK_WORD && (length - 8) >>> 0 <= maxPayload && next <= end) {
-            const position = start + done + ((word - first) << 2);
+            // A corrupt block header throws here, with the read position still on the block.
+            const records = this.#openBlock(word, length, start + done + ((word - first) << 2));
             try {
-              count += this.#deliverBlock(handler, word, length, limit - count, position);
+              count += this.#deliverBlock(handler, word, records, limit - count);
             } finally {
-              if (this.#blockFinished) {
-                this.#blockFinished = false;
-                word = next;
-              }
+              if (this.#recordsDone === 0) word = next;
             }
           } else {
             word = this.#slowFrame(word, end, length, type, start + done + ((word - first) << 2));

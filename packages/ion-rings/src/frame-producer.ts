@@ -33,6 +33,16 @@ const HEAD = Offset.head >> 2;
 const CONSUMER_WAITING = Offset.consumerWaiting >> 2;
 /** Compare-and-swap attempts per claim before reporting the ring as contended-full. */
 const MAX_CLAIM_ATTEMPTS = 1 << 16;
+
+/** True for a type a producer may give a frame: an integer from 1 to {@link MAX_FRAME_TYPE}. */
+function isFrameType(type: number): boolean {
+  return type >= 1 && type <= MAX_FRAME_TYPE && type % 1 === 0;
+}
+
+/** Throws the `RangeError` naming `type` unless it is a frame type ({@link isFrameType}). */
+function checkType(type: number): void {
+  if (!isFrameType(type)) throw new RangeError(`type: an integer from 1 to 2^32 - 2, got ${type}`);
+}
 /** Largest payload copied by 32-bit words rather than `TypedArray#set` (measured, see `#copy`). */
 const WORD_COPY_MAX_BYTES = 32;
 /** Successive head/tail snapshots more than a capacity apart before a claim reports corruption. */
@@ -177,12 +187,14 @@ export class FrameProducer {
     if (!(length >= 0 && length <= this.#maxPayload) || length !== (length | 0)) {
       throw new RangeError(`length: an integer from 0 to ${this.#maxPayload}, got ${length}`);
     }
-    if (!(type >= 1 && type <= MAX_FRAME_TYPE) || type !== Math.floor(type)) {
-      throw new RangeError(`type: an integer from 1 to 2^32 - 2, got ${type}`);
-    }
-    const claim = this.#claim;
+    checkType(type);
+    return this.#claimFrame(length, type);
+  }
+
+  /** One frame claimed (arguments already checked): the outstanding-claim rule, then the kind's claim. */
+  #claimFrame(length: number, type: number): Claim | null {
     assert(
-      !claim.active && !this.#batch.active,
+      !this.#claim.active && !this.#batch.active,
       'one outstanding claim per producer: commit or abort the previous one',
     );
     return this.#multi ? this.#claimMulti(length, type) : this.#claimSingle(length, type);
@@ -283,9 +295,7 @@ export class FrameProducer {
     if (!(length >= 0 && length <= this.#maxPayload) || length !== (length | 0)) {
       throw new RangeError(`length: an integer from 0 to ${this.#maxPayload}, got ${length}`);
     }
-    if (!(type >= 1 && type <= MAX_FRAME_TYPE) || type !== Math.floor(type)) {
-      throw new RangeError(`type: an integer from 1 to 2^32 - 2, got ${type}`);
-    }
+    checkType(type);
     const stride = (length + 15) & ~7;
     const most = Math.floor(this.#capacity / 2 / stride);
     if (!(count >= 1 && count <= most) || count !== Math.floor(count)) {
@@ -477,18 +487,9 @@ export class FrameProducer {
    * instead of 24 (a frame header per message): DESIGN.md, "Record blocks".
    */
   #offerBlock(source: Uint8Array, recordBytes: number, count: number, type: number): boolean {
-    if (!(type >= 1 && type <= MAX_FRAME_TYPE) || type % 1 !== 0) {
-      throw new RangeError(`type: an integer from 1 to 2^32 - 2, got ${type}`);
-    }
-    assert(
-      !this.#claim.active && !this.#batch.active,
-      'one outstanding claim per producer: commit or abort the previous one',
-    );
+    checkType(type);
     const blockBytes = count * recordBytes;
-    const payload = RECORD_BLOCK_HEADER_BYTES + blockBytes;
-    const claim = this.#multi
-      ? this.#claimMulti(payload, RECORD_BLOCK_TYPE)
-      : this.#claimSingle(payload, RECORD_BLOCK_TYPE);
+    const claim = this.#claimFrame(RECORD_BLOCK_HEADER_BYTES + blockBytes, RECORD_BLOCK_TYPE);
     if (claim === null) return false;
     const word = claim.offset >> 2;
     this.#i32[word] = type | 0;
@@ -523,12 +524,7 @@ export class FrameProducer {
    * Publishes when `publish` is set.
    */
   #offerSingle(payload: Uint8Array, type: number, publish = true): boolean {
-    if (
-      this.#claim.active ||
-      this.#batch.active ||
-      !(type >= 1 && type <= MAX_FRAME_TYPE) ||
-      type % 1 !== 0
-    ) {
+    if (this.#claim.active || this.#batch.active || !isFrameType(type)) {
       this.tryClaim(payload.length, type); // throws the argument error or the outstanding-claim assertion
     }
     if (!this.#stage(payload, type)) return false;
@@ -629,10 +625,7 @@ export class FrameProducer {
       if (i > start) signalData(this.#mem, this.stats);
       return i - start;
     }
-    if (
-      i < end &&
-      (this.#claim.active || this.#batch.active || !(type >= 1 && type <= MAX_FRAME_TYPE) || type % 1 !== 0)
-    ) {
+    if (i < end && (this.#claim.active || this.#batch.active || !isFrameType(type))) {
       this.tryClaim(payloads[i].length, type); // throws the argument error or the outstanding-claim assertion
     }
     for (; i < end; i++) if (!this.#stage(payloads[i], type)) break;

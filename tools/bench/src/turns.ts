@@ -64,16 +64,19 @@ export async function sampleInTurns(
  * change in the middle of a run can give the two contenders different ones.
  */
 export function pairedRatio(ours: readonly number[][], theirs: readonly number[][]): number {
-  const ratios = ours.map((times, t) => medianAndMad(times).median / medianAndMad(theirs[t]).median);
-  return medianAndMad(ratios).median;
+  return median(ours.map((times, t) => median(times) / median(theirs[t])));
+}
+
+/** Median of `samples` (not empty). */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) throw new RangeError('samples: at least one is required');
+  return middle([...samples].sort((a, b) => a - b));
 }
 
 /** Median and median absolute deviation of `samples` (not empty). */
 export function medianAndMad(samples: readonly number[]): { median: number; mad: number } {
-  if (samples.length === 0) throw new RangeError('samples: at least one is required');
-  const median = middle([...samples].sort((a, b) => a - b));
-  const mad = middle(samples.map((x) => Math.abs(x - median)).sort((a, b) => a - b));
-  return { median, mad };
+  const mid = median(samples);
+  return { median: mid, mad: median(samples.map((x) => Math.abs(x - mid))) };
 }
 
 function middle(sorted: readonly number[]): number {
